@@ -1,0 +1,165 @@
+// The Leeway processes, one tight loop each over the particle arrays (OceanParcels-style kernels).
+// Physics as in docs/leeway-model.md and OpenDrift's leeway.update().
+import { displace, displaced } from "./geodesy.js";
+import type { Particles } from "./particles.js";
+import type { LegacyRandom } from "./rng.js";
+import { type CapsizeSettings, type CoastlineRule, type ForcingSource, type LandMask, Status } from "./types.js";
+
+/** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
+export function releaseDue(p: Particles, t: number, dt: number): number {
+  let released = 0;
+  const end = t + dt;
+  for (let i = 0; i < p.n; i++) {
+    if (p.status[i] !== Status.unreleased) continue;
+    const rt = p.releaseTime[i];
+    if (dt > 0 ? rt >= t && rt < end : rt <= t && rt > end) {
+      p.status[i] = Status.active;
+      p.prevLon[i] = p.lon[i];
+      p.prevLat[i] = p.lat[i];
+      released++;
+    }
+  }
+  return released;
+}
+
+/**
+ * Samples one vector variable from a chain of sources (first source that covers a particle wins) into u, v.
+ * Active particles no source covers become missing_data. `need` is scratch of length n.
+ */
+export function sampleForcing(
+  sources: readonly ForcingSource[],
+  p: Particles,
+  t: number,
+  need: Uint8Array,
+  u: Float64Array,
+  v: Float64Array,
+): number {
+  const n = p.n;
+  for (let i = 0; i < n; i++) need[i] = p.status[i] === Status.active ? 1 : 0;
+  for (const source of sources) source.sample(t, p.lon, p.lat, n, need, u, v);
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    if (need[i] === 1) {
+      p.status[i] = Status.missing_data;
+      u[i] = Number.NaN;
+      v[i] = Number.NaN;
+      missing++;
+    }
+  }
+  return missing;
+}
+
+/** Resolution of the search for the stranding point between two positions, degrees (as the reference). */
+const STRANDING_PRECISION_DEG = 0.001;
+
+/** Applies the coastline rule to active particles found on land at the start of a step. */
+export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule): number {
+  if (rule === "none") return 0;
+  let hits = 0;
+  for (let i = 0; i < p.n; i++) {
+    if (p.status[i] !== Status.active || !mask.isLand(p.lon[i], p.lat[i])) continue;
+    hits++;
+    if (rule === "previous") {
+      p.lon[i] = p.prevLon[i];
+      p.lat[i] = p.prevLat[i];
+      continue;
+    }
+    p.status[i] = Status.stranded;
+    // Walk from the previous position towards the current one; stop at the first land point.
+    const lon0 = p.prevLon[i];
+    const lat0 = p.prevLat[i];
+    const dLon = p.lon[i] - lon0;
+    const dLat = p.lat[i] - lat0;
+    const steps = Math.ceil(Math.max(Math.abs(dLon), Math.abs(dLat)) / STRANDING_PRECISION_DEG);
+    for (let k = 1; k < steps; k++) {
+      const lon = lon0 + (dLon * k) / steps;
+      const lat = lat0 + (dLat * k) / steps;
+      if (mask.isLand(lon, lat)) {
+        p.lon[i] = lon;
+        p.lat[i] = lat;
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+/**
+ * Capsizing (opt-in): probability per step (0.5 + 0.5·tanh((U − threshold)/sigma))·|dt|/3600. A forward run
+ * capsizes upright objects, a backward run rights capsized ones. Draws one uniform per candidate.
+ */
+export function capsize(
+  p: Particles,
+  rng: LegacyRandom,
+  dt: number,
+  settings: CapsizeSettings,
+  draws: Float64Array,
+): void {
+  const from = dt > 0 ? 0 : 1;
+  let candidates = 0;
+  for (let i = 0; i < p.n; i++) if (p.status[i] === Status.active && p.capsized[i] === from) candidates++;
+  if (candidates === 0) return;
+  rng.fillRandom(draws, candidates);
+  let k = 0;
+  const perStep = Math.abs(dt) / 3600;
+  for (let i = 0; i < p.n; i++) {
+    if (p.status[i] !== Status.active || p.capsized[i] !== from) continue;
+    const wind = Math.hypot(p.windU[i], p.windV[i]);
+    const probability = (0.5 + 0.5 * Math.tanh((wind - settings.windThreshold) / settings.windThresholdSigma)) * perStep;
+    if (draws[k++] < probability) p.capsized[i] = 1 - from;
+  }
+}
+
+/**
+ * Moves active particles by the leeway (from the 10 m wind) over dt, then by the current over dt: two
+ * successive geodesic steps, as the reference does.
+ */
+export function drift(p: Particles, dt: number, capsizedLeewayFraction: number): void {
+  for (let i = 0; i < p.n; i++) {
+    if (p.status[i] !== Status.active) continue;
+    const lon = p.lon[i];
+    const lat = p.lat[i];
+    p.prevLon[i] = lon;
+    p.prevLat[i] = lat;
+    const u10 = p.windU[i];
+    const v10 = p.windV[i];
+    const speed = Math.sqrt(u10 * u10 + v10 * v10);
+    // Direction the wind blows toward: sin θ = u/U, cos θ = v/U (θ clockwise from north).
+    const sinT = speed > 0 ? u10 / speed : 0;
+    const cosT = speed > 0 ? v10 / speed : 1;
+    const dwEps = p.dwEps[i];
+    const cwEps = p.cwEps[i];
+    const downwind = ((p.dwSlope[i] + dwEps / 20.0) * speed + p.dwOffset[i] + dwEps / 2.0) * 0.01;
+    const crosswind = ((p.cwSlope[i] + cwEps / 20.0) * speed + p.cwOffset[i] + cwEps / 2.0) * 0.01;
+    // Positive crosswind is to the LEFT of downwind, as in the reference and the original code.
+    let east = downwind * sinT - crosswind * cosT;
+    let north = downwind * cosT + crosswind * sinT;
+    if (p.capsized[i] === 1) {
+      east *= capsizedLeewayFraction;
+      north *= capsizedLeewayFraction;
+    }
+    displace(lat, lon, east * dt, north * dt);
+    displace(displaced[0], displaced[1], p.currentU[i] * dt, p.currentV[i] * dt);
+    p.lat[i] = displaced[0];
+    p.lon[i] = displaced[1];
+  }
+}
+
+/**
+ * Jibing: each active particle draws one uniform; with probability 1 − (1 − p)^(|dt|/3600) the crosswind
+ * slope changes sign and the orientation flips.
+ */
+export function jibe(p: Particles, rng: LegacyRandom, dt: number, hourlyProbability: number, draws: Float64Array): void {
+  let active = 0;
+  for (let i = 0; i < p.n; i++) if (p.status[i] === Status.active) active++;
+  rng.fillRandom(draws, active);
+  const perStep = 1 - (1 - hourlyProbability) ** (Math.abs(dt) / 3600);
+  let k = 0;
+  for (let i = 0; i < p.n; i++) {
+    if (p.status[i] !== Status.active) continue;
+    if (draws[k++] < perStep) {
+      p.cwSlope[i] = -p.cwSlope[i];
+      p.orientation[i] = 1 - p.orientation[i];
+    }
+  }
+}

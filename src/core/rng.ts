@@ -1,0 +1,81 @@
+// NumPy's legacy RandomState generator (MT19937 + polar Box–Muller with a cached second value), so that a
+// run draws exactly the numbers OpenDrift draws and can be checked particle by particle.
+
+const N = 624;
+const M = 397;
+
+export class LegacyRandom {
+  private readonly mt = new Uint32Array(N);
+  private index = N;
+  private hasGauss = false;
+  private gaussCache = 0;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`random seed must be an integer 0..4294967295, got ${seed}`);
+    }
+    // init_genrand: NumPy's RandomState(seed) for an integer seed.
+    const mt = this.mt;
+    mt[0] = seed >>> 0;
+    for (let i = 1; i < N; i++) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      // 1812433253 * prev + i, in 32-bit arithmetic
+      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+    }
+    this.index = N;
+  }
+
+  private twist(): void {
+    const mt = this.mt;
+    for (let i = 0; i < N; i++) {
+      const y = (mt[i] & 0x80000000) | (mt[(i + 1) % N] & 0x7fffffff);
+      let next = mt[(i + M) % N] ^ (y >>> 1);
+      if (y & 1) next ^= 0x9908b0df;
+      mt[i] = next >>> 0;
+    }
+    this.index = 0;
+  }
+
+  /** Next 32-bit output of MT19937. */
+  nextUint32(): number {
+    if (this.index >= N) this.twist();
+    let y = this.mt[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** Uniform [0, 1) with 53 bits, as NumPy's random_sample. */
+  random(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+
+  /** Standard normal, NumPy legacy_gauss (polar method, second value cached). */
+  gauss(): number {
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      return this.gaussCache;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2.0 * this.random() - 1.0;
+      x2 = 2.0 * this.random() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 === 0.0);
+    const f = Math.sqrt((-2.0 * Math.log(r2)) / r2);
+    this.gaussCache = f * x1;
+    this.hasGauss = true;
+    return f * x2;
+  }
+
+  /** Fills out[0..count) with uniforms, as np.random.random(count). */
+  fillRandom(out: Float64Array, count: number): void {
+    for (let i = 0; i < count; i++) out[i] = this.random();
+  }
+}

@@ -1,0 +1,35 @@
+// The recorded output of a run: particle states at each output time, time-major typed arrays.
+import { Status } from "./types.js";
+
+/**
+ * Snapshots of every particle at every output time. Index of particle i at output time k is k * n + i.
+ * Positions of stranded particles stay at their stranding point; unreleased particles have status
+ * `Status.unreleased` and NaN positions. Writers turn these into fill values.
+ */
+export interface Trajectory {
+  /** Number of particles (trajectories). */
+  readonly n: number;
+  /** Output times, Unix seconds; length = number of recorded snapshots. */
+  readonly times: Float64Array;
+  readonly lon: Float32Array;
+  readonly lat: Float32Array;
+  readonly status: Uint8Array;
+  readonly orientation: Uint8Array;
+  readonly capsized: Uint8Array;
+  /** Forcing used for the coming step (m/s), present unless recording of forcing was turned off. */
+  readonly windU?: Float32Array;
+  readonly windV?: Float32Array;
+  readonly currentU?: Float32Array;
+  readonly currentV?: Float32Array;
+  /** Release time of each particle, Unix seconds. */
+  readonly releaseTime: Float64Array;
+}
+
+export function snapshotCount(t: Trajectory): number {
+  return t.times.length;
+}
+
+/** True when particle i at snapshot k has a position to show (released). */
+export function isReleased(t: Trajectory, k: number, i: number): boolean {
+  return t.status[k * t.n + i] !== Status.unreleased;
+}

@@ -1,0 +1,47 @@
+// Everything a product writer needs from a finished run. Built once by the pipeline, read by every writer.
+import type { ObjectCategory } from "../core/objects.js";
+import type { Trajectory } from "../core/trajectory.js";
+import type { LandMask, Simulation, SnapshotSummary } from "../core/types.js";
+import type { SearchAreaSnapshot } from "./types.js";
+
+export interface ForcingProvenance {
+  variable: "wind" | "current";
+  name: string;
+  [key: string]: string | number;
+}
+
+export interface ProductContext {
+  simulation: Simulation;
+  /** The raw spec as given (stored in particles.nc for reproducibility). */
+  specJson: string;
+  category: ObjectCategory;
+  trajectory: Trajectory;
+  summaries: SnapshotSummary[];
+  /** Filled by the search-area analysis before pictures and reports are drawn. */
+  searchAreas?: SearchAreaSnapshot[];
+  landmask?: LandMask;
+  forcing: ForcingProvenance[];
+  /** Density grid cell size in metres (default 1000). */
+  densityCellM: number;
+  softwareVersion: string;
+  /** Particles moved off land at release: count and largest move in metres. */
+  releaseOnLand?: { moved: number; maxDistanceM: number };
+}
+
+/** The products `driftline simulate --products` can select; file names are fixed. */
+export const PRODUCT_FILES = {
+  netcdf: "particles.nc",
+  summary: "summary.json",
+  density: "density.nc",
+  search_areas: "search_areas.geojson",
+  trajectories: "trajectories.geojson",
+  kml: "mission.kml",
+  kmz: "mission.kmz",
+  ascii: "leeway_ascii.txt",
+  csv: "particles.csv",
+  areas_csv: "search_areas.csv",
+  png: "heatmap.png",
+  gif: "animation.gif",
+  pdf: "report.pdf",
+} as const;
+export type ProductName = keyof typeof PRODUCT_FILES;

@@ -1,0 +1,53 @@
+// Shapes shared by the product writers: what the analysis of a finished run produces.
+import type { Polygon, MultiPolygon } from "./geojson-types.js";
+
+/** Search areas and position estimate at one output time. */
+export interface SearchAreaSnapshot {
+  timeIndex: number;
+  /** Unix seconds. */
+  time: number;
+  hoursElapsed: number;
+  centroidLon: number | null;
+  centroidLat: number | null;
+  /** Centre of the most probable density cell. */
+  mostLikelyLon: number | null;
+  mostLikelyLat: number | null;
+  counts: Record<string, number>;
+  /** Keyed by percentage: 50, 90, 95. Null when no particle is afloat. */
+  areas: Record<"50" | "90" | "95", SearchArea | null>;
+}
+
+export interface SearchArea {
+  percent: number;
+  geometry: Polygon | MultiPolygon;
+  areaKm2: number;
+  areaNm2: number;
+  /** Share of the afloat particles actually inside (≥ percent/100). */
+  containedFraction: number;
+}
+
+/**
+ * Particle counts on a regular grid in metres around the cloud, one layer per output time. The grid is in
+ * a local Lambert azimuthal equal-area projection centred on the cloud (`proj4`), so every cell has the
+ * same area. Computed once by src/products/density.ts and used by density.nc, search areas and pictures.
+ */
+export interface DensityGrids {
+  proj4: string;
+  cellM: number;
+  nx: number;
+  ny: number;
+  /** Projected coordinates of cell centres, metres. */
+  x: Float64Array;
+  y: Float64Array;
+  /** Cell-centre lon/lat, ny*nx row-major. */
+  lon: Float64Array;
+  lat: Float64Array;
+  /** 1 where the cell centre is land (when a land mask was given), else 0; ny*nx. */
+  land: Uint8Array;
+  /** Afloat (active) particle counts per time: times*ny*nx, time-major. */
+  counts: Uint32Array;
+  /** Stranded particle counts per time, same layout. */
+  stranded: Uint32Array;
+  /** Number of afloat particles per time (the denominator of the probability). */
+  afloat: Uint32Array;
+}

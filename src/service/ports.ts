@@ -1,0 +1,59 @@
+// The three outside services the worker and API talk to. Each has a real adapter (PostgreSQL, Redis, S3)
+// and an embedded one (PGlite, a durable local queue, local files); the job pipeline sees only these.
+
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Database {
+  /** Parameterised SQL only ($1, $2 …). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  close(): Promise<void>;
+}
+
+/** A job taken from the queue; `raw` is the JSON text exactly as the producer pushed it. */
+export interface ClaimedJob {
+  raw: string;
+  /** Delivery count, including this one (1 on first delivery). */
+  attempt: number;
+  /** Opaque handle the queue uses to ack, renew or release this delivery. */
+  receipt: string;
+}
+
+export interface QueueStats {
+  waiting: number;
+  processing: number;
+  dead: number;
+}
+
+export interface JobQueue {
+  /** Producer side: append a job (RPUSH semantics for Redis). */
+  push(raw: string): Promise<void>;
+  /** Take one job with a lease of leaseMs, waiting up to waitMs; null when none came. */
+  claim(workerId: string, leaseMs: number, waitMs: number): Promise<ClaimedJob | null>;
+  /** Extend the lease of a job being worked on. */
+  renew(job: ClaimedJob, leaseMs: number): Promise<void>;
+  /** Done (completed, or failed for good and recorded): remove it. */
+  ack(job: ClaimedJob): Promise<void>;
+  /** Give it back for another attempt after delayMs (transient failure, or shutdown). */
+  release(job: ClaimedJob, delayMs: number): Promise<void>;
+  /** Move to the dead-letter list with the reason. */
+  deadLetter(job: ClaimedJob | { raw: string }, reason: string): Promise<void>;
+  /** Return jobs whose lease expired (their worker died) to the queue; returns how many. */
+  reclaimExpired(): Promise<number>;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}
+
+export interface ObjectStorage {
+  /** Creates the bucket if it does not exist. */
+  ensureBucket(bucket: string): Promise<void>;
+  put(bucket: string, key: string, body: Uint8Array, contentType: string): Promise<void>;
+  get(bucket: string, key: string): Promise<Uint8Array>;
+  exists(bucket: string, key: string): Promise<boolean>;
+  list(bucket: string, prefix: string): Promise<string[]>;
+  delete(bucket: string, key: string): Promise<void>;
+  /** `s3://bucket/key` for S3, a `file://` URI for local storage. */
+  uri(bucket: string, key: string): string;
+}
