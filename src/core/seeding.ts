@@ -21,7 +21,10 @@ export function seedParticles(p: Particles, release: Release, category: ObjectCa
   }
 
   const [t0, t1] = release.time;
-  for (let i = 0; i < n; i++) p.releaseTime[i] = n > 1 && t1 !== t0 ? t0 + (i * (t1 - t0)) / (n - 1) : t0;
+  // Particle i at t0 + i·Δt. The reference computes Δt as a Python timedelta, rounded to whole
+  // microseconds; doing the same releases the last particle of a window in the same step as it does.
+  const interval = n > 1 ? Math.round(((t1 - t0) * 1e6) / (n - 1)) / 1e6 : 0;
+  for (let i = 0; i < n; i++) p.releaseTime[i] = t0 + i * interval;
 
   const [r0, r1] = release.radiusM;
   if (Math.max(r0, r1) > 0) perturbPositions(p, r0, r1, release.radiusType, rng);

@@ -1,0 +1,50 @@
+// `driftline <command> …`: a thin dispatcher; each command lives in its own module, loaded on demand.
+import { SOFTWARE_VERSION } from "../version.js";
+
+type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+  simulate: { summary: "run a simulation spec: simulate SPEC.json --out DIR [--forcing-dir DIR]", load: () => import("./simulate.js") },
+  "object-types": { summary: "list the 85 Leeway object categories [--json]", load: () => import("./object-types.js") },
+  forcing: { summary: "forcing files: inspect FILE | list [DIR] | prefetch …", load: () => import("./forcing.js") },
+  landmask: { summary: "land mask: classify FILE.csv", load: () => import("./landmask.js") },
+  worker: { summary: "run the drift worker (Redis queue → PostgreSQL + S3)", load: () => import("./worker.js") },
+  enqueue: { summary: "insert a mission and push its job, as the API would", load: () => import("./enqueue.js") },
+  queue: { summary: "queue status | clear | retry-dead", load: () => import("./queue.js") },
+  serve: { summary: "API, web page and worker in one process (embedded services by default)", load: () => import("./serve.js") },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `driftline ${SOFTWARE_VERSION}: search-and-rescue drift forecasts (Leeway)\n\nUsage: driftline <command> [options]\n\n${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`${SOFTWARE_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`driftline: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`driftline: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,79 @@
+// `driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products a,b] [--threads N]`
+// Exit codes: 0 done, 2 bad spec or usage, 1 failed run.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { PRODUCT_FILES, type ProductName } from "../products/context.js";
+import { runSimulationSpec } from "../pipeline/run.js";
+import { SpecError } from "../pipeline/spec.js";
+import { parseOptions, UsageError } from "./args.js";
+import { ProgressLine } from "./progress.js";
+
+const USAGE = "usage: driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products netcdf,png,…] [--threads N]";
+
+export async function run(args: string[]): Promise<number> {
+  let specPath: string;
+  let outDir: string;
+  let forcingDir: string | undefined;
+  let products: ProductName[] | undefined;
+  let threads: number | undefined;
+  try {
+    const { values, positionals } = parseOptions(args, {
+      out: { type: "string", short: "o" },
+      "forcing-dir": { type: "string" },
+      products: { type: "string" },
+      threads: { type: "string" },
+    });
+    if (positionals.length !== 1 || !values.out) throw new UsageError(USAGE);
+    specPath = positionals[0];
+    outDir = path.resolve(values.out);
+    forcingDir = values["forcing-dir"] ? path.resolve(values["forcing-dir"]) : path.dirname(path.resolve(specPath));
+    if (values.products) {
+      const known = Object.keys(PRODUCT_FILES);
+      const list = values.products.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = list.filter((p) => !known.includes(p));
+      if (bad.length) throw new UsageError(`--products: unknown ${bad.join(", ")}; allowed: ${known.join(", ")}`);
+      products = list as ProductName[];
+    }
+    if (values.threads !== undefined) {
+      threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError("--threads must be an integer 1..64");
+    }
+  } catch (error) {
+    process.stderr.write(`driftline simulate: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  let spec: unknown;
+  try {
+    spec = JSON.parse(await readFile(specPath, "utf8"));
+  } catch (error) {
+    process.stderr.write(`driftline simulate: cannot read spec ${specPath}: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const progress = new ProgressLine(process.stderr);
+  try {
+    const { summary, files } = await runSimulationSpec(spec, {
+      outDir,
+      forcingDir,
+      products,
+      threads,
+      onProgress: (p) => progress.update(p.fraction, p.message),
+    });
+    progress.done(
+      `${summary.particleCount} particles, ${summary.snapshots.length} output times in ${summary.computationSeconds.toFixed(2)} s ` +
+        `(simulation ${summary.simulationSeconds.toFixed(2)} s): ${summary.activeCount} active, ${summary.strandedCount} stranded, ` +
+        `${summary.missingDataCount} missing data`,
+    );
+    for (const file of Object.values(files)) process.stderr.write(`  ${file}\n`);
+    return 0;
+  } catch (error) {
+    progress.clear();
+    if (error instanceof SpecError) {
+      process.stderr.write(`driftline simulate: ${specPath}: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`driftline simulate: run failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

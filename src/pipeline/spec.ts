@@ -1,0 +1,170 @@
+// The simulation spec (JSON, snake_case): validated at the edge, then turned into a core Simulation.
+import { z } from "zod";
+import { findObjectCategory, type ObjectCategory, UnknownObjectTypeError } from "../core/objects.js";
+import type { Simulation } from "../core/types.js";
+
+export class SpecError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(`invalid simulation spec: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+    this.name = "SpecError";
+  }
+}
+
+const MAX_HOURS = 720;
+const MAX_PARTICLES = 5_000_000;
+
+const rfc3339 = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i,
+    "must be an RFC 3339 time such as 2016-02-01T12:00:00Z",
+  )
+  .refine((s) => Number.isFinite(Date.parse(s)), "is not a valid date");
+
+const finite = (what: string) => z.number({ error: `must be a number (${what})` }).finite(`must be finite (${what})`);
+const latitude = finite("degrees north").min(-90, "must be between -90 and 90").max(90, "must be between -90 and 90");
+const longitude = finite("degrees east").min(-180, "must be in [-180, 360)").lt(360, "must be in [-180, 360)");
+const pair = <T extends z.ZodTypeAny>(item: T) => z.union([item, z.tuple([item, item])]);
+
+const vector = z.strictObject({ x: finite("m/s eastward"), y: finite("m/s northward") });
+const variableSource = z.union([
+  z.strictObject({ constant: vector }),
+  z.strictObject({ files: z.array(z.string().min(1)).min(1, "must name at least one file") }),
+  z.strictObject({ catalog: z.literal(true) }),
+]);
+const variableSpec = z.union([variableSource, z.array(variableSource).min(1)]);
+export type VariableSourceSpec = z.infer<typeof variableSource>;
+
+export const forcingSpecSchema = z.strictObject({
+  wind: variableSpec,
+  current: variableSpec,
+});
+export type ForcingSpec = z.infer<typeof forcingSpecSchema>;
+
+export const simulationSpecSchema = z.strictObject({
+  name: z.string().max(255).default("simulation"),
+  object_type: z.union([z.number().int(), z.string().min(1)]).default(1),
+  start_time: rfc3339,
+  duration_hours: finite("hours")
+    .refine((h) => h !== 0, "must not be zero (negative runs backwards in time)")
+    .refine((h) => Math.abs(h) <= MAX_HOURS, `must be at most ${MAX_HOURS} hours either way`),
+  time_step_seconds: finite("seconds").optional(),
+  output_step_seconds: finite("seconds").positive("must be positive").default(3600),
+  seed: z.strictObject({
+    lon: pair(longitude),
+    lat: pair(latitude),
+    time: pair(rfc3339).optional(),
+    radius_m: pair(finite("metres").min(0, "must be ≥ 0").max(1_000_000, "must be ≤ 1,000,000 m")).default(0),
+    radius_type: z.enum(["gaussian", "uniform"], { error: 'must be "gaussian" or "uniform"' }).default("gaussian"),
+    number: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(MAX_PARTICLES, `must be at most ${MAX_PARTICLES.toLocaleString("en")}`)
+      .default(1000),
+  }),
+  forcing: forcingSpecSchema,
+  random_seed: z.number().int().min(0).max(0xffffffff).default(0),
+  jibe_probability: finite("per hour").min(0, "must be in [0, 1)").lt(1, "must be in [0, 1)").default(0.04),
+  capsizing: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      wind_threshold: finite("m/s").positive().default(30),
+      wind_threshold_sigma: finite("m/s").positive().default(5),
+      leeway_fraction: finite("fraction").min(0).max(1).default(0.4),
+    })
+    .default({ enabled: false, wind_threshold: 30, wind_threshold_sigma: 5, leeway_fraction: 0.4 }),
+  coastline: z.enum(["stranding", "previous", "none"], { error: 'must be "stranding", "previous" or "none"' }).default("stranding"),
+});
+export type SimulationSpec = z.infer<typeof simulationSpecSchema>;
+
+export interface ParsedSpec {
+  spec: SimulationSpec;
+  simulation: Simulation;
+  category: ObjectCategory;
+}
+
+const toPair = <T>(v: T | [T, T]): [T, T] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+
+/** Validates a spec (parsed JSON) and returns the core Simulation; throws SpecError naming each bad field. */
+export function parseSimulationSpec(input: unknown): ParsedSpec {
+  const parsed = simulationSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new SpecError(
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message,
+      })),
+    );
+  }
+  const spec = parsed.data;
+  const issues: { path: string; message: string }[] = [];
+
+  let category: ObjectCategory | undefined;
+  try {
+    category = findObjectCategory(spec.object_type);
+  } catch (error) {
+    if (!(error instanceof UnknownObjectTypeError)) throw error;
+    issues.push({ path: "object_type", message: error.message });
+  }
+
+  const durationSeconds = Math.round(spec.duration_hours * 3600);
+  const sign = Math.sign(durationSeconds);
+  const dt = spec.time_step_seconds ?? 600 * sign;
+  if (Math.abs(dt) < 1 || Math.abs(dt) > 6 * 3600) {
+    issues.push({ path: "time_step_seconds", message: "must be between 1 s and 6 h (21600 s) in magnitude" });
+  } else if (Math.sign(dt) !== sign) {
+    issues.push({
+      path: "time_step_seconds",
+      message: `must have the sign of duration_hours (${sign > 0 ? "positive" : "negative"} for a ${sign > 0 ? "forward" : "backward"} run)`,
+    });
+  } else {
+    if (Math.abs(durationSeconds) % Math.abs(dt) !== 0) {
+      issues.push({ path: "time_step_seconds", message: "must divide the duration into whole steps" });
+    }
+    if (spec.output_step_seconds % Math.abs(dt) !== 0) {
+      issues.push({ path: "output_step_seconds", message: `must be a multiple of the time step (${Math.abs(dt)} s)` });
+    } else if (spec.output_step_seconds > Math.abs(durationSeconds)) {
+      issues.push({ path: "output_step_seconds", message: "must not exceed the duration" });
+    }
+  }
+
+  const startTime = Date.parse(spec.start_time) / 1000;
+  const seedTimes = toPair(spec.seed.time ?? spec.start_time).map((s) => Date.parse(s) / 1000) as [number, number];
+  const endTime = startTime + durationSeconds;
+  const [lo, hi] = sign > 0 ? [startTime, endTime] : [endTime, startTime];
+  seedTimes.forEach((t, k) => {
+    if (t < lo || t > hi) issues.push({ path: `seed.time${Array.isArray(spec.seed.time) ? `.${k}` : ""}`, message: "must lie within the simulated period" });
+  });
+  if (sign > 0 ? seedTimes[1] < seedTimes[0] : seedTimes[1] > seedTimes[0]) {
+    issues.push({ path: "seed.time", message: "must be in the direction of the run (end after start, or before it when backtracking)" });
+  }
+  if (issues.length > 0 || !category) throw new SpecError(issues);
+
+  const simulation: Simulation = {
+    name: spec.name,
+    objectTypeId: category.id,
+    startTime,
+    durationSeconds,
+    timeStepSeconds: dt,
+    outputStepSeconds: spec.output_step_seconds,
+    release: {
+      lon: toPair(spec.seed.lon),
+      lat: toPair(spec.seed.lat),
+      time: seedTimes,
+      radiusM: toPair(spec.seed.radius_m),
+      radiusType: spec.seed.radius_type,
+      number: spec.seed.number,
+    },
+    randomSeed: spec.random_seed,
+    jibeProbability: spec.jibe_probability,
+    capsizing: {
+      enabled: spec.capsizing.enabled,
+      windThreshold: spec.capsizing.wind_threshold,
+      windThresholdSigma: spec.capsizing.wind_threshold_sigma,
+      leewayFraction: spec.capsizing.leeway_fraction,
+    },
+    coastline: spec.coastline,
+  };
+  return { spec, simulation, category };
+}
