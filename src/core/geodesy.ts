@@ -9,6 +9,8 @@ export const WGS84_F = 1 / 298.257223563;
 const E2 = WGS84_F * (2 - WGS84_F);
 const DEG = Math.PI / 180;
 const MAX_SUBSTEP_M = 1000;
+const INV_A = 1 / WGS84_A;
+const INV_A_1ME2 = 1 / (WGS84_A * (1 - E2));
 
 const karney = geodesicLib.Geodesic.WGS84;
 
@@ -46,65 +48,100 @@ export function geodesicInteriorPoints(
   }
 }
 
-/** Scratch for displace(): results without allocating. [0] = lat (deg), [1] = lon (deg). */
-export const displaced = new Float64Array(2);
+/**
+ * A point on the ellipsoid as the step loop carries it: [latitude rad, longitude rad, sin lat, cos lat].
+ * Keeping sin and cos lets successive steps use angle addition instead of trig calls.
+ */
+export type EllipsoidPoint = Float64Array;
+
+export function ellipsoidPoint(): EllipsoidPoint {
+  return new Float64Array(4);
+}
+
+export function setPoint(point: EllipsoidPoint, latDeg: number, lonDeg: number): void {
+  const phi = latDeg * DEG;
+  point[0] = phi;
+  point[1] = lonDeg * DEG;
+  point[2] = Math.sin(phi);
+  point[3] = Math.cos(phi);
+}
 
 /**
- * Moves a point by a displacement of `east` and `north` metres along the geodesic whose initial direction is
- * the displacement's direction; the result goes to `displaced`. Negative values move backwards.
+ * Moves `point` in place by a displacement of `east` and `north` metres along the geodesic whose initial
+ * direction is the displacement's direction (negative values move backwards).
  */
-export function displace(latDeg: number, lonDeg: number, east: number, north: number): void {
-  const length = Math.sqrt(east * east + north * north);
-  if (length === 0) {
-    displaced[0] = latDeg;
-    displaced[1] = lonDeg;
-    return;
-  }
-  const substeps = length > MAX_SUBSTEP_M ? Math.ceil(length / MAX_SUBSTEP_M) : 1;
+export function stepGeodesic(point: EllipsoidPoint, east: number, north: number): void {
+  const length2 = east * east + north * north;
+  if (length2 === 0) return;
+  const substeps = length2 > MAX_SUBSTEP_M * MAX_SUBSTEP_M ? Math.ceil(Math.sqrt(length2) / MAX_SUBSTEP_M) : 1;
   let de = east / substeps;
   let dn = north / substeps;
-  let phi = latDeg * DEG;
-  let lambda = lonDeg * DEG;
-  let sinPhi = Math.sin(phi);
-  let cosPhi = Math.cos(phi);
+  let phi = point[0];
+  let lambda = point[1];
+  let sinPhi = point[2];
+  let cosPhi = point[3];
   for (let k = 0; k < substeps; k++) {
-    // Radii of curvature at the start of the sub-step.
+    // Reciprocal radii of curvature at the start: 1/N (prime vertical) and 1/M (meridian), no division.
     let w = 1 - E2 * sinPhi * sinPhi;
-    let n = WGS84_A / Math.sqrt(w);
-    let m = (n * (1 - E2)) / w;
-    // Half step: latitude and heading at the midpoint (heading turns by sin(az)·tan(lat)/N per metre).
-    const halfDphi = (0.5 * dn) / m;
-    const halfTurn = (0.5 * de * sinPhi) / (cosPhi * n);
-    const sh = halfDphi - (halfDphi * halfDphi * halfDphi) / 6;
-    const ch = 1 - (halfDphi * halfDphi) / 2;
+    let q = Math.sqrt(w);
+    let invN = q * INV_A;
+    let invM = w * q * INV_A_1ME2;
+    // Half step: latitude and heading at the midpoint (the heading turns by sin(az)·tan(lat)/N per metre).
+    const halfDphi = 0.5 * dn * invM;
+    const halfTurn = (0.5 * de * sinPhi * invN) / cosPhi;
+    const h2 = halfDphi * halfDphi;
+    const sh = halfDphi * (1 - h2 / 6);
+    const ch = 1 - h2 / 2;
     const sinMid = sinPhi * ch + cosPhi * sh;
     const cosMid = cosPhi * ch - sinPhi * sh;
-    const st = halfTurn - (halfTurn * halfTurn * halfTurn) / 6;
-    const ct = 1 - (halfTurn * halfTurn) / 2;
+    const t2 = halfTurn * halfTurn;
+    const st = halfTurn * (1 - t2 / 6);
+    const ct = 1 - t2 / 2;
     const deMid = de * ct + dn * st;
     const dnMid = dn * ct - de * st;
     w = 1 - E2 * sinMid * sinMid;
-    n = WGS84_A / Math.sqrt(w);
-    m = (n * (1 - E2)) / w;
+    q = Math.sqrt(w);
+    invN = q * INV_A;
+    invM = w * q * INV_A_1ME2;
     // Full step with the midpoint's radii and heading.
-    const dphi = dnMid / m;
-    lambda += deMid / (n * cosMid);
-    const turn = (deMid * sinMid) / (cosMid * n);
+    const dphi = dnMid * invM;
+    const eastRad = (deMid * invN) / cosMid;
+    lambda += eastRad;
     phi += dphi;
-    const sd = dphi - (dphi * dphi * dphi) / 6;
-    const cd = 1 - (dphi * dphi) / 2 + (dphi * dphi * dphi * dphi) / 24;
+    const d2 = dphi * dphi;
+    const sd = dphi * (1 - d2 / 6);
+    const cd = 1 - (d2 / 2) * (1 - d2 / 12);
     const s = sinPhi * cd + cosPhi * sd;
     cosPhi = cosPhi * cd - sinPhi * sd;
     sinPhi = s;
     if (substeps > 1) {
       // The heading keeps turning along the geodesic: carry it into the next sub-step.
-      const s2 = turn - (turn * turn * turn) / 6;
-      const c2 = 1 - (turn * turn) / 2;
-      const de2 = de * c2 + dn * s2;
-      dn = dn * c2 - de * s2;
+      const turn = eastRad * sinMid;
+      const u2 = turn * turn;
+      const su = turn * (1 - u2 / 6);
+      const cu = 1 - u2 / 2;
+      const de2 = de * cu + dn * su;
+      dn = dn * cu - de * su;
       de = de2;
     }
   }
-  displaced[0] = phi / DEG;
-  displaced[1] = lambda / DEG;
+  point[0] = phi;
+  point[1] = lambda;
+  point[2] = sinPhi;
+  point[3] = cosPhi;
 }
+
+const scratchPoint = ellipsoidPoint();
+/** Result of displace(): [0] = lat (deg), [1] = lon (deg). */
+export const displaced = new Float64Array(2);
+
+/** Moves (latDeg, lonDeg) by east/north metres; the result goes to `displaced` (no allocation). */
+export function displace(latDeg: number, lonDeg: number, east: number, north: number): void {
+  setPoint(scratchPoint, latDeg, lonDeg);
+  stepGeodesic(scratchPoint, east, north);
+  displaced[0] = scratchPoint[0] / DEG;
+  displaced[1] = scratchPoint[1] / DEG;
+}
+
+export const RAD_TO_DEG = 180 / Math.PI;
+export const DEG_TO_RAD = DEG;

@@ -1,7 +1,7 @@
 // The Leeway processes, one tight loop each over the particle arrays (OceanParcels-style kernels).
 // Physics as in docs/leeway-model.md and OpenDrift's leeway.update().
-import { displace, displaced } from "./geodesy.js";
-import type { Particles } from "./particles.js";
+import { DEG_TO_RAD, ellipsoidPoint, RAD_TO_DEG, stepGeodesic } from "./geodesy.js";
+import { type Particles, syncLatitudeTrig } from "./particles.js";
 import type { LegacyRandom } from "./rng.js";
 import { type CapsizeSettings, type CoastlineRule, type ForcingSource, type LandMask, Status } from "./types.js";
 
@@ -62,6 +62,7 @@ export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule
     if (rule === "previous") {
       p.lon[i] = p.prevLon[i];
       p.lat[i] = p.prevLat[i];
+      syncLatitudeTrig(p, i);
       continue;
     }
     p.status[i] = Status.stranded;
@@ -77,6 +78,7 @@ export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule
       if (mask.isLand(lon, lat)) {
         p.lon[i] = lon;
         p.lat[i] = lat;
+        syncLatitudeTrig(p, i);
         break;
       }
     }
@@ -114,6 +116,8 @@ export function capsize(
  * Moves active particles by the leeway (from the 10 m wind) over dt, then by the current over dt: two
  * successive geodesic steps, as the reference does.
  */
+const point = ellipsoidPoint();
+
 export function drift(p: Particles, dt: number, capsizedLeewayFraction: number): void {
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active) continue;
@@ -138,10 +142,16 @@ export function drift(p: Particles, dt: number, capsizedLeewayFraction: number):
       east *= capsizedLeewayFraction;
       north *= capsizedLeewayFraction;
     }
-    displace(lat, lon, east * dt, north * dt);
-    displace(displaced[0], displaced[1], p.currentU[i] * dt, p.currentV[i] * dt);
-    p.lat[i] = displaced[0];
-    p.lon[i] = displaced[1];
+    point[0] = lat * DEG_TO_RAD;
+    point[1] = lon * DEG_TO_RAD;
+    point[2] = p.sinLat[i];
+    point[3] = p.cosLat[i];
+    stepGeodesic(point, east * dt, north * dt);
+    stepGeodesic(point, p.currentU[i] * dt, p.currentV[i] * dt);
+    p.lat[i] = point[0] * RAD_TO_DEG;
+    p.lon[i] = point[1] * RAD_TO_DEG;
+    p.sinLat[i] = point[2];
+    p.cosLat[i] = point[3];
   }
 }
 

@@ -8,6 +8,9 @@ export interface Particles {
   /** Position at the start of the previous step (for stranding between two positions). */
   prevLon: Float64Array;
   prevLat: Float64Array;
+  /** sin and cos of the latitude, carried along so that the step loop needs no trig calls. */
+  sinLat: Float64Array;
+  cosLat: Float64Array;
   status: Uint8Array;
   releaseTime: Float64Array;
   /** 0 takes the right-crosswind coefficients, 1 the left; flips when the object jibes. */
@@ -34,6 +37,8 @@ export function allocateParticles(n: number): Particles {
     lat: f64(),
     prevLon: f64(),
     prevLat: f64(),
+    sinLat: f64(),
+    cosLat: f64(),
     status: new Uint8Array(n).fill(Status.unreleased),
     releaseTime: f64(),
     orientation: new Uint8Array(n),
@@ -49,4 +54,11 @@ export function allocateParticles(n: number): Particles {
     currentU: f64(),
     currentV: f64(),
   };
+}
+
+/** Recomputes the carried sin/cos of particle i's latitude after its position was set directly. */
+export function syncLatitudeTrig(p: Particles, i: number): void {
+  const phi = (p.lat[i] * Math.PI) / 180;
+  p.sinLat[i] = Math.sin(phi);
+  p.cosLat[i] = Math.cos(phi);
 }

@@ -27,12 +27,18 @@ export class LegacyRandom {
 
   private twist(): void {
     const mt = this.mt;
-    for (let i = 0; i < N; i++) {
-      const y = (mt[i] & 0x80000000) | (mt[(i + 1) % N] & 0x7fffffff);
-      let next = mt[(i + M) % N] ^ (y >>> 1);
-      if (y & 1) next ^= 0x9908b0df;
-      mt[i] = next >>> 0;
+    let i = 0;
+    let y: number;
+    for (; i < N - M; i++) {
+      y = (mt[i] & 0x80000000) | (mt[i + 1] & 0x7fffffff);
+      mt[i] = mt[i + M] ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
     }
+    for (; i < N - 1; i++) {
+      y = (mt[i] & 0x80000000) | (mt[i + 1] & 0x7fffffff);
+      mt[i] = mt[i + M - N] ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
+    }
+    y = (mt[N - 1] & 0x80000000) | (mt[0] & 0x7fffffff);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
     this.index = 0;
   }
 
@@ -76,6 +82,29 @@ export class LegacyRandom {
 
   /** Fills out[0..count) with uniforms, as np.random.random(count). */
   fillRandom(out: Float64Array, count: number): void {
-    for (let i = 0; i < count; i++) out[i] = this.random();
+    const mt = this.mt;
+    let index = this.index;
+    for (let i = 0; i < count; i++) {
+      if (index >= N) {
+        this.twist();
+        index = 0;
+      }
+      let a = mt[index++];
+      a ^= a >>> 11;
+      a ^= (a << 7) & 0x9d2c5680;
+      a ^= (a << 15) & 0xefc60000;
+      a ^= a >>> 18;
+      if (index >= N) {
+        this.twist();
+        index = 0;
+      }
+      let b = mt[index++];
+      b ^= b >>> 11;
+      b ^= (b << 7) & 0x9d2c5680;
+      b ^= (b << 15) & 0xefc60000;
+      b ^= b >>> 18;
+      out[i] = ((a >>> 5) * 67108864.0 + (b >>> 6)) / 9007199254740992.0;
+    }
+    this.index = index;
   }
 }

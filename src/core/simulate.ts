@@ -2,7 +2,7 @@
 // Pure computation: forcing sources and the land mask arrive as objects already prepared by adapters.
 import { applyCoastline, capsize, drift, jibe, releaseDue, sampleForcing } from "./leeway.js";
 import type { ObjectCategory } from "./objects.js";
-import { allocateParticles, type Particles } from "./particles.js";
+import { allocateParticles, type Particles, syncLatitudeTrig } from "./particles.js";
 import { LegacyRandom } from "./rng.js";
 import { seedParticles } from "./seeding.js";
 import type { Trajectory } from "./trajectory.js";
@@ -43,6 +43,7 @@ export function runSimulation(
   seedParticles(p, sim.release, category, rng);
   const landmask = sim.coastline === "none" ? null : (options.landmask ?? null);
   const releaseOnLand = landmask ? moveReleaseOffLand(p, landmask) : { moved: 0, maxDistanceM: 0, unresolved: 0 };
+  for (let i = 0; i < n; i++) syncLatitudeTrig(p, i);
 
   const { steps, stepsPerOutput, outputs } = simulationClock(sim);
   const dt = sim.timeStepSeconds;

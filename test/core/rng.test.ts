@@ -40,3 +40,16 @@ describe("NumPy legacy generator", () => {
     expect(() => new LegacyRandom(1.5)).toThrow();
   });
 });
+
+describe("bulk uniforms", () => {
+  it("fillRandom gives the same stream as repeated random() across many twists", () => {
+    const a = new LegacyRandom(7);
+    const b = new LegacyRandom(7);
+    const out = new Float64Array(5000);
+    a.gauss();
+    b.gauss();
+    a.fillRandom(out, 5000);
+    for (let i = 0; i < 5000; i++) expect(out[i]).toBe(b.random());
+    expect(a.gauss()).toBe(b.gauss());
+  });
+});
