@@ -1,8 +1,18 @@
 // The one entry point that turns a simulation spec into files: validate → forcing → land mask → simulate →
 // products. Used by `driftline simulate`, the worker and the embedded server alike.
-import type { ForcingProvenance, ProductName } from "../products/context.js";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { runSimulation } from "../core/simulate.js";
+import type { LandMask, SnapshotSummary } from "../core/types.js";
+import type { ForcingProvenance, ProductContext, ProductName } from "../products/context.js";
+import { PRODUCT_FILES } from "../products/context.js";
+import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
+import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
-import type { SnapshotSummary } from "../core/types.js";
+import { SOFTWARE_VERSION } from "../version.js";
+import { prepareForcing } from "./forcing.js";
+import { prepareLandmaskFor, reachableWindow } from "./window.js";
+import { parseSimulationSpec } from "./spec.js";
 
 export interface RunProgress {
   /** 0..1 over the whole run (simulation and products). */
@@ -31,10 +41,13 @@ export interface RunSummary {
   strandedCount: number;
   missingDataCount: number;
   computationSeconds: number;
+  /** Simulation loop alone, seconds. */
+  simulationSeconds: number;
+  particleSteps: number;
   snapshots: SnapshotSummary[];
   searchAreas?: SearchAreaSnapshot[];
   forcing: ForcingProvenance[];
-  releaseOnLand?: { moved: number; maxDistanceM: number };
+  releaseOnLand?: { moved: number; maxDistanceM: number; unresolved: number };
 }
 
 export interface RunResult {
@@ -44,12 +57,76 @@ export interface RunResult {
 }
 
 /**
- * Runs one simulation spec (the JSON format of issue 2 / README) and writes the products into opts.outDir.
- * Throws SpecError (src/pipeline/spec.ts) for an invalid spec, ForcingCoverageError when no forcing covers
- * the release, other Errors for a failed run.
+ * Runs one simulation spec (the JSON format of the README) and writes the products into opts.outDir.
+ * Throws SpecError for an invalid spec, ForcingCoverageError when no forcing covers the release, other
+ * Errors for a failed run.
  */
-export async function runSimulationSpec(spec: unknown, opts: RunOptions): Promise<RunResult> {
-  void spec;
-  void opts;
-  throw new Error("runSimulationSpec: not implemented yet");
+export async function runSimulationSpec(input: unknown, opts: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const progress = (fraction: number, stage: RunProgress["stage"], message: string) =>
+    opts.onProgress?.({ fraction, stage, message });
+  const { spec, simulation, category } = parseSimulationSpec(input);
+
+  progress(0, "prepare", "reading forcing and coastline");
+  const window = reachableWindow(simulation);
+  const { set, provenance } = await prepareForcing(spec.forcing, simulation, window, opts.forcingDir);
+  opts.signal?.throwIfAborted();
+  const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(window);
+  opts.signal?.throwIfAborted();
+
+  const simStarted = performance.now();
+  const result = runSimulation(simulation, category, set, {
+    landmask,
+    recordForcing: simulation.release.number * 200 <= 50_000_000,
+    onProgress: (f) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
+  });
+  const simulationSeconds = (performance.now() - simStarted) / 1000;
+  opts.signal?.throwIfAborted();
+
+  const summaries = buildSnapshotSummaries(result.trajectory);
+  const ctx: ProductContext = {
+    simulation,
+    specJson: JSON.stringify(spec),
+    category,
+    trajectory: result.trajectory,
+    summaries,
+    landmask: landmask ?? undefined,
+    forcing: provenance,
+    densityCellM: 1000,
+    softwareVersion: SOFTWARE_VERSION,
+    releaseOnLand: result.releaseOnLand,
+  };
+  await mkdir(opts.outDir, { recursive: true });
+  const selection =
+    opts.products ??
+    (Object.keys(PRODUCT_FILES) as ProductName[]).filter(
+      (p) => p !== "ascii" || simulation.release.number <= ASCII_DEFAULT_MAX_PARTICLES,
+    );
+  const files = await writeProducts(ctx, opts.outDir, selection, (f, name) =>
+    progress(0.7 + 0.3 * f, "products", `writing ${name}`),
+  );
+
+  const last = summaries[summaries.length - 1];
+  const summary: RunSummary = {
+    name: simulation.name,
+    objectType: { id: category.id, key: category.key, description: category.description },
+    particleCount: simulation.release.number,
+    activeCount: last?.counts.active ?? 0,
+    strandedCount: last?.counts.stranded ?? 0,
+    missingDataCount: last?.counts.missing_data ?? 0,
+    computationSeconds: (performance.now() - started) / 1000,
+    simulationSeconds,
+    particleSteps: result.particleSteps,
+    snapshots: summaries,
+    searchAreas: ctx.searchAreas,
+    forcing: provenance,
+    releaseOnLand: result.releaseOnLand,
+  };
+  if (selection.includes("summary")) {
+    const summaryPath = path.resolve(opts.outDir, PRODUCT_FILES.summary);
+    await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    files.summary = summaryPath;
+  }
+  progress(1, "products", "done");
+  return { summary, files };
 }

@@ -19,7 +19,15 @@ const rfc3339 = z
     /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i,
     "must be an RFC 3339 time such as 2016-02-01T12:00:00Z",
   )
-  .refine((s) => Number.isFinite(Date.parse(s)), "is not a valid date");
+  .refine(isRealDate, "is not a valid date");
+
+/** Date.parse accepts 2016-02-31 (as 2 March): check the calendar date really exists. */
+function isRealDate(text: string): boolean {
+  if (!Number.isFinite(Date.parse(text))) return false;
+  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
 
 const finite = (what: string) => z.number({ error: `must be a number (${what})` }).finite(`must be finite (${what})`);
 const latitude = finite("degrees north").min(-90, "must be between -90 and 90").max(90, "must be between -90 and 90");

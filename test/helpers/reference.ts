@@ -1,7 +1,7 @@
 // Reads OpenDrift's reference runs (NetCDF-4) from ../shared/reference/opendrift with h5wasm.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import h5wasm from "h5wasm/node";
+import h5wasm, { type Dataset } from "h5wasm/node";
 
 export const SHARED_DIR = fileURLToPath(new URL("../../../shared/", import.meta.url));
 export const REFERENCE_DIR = `${SHARED_DIR}reference/opendrift/`;
@@ -22,11 +22,11 @@ export async function readReferenceRun(file: string, names: string[]): Promise<R
   if (!existsSync(path)) throw new Error(`reference file missing: ${path}`);
   const f = new h5wasm.File(path, "r");
   try {
-    const time = Float64Array.from(f.get("time").value as ArrayLike<number>);
+    const time = Float64Array.from((f.get("time") as Dataset).value as ArrayLike<number>);
     const vars: Record<string, Float64Array> = {};
     let n = 0;
     for (const name of names) {
-      const ds = f.get(name);
+      const ds = f.get(name) as Dataset;
       const shape = ds.shape as number[];
       n = shape[0];
       const raw = ds.value as ArrayLike<number>;

@@ -1,0 +1,131 @@
+// GeoJSON products (RFC 7946: WGS84 lon/lat, exterior rings counter-clockwise, holes clockwise):
+// trajectories.geojson (sampled particle tracks, the contract's FeatureCollection of LineStrings with
+// `trajectory_id`) and search_areas.geojson (50/90/95 % areas at every output time, centroid, most likely cell).
+import { writeFile } from "node:fs/promises";
+import type { ProductContext } from "./context.js";
+import type { Feature, FeatureCollection, LineString, Point, Position } from "./geojson-types.js";
+import { isoUtc, wrapLon } from "./time-format.js";
+import { sampleParticles, shownAt, shownSnapshots, statusName } from "./tracks.js";
+import type { SearchAreaSnapshot } from "./types.js";
+
+/** Most tracks in trajectories.geojson. */
+export const MAX_TRACKS = 100;
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+function position(lon: number, lat: number): Position {
+  return [round6(wrapLon(lon)), round6(lat)];
+}
+
+/**
+ * Up to `maxTracks` particle tracks, spread evenly over the particles, each a LineString from release to the
+ * end of the run or to deactivation. Particles shown at fewer than two times are left out (a LineString
+ * needs two positions). Properties: trajectory_id (the particle number of particles.nc, 1-based), status
+ * at the end of the track, release/start/end times and the time of every vertex.
+ */
+export function trajectoriesGeoJson(
+  ctx: ProductContext,
+  maxTracks = MAX_TRACKS,
+): FeatureCollection<LineString> {
+  const t = ctx.trajectory;
+  const features: Feature<LineString>[] = [];
+  // Sample among the particles that make a line, so that short-lived ones do not leave gaps in the sample.
+  const candidates: number[] = [];
+  for (let i = 0; i < t.n; i++) {
+    let shown = 0;
+    for (let k = 0; k < t.times.length && shown < 2; k++) if (shownAt(t, k, i)) shown++;
+    if (shown >= 2) candidates.push(i);
+  }
+  for (const m of sampleParticles(candidates.length, maxTracks)) {
+    const i = candidates[m];
+    const ks = shownSnapshots(t, i);
+    if (ks.length < 2) continue;
+    const coordinates = ks.map((k) => position(t.lon[k * t.n + i], t.lat[k * t.n + i]));
+    const lastK = ks[ks.length - 1];
+    features.push({
+      type: "Feature",
+      geometry: { type: "LineString", coordinates },
+      properties: {
+        trajectory_id: i + 1,
+        status: statusName(t.status[lastK * t.n + i]),
+        release_time: isoUtc(t.releaseTime[i]),
+        start_time: isoUtc(t.times[ks[0]]),
+        end_time: isoUtc(t.times[lastK]),
+        times: ks.map((k) => isoUtc(t.times[k])),
+      },
+    });
+  }
+  return { type: "FeatureCollection", features };
+}
+
+/**
+ * Every search area (kind "search_area": time, time_index, hours_elapsed, percent, area_km2, area_nm2,
+ * contained_fraction), the centroid and most likely cell of every time (kind "centroid", "most_likely") and
+ * the last known position (kind "last_known_position", the start of the release).
+ */
+export function searchAreasGeoJson(
+  ctx: ProductContext,
+  snapshots: readonly SearchAreaSnapshot[],
+): FeatureCollection {
+  const features: Feature[] = [];
+  const r = ctx.simulation.release;
+  features.push({
+    type: "Feature",
+    geometry: { type: "Point", coordinates: position(r.lon[0], r.lat[0]) },
+    properties: {
+      kind: "last_known_position",
+      time: isoUtc(r.time[0]),
+      radius_m: r.radiusM[0],
+      object_type: ctx.category.key,
+      object_description: ctx.category.description,
+    },
+  });
+  for (const s of snapshots) {
+    const common = {
+      time: isoUtc(s.time),
+      time_index: s.timeIndex,
+      hours_elapsed: round6(s.hoursElapsed),
+    };
+    for (const key of ["95", "90", "50"] as const) {
+      const a = s.areas[key];
+      if (!a) continue;
+      features.push({
+        type: "Feature",
+        geometry: a.geometry,
+        properties: {
+          kind: "search_area",
+          ...common,
+          percent: a.percent,
+          area_km2: Math.round(a.areaKm2 * 1000) / 1000,
+          area_nm2: Math.round(a.areaNm2 * 1000) / 1000,
+          contained_fraction: round6(a.containedFraction),
+        },
+      });
+    }
+    if (s.centroidLon !== null && s.centroidLat !== null) {
+      features.push(
+        pointFeature(s.centroidLon, s.centroidLat, { kind: "centroid", ...common, counts: s.counts }),
+      );
+    }
+    if (s.mostLikelyLon !== null && s.mostLikelyLat !== null) {
+      features.push(pointFeature(s.mostLikelyLon, s.mostLikelyLat, { kind: "most_likely", ...common }));
+    }
+  }
+  return { type: "FeatureCollection", features };
+}
+
+function pointFeature(lon: number, lat: number, properties: Record<string, unknown>): Feature<Point> {
+  return { type: "Feature", geometry: { type: "Point", coordinates: position(lon, lat) }, properties };
+}
+
+export async function writeTrajectoriesGeoJson(ctx: ProductContext, path: string): Promise<void> {
+  await writeFile(path, JSON.stringify(trajectoriesGeoJson(ctx)));
+}
+
+export async function writeSearchAreasGeoJson(
+  ctx: ProductContext,
+  snapshots: readonly SearchAreaSnapshot[],
+  path: string,
+): Promise<void> {
+  await writeFile(path, JSON.stringify(searchAreasGeoJson(ctx, snapshots)));
+}

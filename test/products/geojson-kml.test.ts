@@ -1,0 +1,156 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { strFromU8, unzipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { computeDensity } from "../../src/products/density.js";
+import {
+  searchAreasGeoJson,
+  trajectoriesGeoJson,
+  writeSearchAreasGeoJson,
+  writeTrajectoriesGeoJson,
+} from "../../src/products/geojson.js";
+import type { Feature, FeatureCollection, LineString, Polygon } from "../../src/products/geojson-types.js";
+import { missionKml, writeMissionKml, writeMissionKmz, xmlEscape } from "../../src/products/kml.js";
+import { computeSearchAreas } from "../../src/products/search-areas.js";
+import { geometryProblems } from "./geometry-check.js";
+import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
+import { pythonJson, tempDir } from "./tools.js";
+
+const traj = syntheticTrajectory({
+  n: 600,
+  hours: 8,
+  releaseEverySeconds: 30,
+  coastLon: 4.58,
+  missingEvery: 23,
+});
+const ctx = syntheticContext(traj);
+const snaps = computeSearchAreas(ctx, computeDensity(ctx));
+
+function checkPosition(p: unknown): void {
+  expect(Array.isArray(p)).toBe(true);
+  const [lon, lat] = p as number[];
+  expect((p as number[]).length).toBe(2);
+  expect(lon).toBeGreaterThanOrEqual(-180);
+  expect(lon).toBeLessThanOrEqual(180);
+  expect(lat).toBeGreaterThanOrEqual(-90);
+  expect(lat).toBeLessThanOrEqual(90);
+}
+
+describe("trajectories.geojson", () => {
+  it("is a FeatureCollection of at most 100 LineStrings with trajectory_id, status and times", async () => {
+    const file = path.join(tempDir(), "trajectories.geojson");
+    await writeTrajectoriesGeoJson(ctx, file);
+    const fc = JSON.parse(readFileSync(file, "utf8")) as FeatureCollection<LineString>;
+    expect(fc.type).toBe("FeatureCollection");
+    expect(fc.features).toHaveLength(100);
+    const ids = new Set<number>();
+    for (const f of fc.features) {
+      expect(f.type).toBe("Feature");
+      expect(f.geometry.type).toBe("LineString");
+      expect(f.geometry.coordinates.length).toBeGreaterThanOrEqual(2);
+      f.geometry.coordinates.forEach(checkPosition);
+      const id = f.properties.trajectory_id as number;
+      expect(Number.isInteger(id) && id >= 1 && id <= traj.n).toBe(true);
+      ids.add(id);
+      expect(f.properties.times as string[]).toHaveLength(f.geometry.coordinates.length);
+      expect(["active", "stranded", "missing_data", "outside_domain"]).toContain(f.properties.status);
+      // Positions are those of the particle (lon/lat order).
+      const i = id - 1;
+      const k0 = traj.times.indexOf(Date.parse(f.properties.start_time as string) / 1000);
+      expect(f.geometry.coordinates[0][0]).toBeCloseTo(traj.lon[k0 * traj.n + i], 5);
+      expect(f.geometry.coordinates[0][1]).toBeCloseTo(traj.lat[k0 * traj.n + i], 5);
+    }
+    expect(ids.size).toBe(100);
+  });
+
+  it("keeps every track when there are fewer than the maximum", () => {
+    const small = syntheticContext(syntheticTrajectory({ n: 12, hours: 3 }));
+    expect(trajectoriesGeoJson(small).features).toHaveLength(12);
+  });
+});
+
+describe("search_areas.geojson", () => {
+  it("has every time × 50/90/95 area with time properties, valid polygons, centroid and most likely points", async () => {
+    const file = path.join(tempDir(), "search_areas.geojson");
+    await writeSearchAreasGeoJson(ctx, snaps, file);
+    const fc = JSON.parse(readFileSync(file, "utf8")) as FeatureCollection;
+    expect(fc).toEqual(JSON.parse(JSON.stringify(searchAreasGeoJson(ctx, snaps))));
+    const areas = fc.features.filter((f) => f.properties.kind === "search_area");
+    expect(areas).toHaveLength(traj.times.length * 3);
+    for (const f of areas as Feature<Polygon>[]) {
+      expect(["Polygon", "MultiPolygon"]).toContain(f.geometry.type);
+      expect(geometryProblems(f.geometry)).toEqual([]);
+      const p = f.properties;
+      expect([50, 90, 95]).toContain(p.percent);
+      expect(p.time).toMatch(/^2016-02-01T\d\d:00:00Z$/);
+      expect(typeof p.hours_elapsed).toBe("number");
+      expect(p.area_km2 as number).toBeGreaterThan(0);
+      expect(p.area_nm2 as number).toBeCloseTo((p.area_km2 as number) / 1.852 ** 2, 2);
+    }
+    const kinds = fc.features.map((f) => f.properties.kind);
+    expect(kinds.filter((k) => k === "centroid")).toHaveLength(traj.times.length);
+    expect(kinds.filter((k) => k === "most_likely")).toHaveLength(traj.times.length);
+    expect(kinds.filter((k) => k === "last_known_position")).toHaveLength(1);
+    for (const f of fc.features) if (f.geometry.type === "Point") checkPosition(f.geometry.coordinates);
+  });
+});
+
+describe("mission.kml / mission.kmz", () => {
+  it("is well-formed KML that parses, with time stamps for the slider", async () => {
+    const dir = tempDir();
+    const kml = path.join(dir, "mission.kml");
+    const kmz = path.join(dir, "mission.kmz");
+    await writeMissionKml(ctx, snaps, kml);
+    await writeMissionKmz(ctx, snaps, kmz);
+    const r = pythonJson<{
+      root: string;
+      placemarks: number;
+      spans: number;
+      stamps: number;
+      tracks: number;
+      polygons: number;
+      name: string;
+      whens: number;
+    }>(
+      `
+import json, sys, xml.etree.ElementTree as ET
+ns = {"k": "http://www.opengis.net/kml/2.2", "gx": "http://www.google.com/kml/ext/2.2"}
+root = ET.parse(sys.argv[1]).getroot()
+print(json.dumps({
+  "root": root.tag,
+  "placemarks": len(root.findall(".//k:Placemark", ns)),
+  "spans": len(root.findall(".//k:TimeSpan", ns)),
+  "stamps": len(root.findall(".//k:TimeStamp", ns)),
+  "tracks": len(root.findall(".//gx:Track", ns)),
+  "polygons": len(root.findall(".//k:Polygon", ns)),
+  "name": root.find("k:Document/k:name", ns).text,
+  "whens": len(root.findall(".//gx:Track/k:when", ns)),
+}))
+`,
+      [kml],
+    );
+    const nt = traj.times.length;
+    expect(r.root).toBe("{http://www.opengis.net/kml/2.2}kml");
+    expect(r.name).toBe(`Driftline: ${ctx.simulation.name}`); // escaped in the file, read back as text
+    expect(r.stamps).toBe(1);
+    // Centroid and most likely point per time, three areas per time.
+    expect(r.spans).toBe(nt * 5);
+    expect(r.polygons).toBeGreaterThanOrEqual(nt * 3);
+    expect(r.tracks).toBe(101); // centroid + 100 sampled particles
+    expect(r.whens).toBeGreaterThan(nt);
+    const zip = unzipSync(readFileSync(kmz));
+    expect(Object.keys(zip)).toEqual(["doc.kml"]);
+    expect(strFromU8(zip["doc.kml"])).toBe(readFileSync(kml, "utf8"));
+  });
+
+  it("escapes text and orders time spans in a backtracking run", () => {
+    expect(xmlEscape(`a<b>&"c'`)).toBe("a&lt;b&gt;&amp;&quot;c&apos;");
+    const back = syntheticTrajectory({ n: 200, hours: 4, backward: true });
+    const bctx = syntheticContext(back);
+    const text = missionKml(bctx, computeSearchAreas(bctx, computeDensity(bctx)));
+    const spans = [...text.matchAll(/<TimeSpan><begin>([^<]+)<\/begin><end>([^<]+)<\/end><\/TimeSpan>/g)];
+    expect(spans.length).toBeGreaterThan(0);
+    for (const m of spans) expect(Date.parse(m[1])).toBeLessThan(Date.parse(m[2]));
+    expect(text).toMatch(/Centroid -4 h/);
+  });
+});

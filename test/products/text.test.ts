@@ -1,0 +1,211 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { objectCategoryById } from "../../src/core/objects.js";
+import type { Trajectory } from "../../src/core/trajectory.js";
+import { Status } from "../../src/core/types.js";
+import type { ProductContext } from "../../src/products/context.js";
+import { searchAreasCsv, writeParticlesCsv } from "../../src/products/csv.js";
+import { computeDensity } from "../../src/products/density.js";
+import { leewayAsciiHeader, writeLeewayAscii } from "../../src/products/leeway-ascii.js";
+import { computeSearchAreas } from "../../src/products/search-areas.js";
+import { degreesMinutes, isoDuration } from "../../src/products/time-format.js";
+import { shownAt } from "../../src/products/tracks.js";
+import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
+import { tempDir } from "./tools.js";
+
+const REFERENCE = new URL("../../../shared/reference/opendrift/", import.meta.url);
+const readReference = (name: string) => readFileSync(new URL(name, REFERENCE), "utf8").split("\n");
+
+/** A run shaped like a reference scenario: n particles, 25 hourly outputs from `start`. */
+function scenarioContext(opts: {
+  n: number;
+  start: number;
+  objectType: number;
+  lon: [number, number];
+  lat: [number, number];
+  releaseEnd: number;
+}): ProductContext {
+  const t0 = syntheticTrajectory({ n: opts.n, hours: 24, lon0: opts.lon[0], lat0: opts.lat[0] });
+  const shift = opts.start - t0.times[0];
+  const duration = opts.releaseEnd - opts.start;
+  const releaseTime = Float64Array.from(
+    { length: opts.n },
+    (_, i) => opts.start + (opts.n > 1 ? (duration * i) / (opts.n - 1) : 0),
+  );
+  const times = t0.times.map((v) => v + shift);
+  const status = t0.status.slice();
+  for (let k = 0; k < times.length; k++) {
+    for (let i = 0; i < opts.n; i++)
+      if (releaseTime[i] > times[k]) status[k * opts.n + i] = Status.unreleased;
+  }
+  const traj: Trajectory = { ...t0, times, status, releaseTime };
+  const ctx = syntheticContext(traj);
+  ctx.category = objectCategoryById(opts.objectType);
+  ctx.simulation = {
+    ...ctx.simulation,
+    objectTypeId: opts.objectType,
+    startTime: opts.start,
+    durationSeconds: 24 * 3600,
+    timeStepSeconds: 600,
+    outputStepSeconds: 3600,
+    release: {
+      lon: opts.lon,
+      lat: opts.lat,
+      time: [opts.start, opts.releaseEnd],
+      radiusM: [0, 0],
+      radiusType: "gaussian",
+      number: opts.n,
+    },
+  };
+  return ctx;
+}
+
+/** The shape of a line: numbers replaced by kinds (F5 = five decimals, I = integer). */
+const shape = (line: string) => line.replace(/-?\d+\.\d{5}/g, "F5").replace(/\d+/g, "I");
+
+describe("Leeway ASCII", () => {
+  it("writes the header of the const reference file line for line", () => {
+    const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
+    const start = Date.UTC(2016, 1, 1, 12) / 1000;
+    const ctx = scenarioContext({
+      n: 1000,
+      start,
+      objectType: 1,
+      lon: [3, 3],
+      lat: [60, 60],
+      releaseEnd: start,
+    });
+    expect(leewayAsciiHeader(ctx)).toEqual(ref.slice(0, 30));
+  });
+
+  it("writes the header of the cone-fishing reference file line for line", () => {
+    const ref = readReference("leewayrun_cone_fishing_ascii.txt");
+    const start = Date.UTC(2015, 0, 1) / 1000;
+    const ctx = scenarioContext({
+      n: 100,
+      start,
+      objectType: 50,
+      lon: [4.5, 4.7],
+      lat: [60.1, 60.0],
+      releaseEnd: start + 6 * 3600,
+    });
+    expect(leewayAsciiHeader(ctx)).toEqual(ref.slice(0, 30));
+  });
+
+  it("has the block structure of the reference file, line for line, and its counts", async () => {
+    const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
+    const start = Date.UTC(2016, 1, 1, 12) / 1000;
+    const ctx = scenarioContext({
+      n: 1000,
+      start,
+      objectType: 1,
+      lon: [3, 3],
+      lat: [60, 60],
+      releaseEnd: start,
+    });
+    const file = path.join(tempDir(), "leeway_ascii.txt");
+    await writeLeewayAscii(ctx, file);
+    const mine = readFileSync(file, "utf8").split("\n");
+    expect(mine.length).toBe(ref.length);
+    const differing = ref.flatMap((line, l) =>
+      shape(mine[l]) === shape(line) ? [] : [`${l + 1}: ${mine[l]}`],
+    );
+    expect(differing).toEqual([]);
+    // Labels and times are the same text, particle ids and ages too.
+    expect(mine.filter((s) => s.startsWith("#"))).toEqual(ref.filter((s) => s.startsWith("#")));
+    expect(mine[31 + 2]).toBe(ref[31 + 2]); // 2016-02-01 12:00:00
+    expect(mine.at(-2)!.split("\t").slice(0, 1).concat(mine.at(-2)!.split("\t")[4])).toEqual([
+      "1000",
+      "1440",
+    ]);
+  });
+
+  it("counts newly seeded particles, gives ages since release and marks stranded ones 41", async () => {
+    const start = Date.UTC(2015, 0, 1) / 1000;
+    const ctx = scenarioContext({
+      n: 100,
+      start,
+      objectType: 50,
+      lon: [4.5, 4.7],
+      lat: [60.1, 60.0],
+      releaseEnd: start + 6 * 3600,
+    });
+    // Strand particle 7 (index 6) from hour 10 on.
+    const t = ctx.trajectory;
+    for (let k = 10; k < t.times.length; k++) t.status[k * t.n + 6] = Status.stranded;
+    const file = path.join(tempDir(), "cone.txt");
+    await writeLeewayAscii(ctx, file);
+    const lines = readFileSync(file, "utf8").split("\n");
+    const seeded = lines.flatMap((s, l) =>
+      lines[l - 1] === "timePassed  nStep   nowSeeded   nSeeded" ? [s] : [],
+    );
+    expect(seeded).toHaveLength(25);
+    const nowSeeded = seeded.map((s) => Number(s.trim().split("\t")[2]));
+    expect(nowSeeded.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(seeded.at(-1)!.trim().split("\t")).toEqual(["1440", "25", "0", "100"]);
+    const lastBlock = lines.slice(lines.lastIndexOf("id  lon lat state   age orientation") + 1, -1);
+    expect(lastBlock).toHaveLength(100);
+    expect(lastBlock[6].split("\t")[3]).toBe("41");
+    expect(lastBlock[0].split("\t")[4]).toBe("1440");
+    // The last particle is released at 06:00, so it is 18 h old at the end.
+    expect(lastBlock[99].split("\t")[4]).toBe("1080");
+  });
+});
+
+describe("CSV", () => {
+  it("degrees and minutes as on a chart", () => {
+    expect(degreesMinutes(60.08538333, "lat")).toBe("60°05.123'N");
+    expect(degreesMinutes(4.5076, "lon")).toBe("004°30.456'E");
+    expect(degreesMinutes(-33.5, "lat")).toBe("33°30.000'S");
+    expect(degreesMinutes(-70.99999999, "lon")).toBe("071°00.000'W");
+    expect(isoDuration(86400 + 6 * 3600)).toBe("P1DT6H");
+  });
+
+  it("particles.csv has one row per shown particle and time, in decimal degrees", async () => {
+    const t = syntheticTrajectory({ n: 30, hours: 4, releaseEverySeconds: 600, coastLon: 4.56 });
+    const ctx = syntheticContext(t);
+    const file = path.join(tempDir(), "particles.csv");
+    const rows = await writeParticlesCsv(ctx, file);
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("time,particle_id,lon,lat,status");
+    let shown = 0;
+    for (let k = 0; k < t.times.length; k++) for (let i = 0; i < t.n; i++) if (shownAt(t, k, i)) shown++;
+    expect(rows).toBe(shown);
+    expect(lines).toHaveLength(shown + 1);
+    expect(lines[1]).toMatch(/^2016-02-01T12:00:00Z,1,4\.\d{5},60\.\d{5},active$/);
+    // A sample of particles when asked.
+    expect(await writeParticlesCsv(ctx, file, { maxParticles: 3 })).toBeLessThanOrEqual(15);
+  });
+
+  it("search_areas.csv lists every corner in decimal degrees and degrees-minutes", () => {
+    const t = syntheticTrajectory({ n: 800, hours: 3 });
+    const ctx = syntheticContext(t);
+    const snaps = computeSearchAreas(ctx, computeDensity(ctx));
+    const lines = searchAreasCsv(ctx, snaps).trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      "kind,time,hours_elapsed,percent,area_km2,area_nm2,polygon,ring,vertex,lat,lon,lat_dm,lon_dm",
+    );
+    expect(lines[1]).toMatch(/^last_known_position,2016-02-01T12:00:00Z,,/);
+    const corners = lines.filter((l) => l.startsWith("area_corner"));
+    let expected = 0;
+    for (const s of snaps) {
+      for (const a of Object.values(s.areas)) {
+        const polys = a!.geometry.type === "Polygon" ? [a!.geometry.coordinates] : a!.geometry.coordinates;
+        for (const rings of polys) for (const ring of rings) expected += ring.length - 1;
+      }
+    }
+    expect(corners).toHaveLength(expected);
+    for (const line of corners.slice(0, 50)) {
+      const f = line.split(",");
+      expect(f).toHaveLength(13);
+      const lat = Number(f[9]);
+      const lon = Number(f[10]);
+      expect(f[11]).toBe(degreesMinutes(lat, "lat"));
+      expect(f[12]).toBe(degreesMinutes(lon, "lon"));
+      expect(f[11]).toMatch(/^\d\d°\d\d\.\d{3}'[NS]$/);
+      expect(f[12]).toMatch(/^\d{3}°\d\d\.\d{3}'[EW]$/);
+    }
+    expect(lines.filter((l) => l.startsWith("centroid,"))).toHaveLength(4);
+  });
+});
