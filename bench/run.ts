@@ -45,7 +45,7 @@ async function runCase(scenario: string, particles: number, hours: number): Prom
   const { simulation, category } = parseSimulationSpec(spec);
   const window = reachableWindow(simulation);
   const { set } = await buildForcing(spec.forcing, { forcingDir: FORCING_DIR, window });
-  const landmask = await prepareLandmaskFor(window);
+  const landmask = await prepareLandmaskFor(simulation);
   global.gc?.();
   const started = performance.now();
   const result = runSimulation(simulation, category, set, { landmask, recordForcing: false });

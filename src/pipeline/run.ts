@@ -71,7 +71,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const window = reachableWindow(simulation);
   const { set, provenance } = await prepareForcing(spec.forcing, simulation, window, opts.forcingDir);
   opts.signal?.throwIfAborted();
-  const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(window);
+  const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(simulation);
   opts.signal?.throwIfAborted();
 
   const simStarted = performance.now();

@@ -25,6 +25,18 @@ export function reachableWindow(sim: Simulation): ForcingWindow {
   };
 }
 
-export async function prepareLandmaskFor(window: ForcingWindow): Promise<LandMask> {
-  return prepareLandMask({ west: window.west, east: window.east, south: window.south, north: window.north });
+/**
+ * The land mask for a run. Only the release area is rasterised up front: the mask builds the 1° bins the
+ * particles actually reach on first use (tens of milliseconds each), which for most runs is a small part of
+ * the reachable window.
+ */
+export async function prepareLandmaskFor(sim: Simulation): Promise<LandMask> {
+  const { lon, lat } = sim.release;
+  const margin = 0.25;
+  return prepareLandMask({
+    west: Math.min(...lon) - margin,
+    east: Math.max(...lon) + margin,
+    south: Math.max(-90, Math.min(...lat) - margin),
+    north: Math.min(90, Math.max(...lat) + margin),
+  });
 }

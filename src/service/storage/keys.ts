@@ -1,0 +1,37 @@
+// Object keys of a mission's products, per the platform contract. Keys are built only from validated UUIDs
+// and the fixed product file names, so no job content can steer a key (no traversal, no other prefix).
+import { PRODUCT_FILES, type ProductName } from "../../products/context.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(text: unknown): text is string {
+  return typeof text === "string" && UUID.test(text);
+}
+
+/** The contract's keys: particles.nc under raw/, every other product beside it under the mission's prefix. */
+export function productKey(missionId: string, product: ProductName): string {
+  if (!isUuid(missionId))
+    throw new Error(`mission id ${JSON.stringify(missionId)} is not a UUID; refusing to build an object key`);
+  const id = missionId.toLowerCase();
+  const file = PRODUCT_FILES[product];
+  if (!file) throw new Error(`unknown product ${JSON.stringify(product)}`);
+  return product === "netcdf" ? `${id}/raw/${file}` : `${id}/${file}`;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".nc": "application/x-netcdf",
+  ".json": "application/json",
+  ".geojson": "application/geo+json",
+  ".kml": "application/vnd.google-earth.kml+xml",
+  ".kmz": "application/vnd.google-earth.kmz",
+  ".txt": "text/plain; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".png": "image/png",
+  ".gif": "image/gif",
+  ".pdf": "application/pdf",
+};
+
+export function contentTypeFor(fileName: string): string {
+  const dot = fileName.lastIndexOf(".");
+  return (dot >= 0 && CONTENT_TYPES[fileName.slice(dot).toLowerCase()]) || "application/octet-stream";
+}
