@@ -1,0 +1,364 @@
+// A ForcingSource over gridded files: one vector (wind or current) on one grid, as a time series of
+// fields that may come from one file or several files of the same model. prepare() reads the fields
+// of the run's time window and the part of the grid the run can reach; sample() then only
+// interpolates. A particle that drifts beyond the loaded part, or a time outside it, makes the source
+// read more (synchronously, rarely) rather than report missing data.
+import { basename } from "node:path";
+import type { ForcingSource, ForcingWindow } from "../core/types.js";
+import { formatBox, gridArea, type IndexBox, type LonLatBox, windowIndexBox } from "./area.js";
+import { isoMinute, unpacker, unpackInPlace } from "./cf.js";
+import { buildCurvilinearIndex, type CurvilinearIndex } from "./curvilinear.js";
+import type { GridInfo, VectorLayout } from "./discover.js";
+import { ForcingFileError } from "./errors.js";
+import { fillFromNeighbours, type GriddedField, isRegularAxis, sampleGriddedField } from "./field.js";
+import { hdf5Ready } from "./netcdf/hdf5.js";
+import { openNetcdfSync } from "./netcdf/open.js";
+import { type NetcdfFile, strAttr } from "./netcdf/types.js";
+import { describeProjection, makeProjector, type Projector, projectionName } from "./projection.js";
+
+/** Open files shared by all sources, least recently used closed first. */
+class FilePool {
+  private readonly files = new Map<string, NetcdfFile>();
+  constructor(private readonly max: number) {}
+  get(path: string): NetcdfFile {
+    const f = this.files.get(path);
+    if (f) {
+      this.files.delete(path);
+      this.files.set(path, f);
+      return f;
+    }
+    const opened = openNetcdfSync(path);
+    this.files.set(path, opened);
+    if (this.files.size > this.max) {
+      const [oldest, file] = this.files.entries().next().value as [string, NetcdfFile];
+      file.close();
+      this.files.delete(oldest);
+    }
+    return opened;
+  }
+  closeAll(): void {
+    for (const f of this.files.values()) f.close();
+    this.files.clear();
+  }
+}
+export const filePool = new FilePool(32);
+
+/** No nodes: every particle inside the grid counts as outside the loaded part, which makes it load. */
+const EMPTY_BOX: IndexBox = { i0: 0, i1: -1, j0: 0, j1: -1 };
+
+/** One field of the time series: which file, which time index. */
+export interface TimeSlice {
+  path: string;
+  tIndex: number;
+  time: number;
+  layout: VectorLayout;
+}
+
+/** "polar stereographic 91×51, 20 km" and the like. */
+export function describeGrid(grid: GridInfo): string {
+  const size = `${grid.nx}×${grid.ny}`;
+  if (grid.kind === "curvilinear") return `curvilinear ${size} (${grid.coordinates})`;
+  const step = Math.abs(grid.x[1] - grid.x[0]);
+  if (grid.kind === "lonlat")
+    return `lon/lat ${size}, ${+step.toPrecision(6)}°${grid.lonPeriod ? ", global" : ""}`;
+  const deg = makeProjector(grid.projection).degrees;
+  const res = deg
+    ? `${+step.toPrecision(6)}°`
+    : step >= 1000
+      ? `${+(step / 1000).toPrecision(6)} km`
+      : `${+step.toPrecision(6)} m`;
+  return `${projectionName(grid.projection)} ${size}, ${res}`;
+}
+
+export class GriddedSource implements ForcingSource {
+  readonly name: string;
+  readonly timeRange: readonly [number, number];
+  readonly coverageText: string;
+  readonly provenance: Record<string, string | number>;
+  readonly area: LonLatBox;
+  readonly grid: GridInfo;
+  readonly layout: VectorLayout;
+  /** The loaded state (null until prepare() or the first sample()). */
+  field: GriddedField | null = null;
+  private readonly slices: TimeSlice[];
+  private readonly times: Float64Array;
+  private readonly projector: Projector | null;
+  private curv: CurvilinearIndex | null = null;
+  private box: IndexBox | null = null;
+  private loadedK: [number, number] = [0, -1];
+  private readonly scratch = new Float64Array(8);
+
+  constructor(slices: TimeSlice[], name?: string) {
+    if (slices.length === 0) throw new Error("GriddedSource needs at least one time slice");
+    this.slices = [...slices].sort((a, b) => a.time - b.time);
+    this.times = Float64Array.from(this.slices, (s) => s.time);
+    this.layout = this.slices[0].layout;
+    this.grid = this.layout.grid;
+    const files = [...new Set(this.slices.map((s) => s.path))];
+    this.name =
+      name ??
+      (files.length === 1
+        ? basename(files[0])
+        : `${basename(files[0])} … ${basename(files[files.length - 1])} (${files.length} files)`);
+    this.timeRange = [this.times[0], this.times[this.times.length - 1]];
+    this.area = gridArea(this.grid);
+    this.coverageText = `${formatBox(this.area)}, ${isoMinute(this.timeRange[0])}..${isoMinute(this.timeRange[1])}`;
+    this.projector = this.grid.kind === "projected" ? makeProjector(this.grid.projection) : null;
+    const l = this.layout;
+    this.provenance = {
+      type: "file",
+      files: files.map((f) => basename(f)).join(", "),
+      variables: `${l.u}, ${l.v} (${l.standardNames.join(", ")})`,
+      grid: describeGrid(this.grid),
+      ...(this.grid.kind !== "curvilinear" ? { projection: describeProjection(this.grid.projection) } : {}),
+      ...(l.level
+        ? { level: `${l.level.dim}=${Number.isNaN(l.level.value) ? `#${l.level.index}` : l.level.value}` }
+        : {}),
+      area: formatBox(this.area),
+      timeStart: isoMinute(this.timeRange[0]),
+      timeEnd: isoMinute(this.timeRange[1]),
+      timeSteps: this.times.length,
+    };
+  }
+
+  async prepare(window: ForcingWindow): Promise<void> {
+    await hdf5Ready();
+    const ka = this.indexAtOrBefore(window.start);
+    const kb = this.indexAtOrAfter(window.end);
+    // A grid the window does not reach gets an empty field: nothing is read unless a particle turns up.
+    const box = windowIndexBox(this.grid, window, this.curvIndex()) ?? EMPTY_BOX;
+    this.load(box, ka, kb);
+  }
+
+  sample(
+    time: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void {
+    if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
+    const f = this.field;
+    if (!f || !(time >= f.times[0] && time <= f.times[f.times.length - 1])) {
+      // Not prepared for this time: read the bracketing fields (rare; prepare() normally did).
+      const ka = Math.min(this.indexAtOrBefore(time), f ? this.loadedK[0] : Number.POSITIVE_INFINITY);
+      const kb = Math.max(this.indexAtOrAfter(time), f ? this.loadedK[1] : Number.NEGATIVE_INFINITY);
+      this.load(this.box ?? EMPTY_BOX, ka, kb);
+    }
+    const outside = sampleGriddedField(
+      this.field!,
+      this.projector,
+      time,
+      lon,
+      lat,
+      count,
+      need,
+      u,
+      v,
+      this.scratch,
+    );
+    if (outside > 0 && !this.isFull()) {
+      // Particles went beyond the prepared area: read the whole grid and serve them.
+      this.load(this.fullBox(), this.loadedK[0], this.loadedK[1]);
+      sampleGriddedField(this.field!, this.projector, time, lon, lat, count, need, u, v, this.scratch);
+    }
+  }
+
+  /** Index of the last time ≤ t (or the first). */
+  private indexAtOrBefore(t: number): number {
+    let k = 0;
+    while (k + 1 < this.times.length && this.times[k + 1] <= t) k++;
+    return k;
+  }
+  /** Index of the first time ≥ t (or the last). */
+  private indexAtOrAfter(t: number): number {
+    let k = this.times.length - 1;
+    while (k > 0 && this.times[k - 1] >= t) k--;
+    return k;
+  }
+
+  private fullBox(): IndexBox {
+    return { i0: 0, i1: this.grid.nx - 1, j0: 0, j1: this.grid.ny - 1 };
+  }
+  private isFull(): boolean {
+    const b = this.box;
+    return !!b && b.i0 === 0 && b.j0 === 0 && b.i1 === this.grid.nx - 1 && b.j1 === this.grid.ny - 1;
+  }
+
+  private curvIndex(): CurvilinearIndex | null {
+    if (this.grid.kind !== "curvilinear") return null;
+    this.curv ??= buildCurvilinearIndex(this.grid.nx, this.grid.ny, this.grid.lon, this.grid.lat);
+    return this.curv;
+  }
+
+  private load(box: IndexBox, ka: number, kb: number): void {
+    const grid = this.grid;
+    const nx = box.i1 - box.i0 + 1;
+    const ny = box.j1 - box.j0 + 1;
+    const nt = kb - ka + 1;
+    const plane = nx * ny;
+    const bytes = nt * plane * 8;
+    if (bytes > 4e9) {
+      throw new ForcingFileError(
+        this.name,
+        `the run would need ${(bytes / 1e9).toFixed(1)} GB of this forcing in memory`,
+      );
+    }
+    // Shared memory, so worker threads can sample the same field without copies.
+    const U = new Float32Array(new SharedArrayBuffer(4 * nt * plane));
+    const V = new Float32Array(new SharedArrayBuffer(4 * nt * plane));
+    for (let k = ka; k <= kb && plane > 0; k++) {
+      const s = this.slices[k];
+      readVectorSlice(filePool.get(s.path), s.layout, s.tIndex, box, U, V, (k - ka) * plane);
+    }
+    const regular = grid.kind !== "curvilinear";
+    this.field = {
+      kind: regular ? "regular" : "curvilinear",
+      nxFull: grid.nx,
+      nyFull: grid.ny,
+      xAxis: regular ? grid.x : new Float64Array(0),
+      yAxis: regular ? grid.y : new Float64Array(0),
+      xRegular: regular ? isRegularAxis(grid.x) : true,
+      yRegular: regular ? isRegularAxis(grid.y) : true,
+      lonPeriod: regular ? grid.lonPeriod : 0,
+      projection: grid.kind === "projected" ? grid.projection : null,
+      curvilinear: this.curvIndex(),
+      i0: box.i0,
+      j0: box.j0,
+      nx,
+      ny,
+      times: this.times.slice(ka, kb + 1),
+      u: U,
+      v: V,
+      gridRelative: this.layout.gridRelative && grid.kind === "projected",
+    };
+    this.box = box;
+    this.loadedK = [ka, kb];
+  }
+}
+
+/**
+ * Reads one time of a vector over an index box into U/V at `offset`: decoded (CF packing, fill values),
+ * ROMS u/v averaged to rho points, curvilinear grid-relative components turned to east/north with the
+ * grid angle, land masked, then land cells filled from their wet neighbours.
+ */
+export function readVectorSlice(
+  file: NetcdfFile,
+  layout: VectorLayout,
+  tIndex: number,
+  box: IndexBox,
+  U: Float32Array,
+  V: Float32Array,
+  offset: number,
+): void {
+  const grid = layout.grid;
+  const nx = box.i1 - box.i0 + 1;
+  const ny = box.j1 - box.j0 + 1;
+  const plane = nx * ny;
+  const uVar = file.variables.get(layout.u);
+  const vVar = file.variables.get(layout.v);
+  if (!uVar || !vVar) throw new ForcingFileError(file.path, `variables ${layout.u}/${layout.v} missing`);
+  const slab = (y0: number, yn: number, x0: number, xn: number) => {
+    const start: number[] = [];
+    const count: number[] = [];
+    for (const role of layout.roles) {
+      if (role === "time") {
+        start.push(tIndex);
+        count.push(1);
+      } else if (role === "level") {
+        start.push(layout.level!.index);
+        count.push(1);
+      } else if (role === "y") {
+        start.push(y0);
+        count.push(yn);
+      } else if (role === "x") {
+        start.push(x0);
+        count.push(xn);
+      } else {
+        start.push(0);
+        count.push(1);
+      }
+    }
+    return { start, count };
+  };
+  const uo = new Float64Array(plane);
+  const vo = new Float64Array(plane);
+  if (layout.stagger === "roms") {
+    const nxu = uVar.shape[uVar.shape.length - 1];
+    const nyv = vVar.shape[vVar.shape.length - 2];
+    // u at rho column i is the mean of u[i-1] and u[i]; v at rho row j the mean of v[j-1] and v[j].
+    const ua = Math.max(0, box.i0 - 1);
+    const ub = Math.min(nxu - 1, box.i1);
+    const us = slab(box.j0, ny, ua, ub - ua + 1);
+    const ur = unpackInPlace(file.read(layout.u, us.start, us.count), unpacker(uVar));
+    const va = Math.max(0, box.j0 - 1);
+    const vb = Math.min(nyv - 1, box.j1);
+    const vs = slab(va, vb - va + 1, box.i0, nx);
+    const vr = unpackInPlace(file.read(layout.v, vs.start, vs.count), unpacker(vVar));
+    const uw = ub - ua + 1;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const g = box.i0 + i;
+        uo[j * nx + i] = meanOf(
+          g - 1 >= ua && g - 1 <= ub ? ur[j * uw + g - 1 - ua] : Number.NaN,
+          g <= ub ? ur[j * uw + g - ua] : Number.NaN,
+        );
+        const h = box.j0 + j;
+        vo[j * nx + i] = meanOf(
+          h - 1 >= va && h - 1 <= vb ? vr[(h - 1 - va) * nx + i] : Number.NaN,
+          h <= vb ? vr[(h - va) * nx + i] : Number.NaN,
+        );
+      }
+    }
+  } else {
+    const s = slab(box.j0, ny, box.i0, nx);
+    uo.set(unpackInPlace(file.read(layout.u, s.start, s.count), unpacker(uVar)));
+    vo.set(unpackInPlace(file.read(layout.v, s.start, s.count), unpacker(vVar)));
+  }
+  if (grid.kind === "curvilinear") {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        const g = (box.j0 + j) * grid.nx + box.i0 + i;
+        if (grid.mask && grid.mask[g] === 0) {
+          uo[k] = vo[k] = Number.NaN;
+          continue;
+        }
+        if (layout.gridRelative && grid.angle) {
+          const a = grid.angle[g];
+          const c = Math.cos(a);
+          const sn = Math.sin(a);
+          const x = uo[k];
+          const y = vo[k];
+          uo[k] = x * c - y * sn;
+          vo[k] = x * sn + y * c;
+        }
+      }
+    }
+  }
+  for (let k = 0; k < plane; k++) {
+    if (Number.isNaN(uo[k]) || Number.isNaN(vo[k])) uo[k] = vo[k] = Number.NaN;
+  }
+  const uPlane = U.subarray(offset, offset + plane);
+  const vPlane = V.subarray(offset, offset + plane);
+  uPlane.set(uo);
+  vPlane.set(vo);
+  fillFromNeighbours(uPlane, nx, ny);
+  fillFromNeighbours(vPlane, nx, ny);
+}
+
+function meanOf(a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return 0.5 * (a + b);
+}
+
+/** A short title for provenance: the file's title/source/institution attributes. */
+export function fileTitle(file: NetcdfFile): string {
+  const holder = { attrs: file.attrs };
+  return [strAttr(holder, "title"), strAttr(holder, "source"), strAttr(holder, "institution")]
+    .filter((s) => s && s !== "unknown")
+    .join(" — ");
+}

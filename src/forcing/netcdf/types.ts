@@ -1,0 +1,79 @@
+// One view of a NetCDF file whatever its container: classic / 64-bit offset / CDF-5 (our own reader) or
+// NetCDF-4 (HDF5, through h5wasm). Only the root group; values come back raw (packed), CF decoding is
+// the job of ../cf.ts.
+
+export type NcType =
+  | "byte"
+  | "char"
+  | "short"
+  | "int"
+  | "float"
+  | "double"
+  | "ubyte"
+  | "ushort"
+  | "uint"
+  | "int64"
+  | "uint64"
+  | "string";
+
+export interface NcAttribute {
+  name: string;
+  type: NcType;
+  /** Text for char/string attributes, numbers otherwise (64-bit integers converted to number). */
+  value: string | number[];
+}
+
+export interface NcDimension {
+  name: string;
+  size: number;
+  unlimited: boolean;
+}
+
+export interface NcVariable {
+  name: string;
+  dims: string[];
+  shape: number[];
+  type: NcType;
+  attrs: Map<string, NcAttribute>;
+}
+
+export type NcFormat = "classic" | "64-bit offset" | "64-bit data (CDF-5)" | "netCDF-4 (HDF5)";
+
+export interface NetcdfFile {
+  readonly path: string;
+  readonly format: NcFormat;
+  readonly dims: readonly NcDimension[];
+  readonly variables: ReadonlyMap<string, NcVariable>;
+  readonly attrs: ReadonlyMap<string, NcAttribute>;
+  /**
+   * Reads the hyperslab start[k] .. start[k]+count[k]-1 of a variable, row-major, as raw (packed)
+   * numbers. Throws ForcingFileError when the file is damaged.
+   */
+  read(variable: string, start: readonly number[], count: readonly number[]): Float64Array;
+  /** Reads a whole variable (use for coordinates only). */
+  readAll(variable: string): Float64Array;
+  /** Text of a char variable (e.g. ISO time strings), one string per outer index. */
+  readText?(variable: string): string[];
+  close(): void;
+}
+
+/** A numeric attribute's first value, or undefined when absent or textual. */
+export function numAttr(v: { attrs: ReadonlyMap<string, NcAttribute> }, name: string): number | undefined {
+  const a = v.attrs.get(name);
+  if (!a || typeof a.value === "string" || a.value.length === 0) return undefined;
+  return a.value[0];
+}
+
+/** All numbers of a numeric attribute, or undefined. */
+export function numsAttr(v: { attrs: ReadonlyMap<string, NcAttribute> }, name: string): number[] | undefined {
+  const a = v.attrs.get(name);
+  if (!a || typeof a.value === "string") return undefined;
+  return a.value;
+}
+
+/** A text attribute, trimmed; undefined when absent or numeric. */
+export function strAttr(v: { attrs: ReadonlyMap<string, NcAttribute> }, name: string): string | undefined {
+  const a = v.attrs.get(name);
+  if (!a || typeof a.value !== "string") return undefined;
+  return a.value.replace(/\0+$/, "").trim();
+}

@@ -1,0 +1,758 @@
+// Map projections of forcing grids. The common ones (polar stereographic, Lambert conformal conic,
+// Mercator, rotated pole) are closed-form here, fast enough for a million particles per step and
+// described by plain numbers (ProjectionSpec) so a worker thread can rebuild them. Anything else that
+// proj4js understands (a proj4 string or WKT) goes through proj4js, slower but correct.
+//
+// Which definition wins follows OpenDrift 1.14 (and pyproj.CRS.from_cf): the CF grid_mapping
+// attributes first, with the WGS84 ellipsoid when they give no earth shape; a proj4/proj4_string
+// attribute only when the CF attributes cannot be used. (Arctic20's proj4_string says "sphere" while
+// its CF attributes give no earth shape: OpenDrift's numbers are the ellipsoidal ones.)
+import proj4, { type Converter } from "proj4";
+import type { NcAttribute } from "./netcdf/types.js";
+
+const D2R = Math.PI / 180;
+const R2D = 180 / Math.PI;
+const HALF_PI = Math.PI / 2;
+
+export const WGS84_A = 6378137;
+export const WGS84_F = 1 / 298.257223563;
+const WGS84_ES = WGS84_F * (2 - WGS84_F);
+
+export type ProjectionKind = "lonlat" | "stere" | "lcc" | "merc" | "rotated" | "proj4";
+
+/** A projection as plain data. Angles in degrees, lengths in metres. */
+export interface ProjectionSpec {
+  kind: ProjectionKind;
+  /** Semi-major axis (m) and first eccentricity squared (0 for a sphere). */
+  a: number;
+  es: number;
+  lon0: number;
+  lat0: number;
+  /** stere: latitude of true scale (NaN when k0 is given instead); merc: idem. */
+  latTs: number;
+  k0: number;
+  lat1: number;
+  lat2: number;
+  x0: number;
+  y0: number;
+  /** rotated: geographic position of the rotated north pole, and its grid longitude. */
+  poleLat: number;
+  poleLon: number;
+  northPoleGridLon: number;
+  /** proj4: the definition handed to proj4js (proj4 string or WKT). */
+  definition: string;
+  /** Metres per projection unit declared by the definition (+units=km …), used when x/y have no units. */
+  unitMetres: number;
+  /** Where the definition came from, for messages: 'CF grid_mapping "polar_stereographic"'. */
+  source: string;
+}
+
+/** Forward and inverse transforms writing into out[0], out[1] (no allocation for closed forms). */
+export interface Projector {
+  /** True when projected coordinates are degrees (lon/lat, rotated pole). */
+  readonly degrees: boolean;
+  forward(lon: number, lat: number, out: Float64Array): void;
+  inverse(x: number, y: number, out: Float64Array): void;
+  /**
+   * cos and sin (out[0], out[1]) of the azimuth of the grid's +y axis at a point given both ways
+   * (lon/lat and its projected x/y), measured as OpenDrift measures it (see gridNorthAzimuth).
+   * Grid components turn into east = u·cos + v·sin, north = −u·sin + v·cos.
+   */
+  rotation(lon: number, lat: number, x: number, y: number, out: Float64Array): void;
+}
+
+/** N/M, the ratio of the prime-vertical to the meridional radius of curvature, (1 − e² sin²φ)/(1 − e²). */
+function radiiRatio(es: number, sinphi: number): number {
+  return (1 - es * sinphi * sinphi) / (1 - es);
+}
+
+/**
+ * For a conformal projection whose +y axis is at true azimuth γ on its own ellipsoid (eccentricity²
+ * esP), the azimuth OpenDrift computes: the direction's WGS84 azimuth from the same (dλ, dφ).
+ */
+function conformalRotation(gamma: number, esP: number, lat: number, out: Float64Array): void {
+  conformalRotationSC(Math.sin(gamma), Math.cos(gamma), esP, lat, out);
+}
+function conformalRotationSC(
+  sinGamma: number,
+  cosGamma: number,
+  esP: number,
+  lat: number,
+  out: Float64Array,
+): void {
+  if (esP === WGS84_ES) {
+    out[0] = cosGamma;
+    out[1] = sinGamma;
+    return;
+  }
+  const sinphi = Math.sin(lat * D2R);
+  const s = sinGamma * radiiRatio(WGS84_ES, sinphi);
+  const c = cosGamma * radiiRatio(esP, sinphi);
+  const h = 1 / Math.sqrt(s * s + c * c);
+  out[0] = c * h;
+  out[1] = s * h;
+}
+
+/** The rotation by OpenDrift's own method: positions of (x, y) and (x, y + dy), WGS84 azimuth. */
+function numericRotation(p: Projector, x: number, y: number, out: Float64Array): void {
+  const az = gridNorthAzimuth(p, x, y, out);
+  out[0] = Math.cos(az);
+  out[1] = Math.sin(az);
+}
+
+function baseSpec(kind: ProjectionKind, source: string): ProjectionSpec {
+  return {
+    kind,
+    a: WGS84_A,
+    es: WGS84_ES,
+    lon0: 0,
+    lat0: 0,
+    latTs: Number.NaN,
+    k0: 1,
+    lat1: Number.NaN,
+    lat2: Number.NaN,
+    x0: 0,
+    y0: 0,
+    poleLat: 90,
+    poleLon: 0,
+    northPoleGridLon: 0,
+    definition: "",
+    unitMetres: 1,
+    source,
+  };
+}
+
+export const LONLAT: ProjectionSpec = baseSpec("lonlat", "longitude/latitude");
+
+export class ProjectionError extends Error {}
+
+// ---------------------------------------------------------------------------------------------------
+// CF grid_mapping
+
+type Attrs = ReadonlyMap<string, NcAttribute>;
+function num(attrs: Attrs, name: string): number | undefined {
+  const a = attrs.get(name);
+  return a && typeof a.value !== "string" && a.value.length ? a.value[0] : undefined;
+}
+function nums(attrs: Attrs, name: string): number[] | undefined {
+  const a = attrs.get(name);
+  return a && typeof a.value !== "string" ? a.value : undefined;
+}
+function str(attrs: Attrs, name: string): string | undefined {
+  const a = attrs.get(name);
+  return a && typeof a.value === "string" ? a.value.trim() : undefined;
+}
+function required(attrs: Attrs, name: string, mapping: string): number {
+  const v = num(attrs, name);
+  if (v === undefined) throw new ProjectionError(`grid_mapping ${mapping} lacks ${name}`);
+  return v;
+}
+
+const ELLIPSOIDS: Record<string, [number, number]> = {
+  wgs84: [6378137, 1 / 298.257223563],
+  "wgs 84": [6378137, 1 / 298.257223563],
+  grs80: [6378137, 1 / 298.257222101],
+  "grs 1980": [6378137, 1 / 298.257222101],
+  intl: [6378388, 1 / 297],
+  "international 1924": [6378388, 1 / 297],
+  clrk66: [6378206.4, 1 / 294.9786982],
+  bessel: [6377397.155, 1 / 299.1528128],
+  sphere: [6370997, 0],
+};
+
+/** Earth shape from CF attributes, as pyproj's from_cf reads them; WGS84 when nothing is given. */
+function cfEarth(attrs: Attrs, spec: ProjectionSpec): void {
+  const r = num(attrs, "earth_radius");
+  const a = num(attrs, "semi_major_axis");
+  const b = num(attrs, "semi_minor_axis");
+  const rf = num(attrs, "inverse_flattening");
+  const name = str(attrs, "reference_ellipsoid_name")?.toLowerCase();
+  if (r !== undefined) {
+    spec.a = r;
+    spec.es = 0;
+  } else if (a !== undefined) {
+    spec.a = a;
+    if (b !== undefined) spec.es = 1 - (b * b) / (a * a);
+    else if (rf !== undefined && rf !== 0) spec.es = (1 / rf) * (2 - 1 / rf);
+    else spec.es = 0;
+  } else if (name && ELLIPSOIDS[name]) {
+    const [ea, f] = ELLIPSOIDS[name];
+    spec.a = ea;
+    spec.es = f * (2 - f);
+  }
+}
+
+/**
+ * Projection of a CF grid_mapping variable. Throws ProjectionError for a grid mapping we cannot use
+ * (the caller may then fall back to a proj4 attribute).
+ */
+export function projectionFromCF(attrs: Attrs): ProjectionSpec {
+  const gm = str(attrs, "grid_mapping_name");
+  if (!gm) throw new ProjectionError("no grid_mapping_name");
+  const source = `CF grid_mapping "${gm}"`;
+  const fe = num(attrs, "false_easting") ?? 0;
+  const fn = num(attrs, "false_northing") ?? 0;
+  switch (gm) {
+    case "latitude_longitude":
+      return { ...LONLAT, source };
+    case "polar_stereographic": {
+      const s = baseSpec("stere", source);
+      cfEarth(attrs, s);
+      s.lat0 = required(attrs, "latitude_of_projection_origin", gm);
+      if (Math.abs(Math.abs(s.lat0) - 90) > 1e-9) {
+        throw new ProjectionError(
+          `polar_stereographic with latitude_of_projection_origin ${s.lat0} (must be ±90)`,
+        );
+      }
+      s.lon0 =
+        num(attrs, "straight_vertical_longitude_from_pole") ??
+        num(attrs, "longitude_of_projection_origin") ??
+        required(attrs, "straight_vertical_longitude_from_pole", gm);
+      const k0 = num(attrs, "scale_factor_at_projection_origin");
+      if (k0 !== undefined) s.k0 = k0;
+      else s.latTs = num(attrs, "standard_parallel") ?? s.lat0;
+      s.x0 = fe;
+      s.y0 = fn;
+      return s;
+    }
+    case "lambert_conformal_conic": {
+      const s = baseSpec("lcc", source);
+      cfEarth(attrs, s);
+      const sp = nums(attrs, "standard_parallel");
+      if (!sp || sp.length === 0) throw new ProjectionError(`grid_mapping ${gm} lacks standard_parallel`);
+      s.lon0 = required(attrs, "longitude_of_central_meridian", gm);
+      if (sp.length >= 2) {
+        s.lat1 = sp[0];
+        s.lat2 = sp[1];
+        s.lat0 = required(attrs, "latitude_of_projection_origin", gm);
+      } else {
+        // 1SP: the natural origin is on the standard parallel.
+        s.lat1 = s.lat2 = s.lat0 = sp[0];
+        s.k0 = num(attrs, "scale_factor_at_projection_origin") ?? 1;
+      }
+      s.x0 = fe;
+      s.y0 = fn;
+      return s;
+    }
+    case "mercator": {
+      const s = baseSpec("merc", source);
+      cfEarth(attrs, s);
+      s.lon0 = num(attrs, "longitude_of_projection_origin") ?? 0;
+      const ts = num(attrs, "standard_parallel");
+      if (ts !== undefined) s.latTs = ts;
+      else s.k0 = num(attrs, "scale_factor_at_projection_origin") ?? 1;
+      s.x0 = fe;
+      s.y0 = fn;
+      return s;
+    }
+    case "rotated_latitude_longitude": {
+      const s = baseSpec("rotated", source);
+      s.poleLat = required(attrs, "grid_north_pole_latitude", gm);
+      s.poleLon = required(attrs, "grid_north_pole_longitude", gm);
+      s.northPoleGridLon = num(attrs, "north_pole_grid_longitude") ?? 0;
+      return s;
+    }
+    case "transverse_mercator":
+    case "stereographic":
+    case "lambert_azimuthal_equal_area":
+    case "albers_conical_equal_area":
+    case "orthographic": {
+      const s = baseSpec("proj4", source);
+      cfEarth(attrs, s);
+      s.definition = cfToProj4String(gm, attrs, s);
+      checkProj4(s.definition);
+      return s;
+    }
+    default:
+      throw new ProjectionError(`grid_mapping_name "${gm}" not supported`);
+  }
+}
+
+function cfToProj4String(gm: string, attrs: Attrs, s: ProjectionSpec): string {
+  const earth = s.es === 0 ? `+R=${s.a}` : `+a=${s.a} +b=${s.a * Math.sqrt(1 - s.es)}`;
+  const fe = num(attrs, "false_easting") ?? 0;
+  const fn = num(attrs, "false_northing") ?? 0;
+  const lat0 = num(attrs, "latitude_of_projection_origin") ?? 0;
+  const k0 =
+    num(attrs, "scale_factor_at_projection_origin") ?? num(attrs, "scale_factor_at_central_meridian") ?? 1;
+  const lon0 =
+    num(attrs, "longitude_of_projection_origin") ?? num(attrs, "longitude_of_central_meridian") ?? 0;
+  const sp = nums(attrs, "standard_parallel") ?? [lat0];
+  const common = `+lat_0=${lat0} +lon_0=${lon0} +x_0=${fe} +y_0=${fn} ${earth} +units=m +no_defs`;
+  switch (gm) {
+    case "transverse_mercator":
+      return `+proj=tmerc +k_0=${k0} ${common}`;
+    case "stereographic":
+      return `+proj=stere +k_0=${k0} ${common}`;
+    case "lambert_azimuthal_equal_area":
+      return `+proj=laea ${common}`;
+    case "albers_conical_equal_area":
+      return `+proj=aea +lat_1=${sp[0]} +lat_2=${sp[1] ?? sp[0]} ${common}`;
+    default:
+      return `+proj=ortho ${common}`;
+  }
+}
+
+function checkProj4(definition: string): void {
+  try {
+    proj4(definition);
+  } catch (e) {
+    throw new ProjectionError(`projection "${definition}" not understood: ${(e as Error).message ?? e}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// proj4 strings
+
+/** Projection of a proj4 string ("+proj=stere +lat_0=90 …"); uncommon ones go to proj4js. */
+export function projectionFromProj4(definition: string, source = "proj4 attribute"): ProjectionSpec {
+  const p = new Map<string, string>();
+  for (const token of definition.trim().split(/\s+/)) {
+    const m = /^\+?([^=]+)(?:=(.*))?$/.exec(token);
+    if (m) p.set(m[1].toLowerCase(), m[2] ?? "");
+  }
+  const proj = p.get("proj");
+  if (!proj) {
+    // Perhaps WKT: let proj4js decide.
+    const s = baseSpec("proj4", source);
+    s.definition = definition;
+    checkProj4(definition);
+    return s;
+  }
+  const f = (k: string, d: number): number => (p.has(k) && p.get(k) !== "" ? Number(p.get(k)) : d);
+  const s = baseSpec("stere", source);
+  // Earth shape.
+  const ellps = p.get("ellps")?.toLowerCase() ?? p.get("datum")?.toLowerCase();
+  if (ellps && ELLIPSOIDS[ellps]) {
+    const [a, fl] = ELLIPSOIDS[ellps];
+    s.a = a;
+    s.es = fl * (2 - fl);
+  }
+  if (p.has("r")) {
+    s.a = f("r", WGS84_A);
+    s.es = 0;
+  } else if (p.has("a")) {
+    s.a = f("a", WGS84_A);
+    if (p.has("b")) s.es = 1 - (f("b", s.a) / s.a) ** 2;
+    else if (p.has("rf")) s.es = (1 / f("rf", 0)) * (2 - 1 / f("rf", 0));
+    else if (p.has("f")) s.es = f("f", 0) * (2 - f("f", 0));
+    else if (p.has("es")) s.es = f("es", 0);
+    else if (!ellps) s.es = 0;
+  }
+  s.lon0 = f("lon_0", 0);
+  s.lat0 = f("lat_0", 0);
+  s.x0 = f("x_0", 0);
+  s.y0 = f("y_0", 0);
+  s.k0 = f("k_0", f("k", 1));
+  const units = p.get("units");
+  s.unitMetres = p.has("to_meter") ? f("to_meter", 1) : units === "km" ? 1000 : 1;
+  if (p.has("pm")) return proj4Fallback(); // a prime meridian other than Greenwich
+  switch (proj) {
+    case "longlat":
+    case "latlong":
+    case "lonlat":
+    case "latlon":
+      return { ...LONLAT, source };
+    case "stere":
+      if (Math.abs(Math.abs(s.lat0) - 90) > 1e-9) return proj4Fallback();
+      s.latTs = p.has("lat_ts") ? f("lat_ts", 90) : Number.NaN;
+      return s;
+    case "lcc":
+      s.kind = "lcc";
+      s.lat1 = f("lat_1", s.lat0);
+      s.lat2 = f("lat_2", s.lat1);
+      if (!p.has("lat_0")) s.lat0 = s.lat1;
+      return s;
+    case "merc":
+      s.kind = "merc";
+      if (p.has("lat_ts")) s.latTs = f("lat_ts", 0);
+      return s;
+    case "ob_tran": {
+      const o = p.get("o_proj")?.toLowerCase();
+      if (o !== "longlat" && o !== "latlon" && o !== "lonlat" && o !== "latlong") return proj4Fallback();
+      s.kind = "rotated";
+      s.poleLat = f("o_lat_p", 90);
+      s.northPoleGridLon = f("o_lon_p", 0);
+      s.poleLon = f("lon_0", 0) - 180;
+      return s;
+    }
+    default:
+      return proj4Fallback();
+  }
+  function proj4Fallback(): ProjectionSpec {
+    const fb = baseSpec("proj4", source);
+    fb.definition = definition;
+    fb.unitMetres = s.unitMetres;
+    checkProj4(definition);
+    return fb;
+  }
+}
+
+/** A proj4-style text for messages and provenance. */
+export function describeProjection(s: ProjectionSpec): string {
+  const earth =
+    s.es === 0
+      ? `+R=${s.a}`
+      : s.a === WGS84_A && Math.abs(s.es - WGS84_ES) < 1e-12
+        ? "+ellps=WGS84"
+        : `+a=${s.a} +es=${s.es}`;
+  const off = s.x0 || s.y0 ? ` +x_0=${s.x0} +y_0=${s.y0}` : "";
+  switch (s.kind) {
+    case "lonlat":
+      return "+proj=longlat +ellps=WGS84";
+    case "stere":
+      return `+proj=stere +lat_0=${s.lat0} +lon_0=${s.lon0} ${Number.isNaN(s.latTs) ? `+k_0=${s.k0}` : `+lat_ts=${s.latTs}`}${off} ${earth}`;
+    case "lcc":
+      return `+proj=lcc +lat_0=${s.lat0} +lon_0=${s.lon0} +lat_1=${s.lat1} +lat_2=${s.lat2}${s.k0 !== 1 ? ` +k_0=${s.k0}` : ""}${off} ${earth}`;
+    case "merc":
+      return `+proj=merc +lon_0=${s.lon0} ${Number.isNaN(s.latTs) ? `+k_0=${s.k0}` : `+lat_ts=${s.latTs}`}${off} ${earth}`;
+    case "rotated":
+      return `+proj=ob_tran +o_proj=longlat +o_lat_p=${s.poleLat} +o_lon_p=${s.northPoleGridLon} +lon_0=${s.poleLon + 180}`;
+    default:
+      return s.definition;
+  }
+}
+
+export function projectionName(s: ProjectionSpec): string {
+  switch (s.kind) {
+    case "lonlat":
+      return "longitude/latitude";
+    case "stere":
+      return "polar stereographic";
+    case "lcc":
+      return "Lambert conformal conic";
+    case "merc":
+      return "Mercator";
+    case "rotated":
+      return "rotated pole";
+    default:
+      return "proj4";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Closed forms (Snyder 1987; the same formulas as PROJ)
+
+/** Isometric colatitude function t(φ) = tan(π/4 − φ/2) / ((1 − e sinφ)/(1 + e sinφ))^(e/2). */
+function tsfn(phi: number, sinphi: number, e: number): number {
+  const t = Math.tan(0.5 * (HALF_PI - phi));
+  if (e === 0) return t;
+  const es = e * sinphi;
+  return t / ((1 - es) / (1 + es)) ** (0.5 * e);
+}
+function msfn(sinphi: number, cosphi: number, es: number): number {
+  return cosphi / Math.sqrt(1 - es * sinphi * sinphi);
+}
+/** Inverse of tsfn by fixed-point iteration. */
+function phi2(ts: number, e: number): number {
+  const eh = 0.5 * e;
+  let phi = HALF_PI - 2 * Math.atan(ts);
+  for (let i = 0; i < 15; i++) {
+    const con = e * Math.sin(phi);
+    const next = HALF_PI - 2 * Math.atan(ts * ((1 - con) / (1 + con)) ** eh);
+    if (Math.abs(next - phi) < 1e-14) return next;
+    phi = next;
+  }
+  return phi;
+}
+function wrapPi(x: number): number {
+  if (x >= -Math.PI && x < Math.PI) return x;
+  return x - 2 * Math.PI * Math.floor((x + Math.PI) / (2 * Math.PI));
+}
+function wrap180(x: number): number {
+  if (x >= -180 && x < 180) return x;
+  return x - 360 * Math.floor((x + 180) / 360);
+}
+
+class LonLatProjector implements Projector {
+  readonly degrees = true;
+  forward(lon: number, lat: number, out: Float64Array): void {
+    out[0] = lon;
+    out[1] = lat;
+  }
+  inverse(x: number, y: number, out: Float64Array): void {
+    out[0] = x;
+    out[1] = y;
+  }
+  rotation(_lon: number, _lat: number, _x: number, _y: number, out: Float64Array): void {
+    out[0] = 1;
+    out[1] = 0;
+  }
+}
+
+class PolarStereographic implements Projector {
+  readonly degrees = false;
+  private readonly e: number;
+  private readonly north: boolean;
+  /** ρ = akm1 · t(φ), metres. */
+  private readonly akm1: number;
+  private readonly lam0: number;
+  constructor(private readonly s: ProjectionSpec) {
+    this.e = Math.sqrt(s.es);
+    this.north = s.lat0 > 0;
+    this.lam0 = s.lon0 * D2R;
+    const e = this.e;
+    if (!Number.isNaN(s.latTs) && Math.abs(Math.abs(s.latTs) - 90) > 1e-10) {
+      const phits = Math.abs(s.latTs) * D2R;
+      const sin = Math.sin(phits);
+      this.akm1 = (s.a * msfn(sin, Math.cos(phits), s.es)) / tsfn(phits, sin, e);
+    } else {
+      this.akm1 = (2 * s.a * s.k0) / Math.sqrt((1 + e) ** (1 + e) * (1 - e) ** (1 - e));
+    }
+  }
+  // The last forward() point's trigonometry, reused by rotation() at the same point (the sampler calls
+  // them in turn for each particle).
+  private lastLon = Number.NaN;
+  private lastLat = Number.NaN;
+  private lastSinLam = 0;
+  private lastCosLam = 1;
+  forward(lon: number, lat: number, out: Float64Array): void {
+    const lam = wrapPi(lon * D2R - this.lam0);
+    let phi = lat * D2R;
+    if (!this.north) phi = -phi;
+    const rho = this.akm1 * tsfn(phi, Math.sin(phi), this.e);
+    const sl = Math.sin(lam);
+    const cl = Math.cos(lam);
+    out[0] = rho * sl + this.s.x0;
+    out[1] = (this.north ? -rho : rho) * cl + this.s.y0;
+    this.lastLon = lon;
+    this.lastLat = lat;
+    this.lastSinLam = sl;
+    this.lastCosLam = cl;
+  }
+  inverse(x: number, y: number, out: Float64Array): void {
+    const dx = x - this.s.x0;
+    const dy = y - this.s.y0;
+    const rho = Math.hypot(dx, dy);
+    const phi = phi2(rho / this.akm1, this.e);
+    const lam = this.north ? Math.atan2(dx, -dy) : Math.atan2(dx, dy);
+    out[0] = wrap180((lam + this.lam0) * R2D);
+    out[1] = (this.north ? phi : -phi) * R2D;
+  }
+  rotation(lon: number, lat: number, _x: number, _y: number, out: Float64Array): void {
+    // Meridians are straight lines through the pole: the +y axis is at azimuth ±(λ − λ0).
+    let sg: number;
+    let cg: number;
+    if (lon === this.lastLon && lat === this.lastLat) {
+      sg = this.lastSinLam;
+      cg = this.lastCosLam;
+    } else {
+      const d = wrapPi(lon * D2R - this.lam0);
+      sg = Math.sin(d);
+      cg = Math.cos(d);
+    }
+    if (!this.north) sg = -sg;
+    conformalRotationSC(sg, cg, this.s.es, lat, out);
+  }
+}
+
+class LambertConformal implements Projector {
+  readonly degrees = false;
+  private readonly e: number;
+  private readonly n: number;
+  private readonly c: number;
+  private readonly rho0: number;
+  private readonly lam0: number;
+  private readonly ak0: number;
+  constructor(private readonly s: ProjectionSpec) {
+    const e = Math.sqrt(s.es);
+    this.e = e;
+    this.lam0 = s.lon0 * D2R;
+    this.ak0 = s.a * s.k0;
+    const phi1 = s.lat1 * D2R;
+    const phi2v = s.lat2 * D2R;
+    const sin1 = Math.sin(phi1);
+    const m1 = msfn(sin1, Math.cos(phi1), s.es);
+    const t1 = tsfn(phi1, sin1, e);
+    let n = sin1;
+    if (Math.abs(phi1 - phi2v) >= 1e-10) {
+      const sin2 = Math.sin(phi2v);
+      const m2 = msfn(sin2, Math.cos(phi2v), s.es);
+      const t2 = tsfn(phi2v, sin2, e);
+      n = Math.log(m1 / m2) / Math.log(t1 / t2);
+    }
+    if (n === 0)
+      throw new ProjectionError(
+        "Lambert conformal conic with standard parallels symmetric about the equator",
+      );
+    this.n = n;
+    this.c = (m1 * t1 ** -n) / n;
+    const phi0 = s.lat0 * D2R;
+    this.rho0 = Math.abs(Math.abs(phi0) - HALF_PI) < 1e-10 ? 0 : this.c * tsfn(phi0, Math.sin(phi0), e) ** n;
+  }
+  forward(lon: number, lat: number, out: Float64Array): void {
+    const phi = lat * D2R;
+    let rho = 0;
+    if (Math.abs(Math.abs(phi) - HALF_PI) > 1e-10) rho = this.c * tsfn(phi, Math.sin(phi), this.e) ** this.n;
+    else if (phi * this.n <= 0) rho = Number.POSITIVE_INFINITY;
+    const theta = this.n * wrapPi(lon * D2R - this.lam0);
+    out[0] = this.ak0 * rho * Math.sin(theta) + this.s.x0;
+    out[1] = this.ak0 * (this.rho0 - rho * Math.cos(theta)) + this.s.y0;
+  }
+  inverse(x: number, y: number, out: Float64Array): void {
+    let xx = (x - this.s.x0) / this.ak0;
+    let yy = this.rho0 - (y - this.s.y0) / this.ak0;
+    let rho = Math.hypot(xx, yy);
+    if (this.n < 0) {
+      rho = -rho;
+      xx = -xx;
+      yy = -yy;
+    }
+    let phi: number;
+    let lam: number;
+    if (rho !== 0) {
+      phi = phi2((rho / this.c) ** (1 / this.n), this.e);
+      lam = Math.atan2(xx, yy) / this.n;
+    } else {
+      phi = this.n > 0 ? HALF_PI : -HALF_PI;
+      lam = 0;
+    }
+    out[0] = wrap180((lam + this.lam0) * R2D);
+    out[1] = phi * R2D;
+  }
+  rotation(lon: number, lat: number, _x: number, _y: number, out: Float64Array): void {
+    conformalRotation(this.n * wrapPi(lon * D2R - this.lam0), this.s.es, lat, out);
+  }
+}
+
+class Mercator implements Projector {
+  readonly degrees = false;
+  private readonly e: number;
+  private readonly ak0: number;
+  private readonly lam0: number;
+  constructor(private readonly s: ProjectionSpec) {
+    this.e = Math.sqrt(s.es);
+    this.lam0 = s.lon0 * D2R;
+    let k0 = s.k0;
+    if (!Number.isNaN(s.latTs)) {
+      const phits = s.latTs * D2R;
+      k0 = msfn(Math.sin(phits), Math.cos(phits), s.es);
+    }
+    this.ak0 = s.a * k0;
+  }
+  forward(lon: number, lat: number, out: Float64Array): void {
+    const phi = lat * D2R;
+    out[0] = this.ak0 * wrapPi(lon * D2R - this.lam0) + this.s.x0;
+    out[1] = -this.ak0 * Math.log(tsfn(phi, Math.sin(phi), this.e)) + this.s.y0;
+  }
+  inverse(x: number, y: number, out: Float64Array): void {
+    out[0] = wrap180(((x - this.s.x0) / this.ak0 + this.lam0) * R2D);
+    out[1] = phi2(Math.exp(-(y - this.s.y0) / this.ak0), this.e) * R2D;
+  }
+  rotation(_lon: number, _lat: number, _x: number, _y: number, out: Float64Array): void {
+    out[0] = 1;
+    out[1] = 0;
+  }
+}
+
+/** Rotated pole (PROJ ob_tran with o_proj=longlat): x, y are rotated longitude and latitude in degrees. */
+class RotatedPole implements Projector {
+  readonly degrees = true;
+  private readonly sinP: number;
+  private readonly cosP: number;
+  private readonly lon0: number;
+  private readonly lamp: number;
+  constructor(s: ProjectionSpec) {
+    const phip = s.poleLat * D2R;
+    this.sinP = Math.sin(phip);
+    this.cosP = Math.cos(phip);
+    this.lon0 = (s.poleLon + 180) * D2R;
+    this.lamp = s.northPoleGridLon * D2R;
+  }
+  forward(lon: number, lat: number, out: Float64Array): void {
+    const lam = lon * D2R - this.lon0;
+    const phi = lat * D2R;
+    const cphi = Math.cos(phi);
+    const sphi = Math.sin(phi);
+    const clam = Math.cos(lam);
+    const rlam = Math.atan2(cphi * Math.sin(lam), this.sinP * cphi * clam + this.cosP * sphi) + this.lamp;
+    const rphi = Math.asin(Math.max(-1, Math.min(1, this.sinP * sphi - this.cosP * cphi * clam)));
+    out[0] = wrap180(rlam * R2D);
+    out[1] = rphi * R2D;
+  }
+  inverse(x: number, y: number, out: Float64Array): void {
+    const lam = x * D2R - this.lamp;
+    const phi = y * D2R;
+    const cphi = Math.cos(phi);
+    const sphi = Math.sin(phi);
+    const clam = Math.cos(lam);
+    const glam = Math.atan2(cphi * Math.sin(lam), this.sinP * cphi * clam - this.cosP * sphi);
+    const gphi = Math.asin(Math.max(-1, Math.min(1, this.sinP * sphi + this.cosP * cphi * clam)));
+    out[0] = wrap180((glam + this.lon0) * R2D);
+    out[1] = gphi * R2D;
+  }
+  rotation(_lon: number, _lat: number, x: number, y: number, out: Float64Array): void {
+    numericRotation(this, x, y, out);
+  }
+}
+
+class Proj4Projector implements Projector {
+  readonly degrees: boolean;
+  private readonly conv: Converter;
+  constructor(s: ProjectionSpec) {
+    this.conv = proj4(s.definition);
+    this.degrees = false;
+  }
+  forward(lon: number, lat: number, out: Float64Array): void {
+    try {
+      const r = this.conv.forward([lon, lat]);
+      out[0] = r[0];
+      out[1] = r[1];
+    } catch {
+      out[0] = out[1] = Number.NaN;
+    }
+  }
+  inverse(x: number, y: number, out: Float64Array): void {
+    try {
+      const r = this.conv.inverse([x, y]);
+      out[0] = r[0];
+      out[1] = r[1];
+    } catch {
+      out[0] = out[1] = Number.NaN;
+    }
+  }
+  rotation(_lon: number, _lat: number, x: number, y: number, out: Float64Array): void {
+    numericRotation(this, x, y, out);
+  }
+}
+
+export function makeProjector(s: ProjectionSpec): Projector {
+  switch (s.kind) {
+    case "lonlat":
+      return new LonLatProjector();
+    case "stere":
+      return new PolarStereographic(s);
+    case "lcc":
+      return new LambertConformal(s);
+    case "merc":
+      return new Mercator(s);
+    case "rotated":
+      return new RotatedPole(s);
+    default:
+      return new Proj4Projector(s);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Vector rotation
+
+/**
+ * Azimuth (radians clockwise from true north) of the grid's +y axis at (x, y), computed as OpenDrift's
+ * rotate_vectors does: the geographic positions of (x, y) and (x, y + dy) and the WGS84 azimuth between
+ * them (over so short a distance the local-plane formula equals the geodesic one).
+ */
+export function gridNorthAzimuth(p: Projector, x: number, y: number, scratch: Float64Array): number {
+  const dy = p.degrees ? 1e-4 : 10;
+  p.inverse(x, y, scratch);
+  const lon1 = scratch[0];
+  const lat1 = scratch[1];
+  p.inverse(x, y + dy, scratch);
+  const dLon = wrap180(scratch[0] - lon1) * D2R;
+  const dLat = (scratch[1] - lat1) * D2R;
+  const phi = 0.5 * (scratch[1] + lat1) * D2R;
+  const s = Math.sin(phi);
+  const w = 1 - WGS84_ES * s * s;
+  const n = WGS84_A / Math.sqrt(w);
+  const m = (WGS84_A * (1 - WGS84_ES)) / (w * Math.sqrt(w));
+  return Math.atan2(n * Math.cos(phi) * dLon, m * dLat);
+}
