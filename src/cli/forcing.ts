@@ -8,9 +8,11 @@ import { describeFile, formatDescription } from "../forcing/describe.js";
 import { ForcingFileError } from "../forcing/errors.js";
 
 const USAGE = `usage: driftline forcing inspect FILE [--json]
-       driftline forcing list [DIR] [--json]     (DIR defaults to $FORCING_DIR)`;
+       driftline forcing list [DIR] [--json]     (DIR defaults to $FORCING_DIR)
+       driftline forcing prefetch --area W,S,E,N --hours H [--start T]   (fetch forecasts ahead of missions)`;
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === "prefetch") return (await import("./forcing-prefetch.js")).run(args.slice(1));
   const json = args.includes("--json");
   const rest = args.filter((a) => a !== "--json");
   const [command, target, ...extra] = rest;
