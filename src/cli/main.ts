@@ -40,6 +40,12 @@ export async function main(argv: string[]): Promise<number> {
   return module.run(args);
 }
 
+// `driftline object-types | head`: a closed pipe is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
