@@ -11,7 +11,7 @@ const COMMANDS: Record<string, Command> = {
   worker: { summary: "run the drift worker (Redis queue → PostgreSQL + S3)", load: () => import("./worker.js") },
   enqueue: { summary: "insert a mission and push its job, as the API would", load: () => import("./enqueue.js") },
   queue: { summary: "queue status | clear | retry-dead", load: () => import("./queue.js") },
-  apikey: { summary: "API keys: create | list | revoke", load: () => import("./apikey.js") },
+  apikey: { summary: "API keys: create [--name N] [--email E] [--data-dir DIR]", load: () => import("./apikey.js") },
   serve: { summary: "API, web page and worker in one process (embedded services by default)", load: () => import("./serve.js") },
 };
 

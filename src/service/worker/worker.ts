@@ -602,18 +602,25 @@ class Worker implements DriftWorker {
     const deadline = Date.now() + graceMs;
     this.log.info({ running: this.active.size, grace_ms: graceMs }, "stopping: no new jobs");
     this.stopController.abort();
-    // The claim in flight returns within one poll interval (its job, if any, goes straight back).
-    if (this.loop) await Promise.race([this.loop, sleep(Math.max(0, deadline - Date.now()))]);
-    const all = () => Promise.allSettled([...this.active.values()].map((r) => r.promise));
-    const finished = await Promise.race([
-      all().then(() => true),
-      sleep(Math.max(0, deadline - Date.now())).then(() => false),
-    ]);
-    if (!finished) {
-      this.log.warn({ running: this.active.size }, "grace period over: returning running jobs to the queue");
-      for (const entry of this.active.values()) entry.controller.abort("shutdown");
-      // Settling is quick (release + row update); bounded anyway so that shutdown never hangs.
-      await Promise.race([all(), sleep(10_000)]);
+    // The timers below are cancelled as soon as what they bound has finished, so that a stopped worker
+    // does not keep the process alive for the rest of the grace period.
+    const timers = new AbortController();
+    try {
+      // The claim in flight returns within one poll interval (its job, if any, goes straight back).
+      if (this.loop) await Promise.race([this.loop, sleep(Math.max(0, deadline - Date.now()), timers.signal)]);
+      const all = () => Promise.allSettled([...this.active.values()].map((r) => r.promise));
+      const finished = await Promise.race([
+        all().then(() => true),
+        sleep(Math.max(0, deadline - Date.now()), timers.signal).then(() => false),
+      ]);
+      if (!finished) {
+        this.log.warn({ running: this.active.size }, "grace period over: returning running jobs to the queue");
+        for (const entry of this.active.values()) entry.controller.abort("shutdown");
+        // Settling is quick (release + row update); bounded anyway so that shutdown never hangs.
+        await Promise.race([all(), sleep(10_000, timers.signal)]);
+      }
+    } finally {
+      timers.abort();
     }
     for (const t of this.timers) clearInterval(t);
     this.timers = [];

@@ -1,0 +1,120 @@
+// API keys: random tokens shown once, stored as SHA-256 hashes in `api_keys`, presented as
+// `Authorization: Bearer <key>` (or `X-API-Key`). In open mode (embedded, bound to localhost) every request
+// acts as the local user and no key is needed.
+import { createHash, randomBytes } from "node:crypto";
+import type { Migration } from "../db/migrations.js";
+import type { Database } from "../ports.js";
+
+export type AuthMode = "open" | "required";
+
+export interface Caller {
+  userId: string;
+  /** Open mode: the local user sees every mission on this machine (also those enqueued by the CLI). */
+  seesAll: boolean;
+}
+
+const LOCAL_EMAIL = "local@driftline.invalid";
+
+/**
+ * What the API adds to the platform's api_keys table (created by the worker's first migration): only new
+ * nullable columns. Run with `migrate(db, API_MIGRATIONS)` from src/service/db/migrations.ts.
+ */
+export const API_MIGRATIONS: readonly Migration[] = [
+  {
+    id: "0100_api_key_columns",
+    description: "api_keys: key prefix for listings, revocation time",
+    sql: `
+ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS key_prefix VARCHAR(16);
+ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS revoked_at TIMESTAMP;
+ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMP;
+ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP`,
+  },
+];
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+/**
+ * Finds or creates the local user that open mode and `driftline apikey create` act as. The platform's users
+ * table may have more NOT NULL columns than ours: fill those without defaults with harmless values.
+ */
+export async function ensureLocalUser(db: Database, email = LOCAL_EMAIL): Promise<string> {
+  const found = await db.query<{ id: string }>("SELECT id FROM users WHERE email = $1 LIMIT 1", [email]);
+  if (found.rows[0]) return found.rows[0].id;
+  const { rows: columns } = await db.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_name = 'users' AND table_schema = current_schema()
+        AND is_nullable = 'NO' AND column_default IS NULL AND column_name NOT IN ('id', 'email')`,
+  );
+  const names = ["email"];
+  const values: unknown[] = [email];
+  for (const c of columns) {
+    names.push(`"${c.column_name.replaceAll('"', '""')}"`);
+    values.push(placeholderValue(c.column_name, c.data_type));
+  }
+  const sql = `INSERT INTO users (${names.join(", ")}) VALUES (${values.map((_, i) => `$${i + 1}`).join(", ")})
+               RETURNING id`;
+  const { rows } = await db.query<{ id: string }>(sql, values);
+  return rows[0].id;
+}
+
+function placeholderValue(column: string, type: string): unknown {
+  if (/bool/.test(type)) return false;
+  if (/int|numeric|double|real/.test(type)) return 0;
+  if (/timestamp|date/.test(type)) return new Date().toISOString();
+  if (/json/.test(type)) return "{}";
+  if (/uuid/.test(type)) return "00000000-0000-0000-0000-000000000000";
+  if (/password|hash/.test(column)) return "!"; // no password login for this user
+  return "local";
+}
+
+export interface CreatedApiKey {
+  id: string;
+  /** The key itself: shown once, never stored. */
+  key: string;
+  userId: string;
+}
+
+export async function createApiKey(
+  db: Database,
+  opts: { name?: string; userId?: string } = {},
+): Promise<CreatedApiKey> {
+  const userId = opts.userId ?? (await ensureLocalUser(db));
+  const key = `dl_${randomBytes(24).toString("base64url")}`;
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO api_keys (user_id, name, key_hash, key_prefix) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [userId, opts.name ?? "driftline", hashApiKey(key), key.slice(0, 8)],
+  );
+  return { id: rows[0].id, key, userId };
+}
+
+/** The bearer token or X-API-Key header of a request, if any. */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const auth = headers.authorization;
+  if (typeof auth === "string") {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (match) return match[1];
+  }
+  const apiKey = headers["x-api-key"];
+  return typeof apiKey === "string" && apiKey.trim() !== "" ? apiKey.trim() : undefined;
+}
+
+/** The user a key belongs to, or undefined for an unknown, revoked or expired key. */
+export async function userForKey(db: Database, key: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string; user_id: string }>(
+    `UPDATE api_keys SET last_used_at = (now() AT TIME ZONE 'UTC')
+      WHERE key_hash = $1 AND revoked_at IS NULL
+        AND (expires_at IS NULL OR expires_at > (now() AT TIME ZONE 'UTC'))
+      RETURNING id, user_id`,
+    [hashApiKey(key)],
+  );
+  return rows[0]?.user_id ?? undefined;
+}
+
+export async function countApiKeys(db: Database): Promise<number> {
+  const { rows } = await db.query<{ n: string | number }>(
+    "SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL",
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -1,0 +1,41 @@
+// Routes about the service rather than one mission: health, object types, forcing coverage, coastline.
+import type { FastifyInstance } from "fastify";
+import { OBJECT_NAME_MAP } from "../../core/objects.js";
+import type { ApiContext } from "./context.js";
+import { badRequest } from "./errors.js";
+import { BboxQuery, fieldErrors, objectTypeListing } from "./schemas.js";
+
+export function registerMetaRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const health = async (_request: unknown, reply: import("fastify").FastifyReply) => {
+    try {
+      await ctx.db.query("SELECT 1");
+      const queue = await ctx.queue.stats();
+      return { status: "healthy", version: ctx.config.version, mode: ctx.config.modeText ?? null, queue };
+    } catch (error) {
+      reply.code(503);
+      return { status: "unhealthy", error: (error as Error).message };
+    }
+  };
+  app.get("/api/v1/health", health);
+  app.get("/health", health);
+
+  const listing = objectTypeListing(OBJECT_NAME_MAP);
+  const commonNames = Object.entries(OBJECT_NAME_MAP).map(([name, id]) => ({ name, id }));
+  app.get("/api/v1/object-types", async () => ({ data: listing, commonNames, total: 85 }));
+
+  app.get("/api/v1/forcing/coverage", async () => {
+    const data = ctx.forcingCoverage ? await ctx.forcingCoverage.files() : [];
+    const overlaps = ctx.forcingCoverage ? await ctx.forcingCoverage.overlaps() : [];
+    return { data, overlaps, forcingDir: ctx.config.forcingDir ?? null };
+  });
+
+  app.get("/api/v1/coastline", async (request, reply) => {
+    const parsed = BboxQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest("invalid coastline request", fieldErrors(parsed.error));
+    const collection = ctx.coastline
+      ? await ctx.coastline(parsed.data.bbox, parsed.data.zoom)
+      : { type: "FeatureCollection", features: [] };
+    reply.header("cache-control", "public, max-age=86400").header("content-type", "application/geo+json");
+    return collection;
+  });
+}

@@ -1,0 +1,236 @@
+// Mission routes: create (insert as created → enqueue → queued), list, get, delete, status, live events.
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { findObjectCategory } from "../../core/objects.js";
+import type { Caller } from "./auth.js";
+import type { ApiContext } from "./context.js";
+import { ApiError, badRequest, missionId, notFound } from "./errors.js";
+import { missionJson, type Row, statusJson } from "./rows.js";
+import {
+  fieldErrors,
+  ListQuery,
+  MissionCreate,
+  type MissionCreateBody,
+  vectorComponents,
+} from "./schemas.js";
+
+/** The contract's job JSON plus this project's extensions (snake_case, as producers push it). */
+export function jobFor(
+  id: string,
+  m: MissionCreateBody,
+): { mission_id: string; params: Record<string, unknown> } {
+  const category = findObjectCategory(m.objectType);
+  const params: Record<string, unknown> = {
+    latitude: m.lastKnownLat,
+    longitude: m.lastKnownLon,
+    start_time: new Date(m.lastKnownTime).toISOString().replace(".000Z", "Z"),
+    duration_hours: m.forecastHours,
+    num_particles: m.ensembleSize,
+    object_type: category.id,
+    uncertainty_radius_m: m.uncertaintyRadiusM,
+  };
+  if (m.backtracking) params.backtracking = true;
+  if (m.onSceneWind) params.wind = vectorComponents(m.onSceneWind, "wind");
+  if (m.onSceneCurrent) params.current = vectorComponents(m.onSceneCurrent, "current");
+  if (m.release) {
+    const r = m.release;
+    if (r.endLat !== undefined && r.endLon !== undefined) {
+      params.end_latitude = r.endLat;
+      params.end_longitude = r.endLon;
+    }
+    if (r.endTime) params.end_time = new Date(r.endTime).toISOString().replace(".000Z", "Z");
+    if (r.endRadiusM !== undefined) params.end_uncertainty_radius_m = r.endRadiusM;
+  }
+  if (m.randomSeed !== undefined) params.random_seed = m.randomSeed;
+  return { mission_id: id, params };
+}
+
+/** SQL condition restricting rows to the caller's missions ($n is the user id). */
+function ownership(caller: Caller, n: number): string {
+  return caller.seesAll ? "TRUE" : `user_id = $${n}`;
+}
+
+export async function loadMission(ctx: ApiContext, caller: Caller, rawId: string): Promise<Row> {
+  const id = missionId(rawId);
+  const params: unknown[] = [id];
+  if (!caller.seesAll) params.push(caller.userId);
+  const { rows } = await ctx.db.query<Row>(
+    `SELECT * FROM missions WHERE id = $1 AND ${ownership(caller, 2)}`,
+    params,
+  );
+  if (!rows[0]) throw notFound(`mission ${id} not found`);
+  return rows[0];
+}
+
+export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post("/api/v1/missions", async (request, reply) => {
+    if (request.body === null || typeof request.body !== "object" || Array.isArray(request.body)) {
+      throw badRequest("request body must be a JSON object", [
+        { field: "(body)", message: "expected an object" },
+      ]);
+    }
+    const parsed = MissionCreate.safeParse(request.body);
+    if (!parsed.success) throw badRequest("invalid mission", fieldErrors(parsed.error));
+    const m = parsed.data;
+    const category = findObjectCategory(m.objectType);
+    const config: Record<string, unknown> = { object_type_id: category.id, backtracking: m.backtracking };
+    if (m.onSceneWind) config.on_scene_wind = m.onSceneWind;
+    if (m.onSceneCurrent) config.on_scene_current = m.onSceneCurrent;
+    if (m.release) config.release = m.release;
+    if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;
+
+    const jobId = randomUUID();
+    const { rows } = await ctx.db.query<Row>(
+      `INSERT INTO missions (user_id, name, description, last_known_lat, last_known_lon, last_known_time,
+                             object_type, uncertainty_radius_m, forecast_hours, ensemble_size, config, status,
+                             job_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, 'created', $12,
+               now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+       RETURNING id`,
+      [
+        request.caller.userId,
+        m.name,
+        m.description ?? null,
+        m.lastKnownLat,
+        m.lastKnownLon,
+        new Date(m.lastKnownTime).toISOString(),
+        typeof m.objectType === "number" ? category.key : m.objectType,
+        m.uncertaintyRadiusM,
+        m.forecastHours,
+        m.ensembleSize,
+        JSON.stringify(config),
+        jobId,
+      ],
+    );
+    const id = rows[0].id as string;
+    const job = jobFor(id, m);
+    try {
+      await ctx.queue.push(JSON.stringify(job));
+    } catch (error) {
+      await ctx.db.query(
+        `UPDATE missions SET status = 'failed', error_message = $2, updated_at = now() AT TIME ZONE 'UTC',
+                completed_at = now() AT TIME ZONE 'UTC' WHERE id = $1`,
+        [id, `could not enqueue the job: ${(error as Error).message}`],
+      );
+      throw new ApiError(503, `mission ${id} stored but the job queue is unavailable; try again`);
+    }
+    // The worker may already have picked it up (embedded mode): only move created → queued.
+    await ctx.db.query(
+      "UPDATE missions SET status = 'queued', updated_at = now() AT TIME ZONE 'UTC' WHERE id = $1 AND status = 'created'",
+      [id],
+    );
+    const mission = await loadMission(ctx, request.caller, id);
+    reply.code(201).header("location", `/api/v1/missions/${id}`);
+    return { data: missionJson(mission) };
+  });
+
+  app.get("/api/v1/missions", async (request) => {
+    const parsed = ListQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest("invalid query", fieldErrors(parsed.error));
+    const { page, perPage, status } = parsed.data;
+    const caller = request.caller;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (!caller.seesAll) {
+      params.push(caller.userId);
+      where.push(`user_id = $${params.length}`);
+    }
+    if (status) {
+      params.push(status);
+      where.push(`status = $${params.length}`);
+    }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    const total = await ctx.db.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM missions ${whereSql}`,
+      params,
+    );
+    const { rows } = await ctx.db.query<Row>(
+      `SELECT * FROM missions ${whereSql} ORDER BY created_at DESC, id
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, perPage, (page - 1) * perPage],
+    );
+    return { data: rows.map(missionJson), total: Number(total.rows[0]?.n ?? 0), page, perPage };
+  });
+
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id", async (request) => {
+    return { data: missionJson(await loadMission(ctx, request.caller, request.params.id)) };
+  });
+
+  app.delete<{ Params: { id: string } }>("/api/v1/missions/:id", async (request) => {
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    const id = mission.id as string;
+    // mission_results go with the row (ON DELETE CASCADE, and explicitly for schemas without it).
+    await ctx.db.query("DELETE FROM mission_results WHERE mission_id = $1", [id]);
+    await ctx.db.query("DELETE FROM missions WHERE id = $1", [id]);
+    let removed = 0;
+    try {
+      for (const key of await ctx.storage.list(ctx.config.bucket, `${id}/`)) {
+        await ctx.storage.delete(ctx.config.bucket, key);
+        removed++;
+      }
+    } catch (error) {
+      request.log.warn({ err: error, mission_id: id }, "could not delete all products of a deleted mission");
+    }
+    return { data: { id, deleted: true, productsDeleted: removed } };
+  });
+
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/status", async (request) => {
+    return { data: statusJson(await loadMission(ctx, request.caller, request.params.id)) };
+  });
+
+  // Server-Sent Events: the mission's status and progress whenever they change, until it ends.
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/events", async (request, reply) => {
+    const first = await loadMission(ctx, request.caller, request.params.id);
+    const id = first.id as string;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    res.write("retry: 2000\n\n");
+    let last = "";
+    let closed = false;
+    let timer: NodeJS.Timeout | undefined;
+    let beats = 0;
+    const finish = () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      res.end();
+    };
+    request.raw.on("close", () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+    });
+    const send = (row: Row | undefined) => {
+      if (!row) {
+        res.write(`event: deleted\ndata: ${JSON.stringify({ id })}\n\n`);
+        finish();
+        return;
+      }
+      const status = statusJson(row);
+      const text = JSON.stringify(status);
+      if (text !== last) {
+        last = text;
+        res.write(`event: status\ndata: ${text}\n\n`);
+      } else if (++beats % 15 === 0) {
+        res.write(": keep-alive\n\n");
+      }
+      if (status.status === "completed" || status.status === "failed") finish();
+    };
+    const poll = async () => {
+      if (closed) return;
+      try {
+        const { rows } = await ctx.db.query<Row>("SELECT * FROM missions WHERE id = $1", [id]);
+        send(rows[0]);
+      } catch (error) {
+        res.write(`event: error\ndata: ${JSON.stringify({ error: (error as Error).message })}\n\n`);
+      }
+      if (!closed) timer = setTimeout(poll, 1000);
+    };
+    send(first);
+    if (!closed) timer = setTimeout(poll, 1000);
+  });
+}

@@ -1,0 +1,130 @@
+// Results of a completed mission: the mission_results row, downloads of every product, and the particle
+// cloud for the map's time slider.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { ApiContext } from "./context.js";
+import { ApiError, badRequest } from "./errors.js";
+import { loadMission } from "./missions.js";
+import { type ParticleCloud, particleCloudFromFile } from "./particle-cloud.js";
+import { type Row, resultJson } from "./rows.js";
+import {
+  DOWNLOAD_FORMATS,
+  type DownloadFormat,
+  DownloadQuery,
+  fieldErrors,
+  ParticlesQuery,
+} from "./schemas.js";
+
+/** Keys of the mission's stored objects, by file name (particles.nc lives under raw/). */
+async function productKeys(ctx: ApiContext, id: string): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (const key of await ctx.storage.list(ctx.config.bucket, `${id}/`)) {
+    const name = path.posix.basename(key);
+    // Prefer the shallowest key when a name occurs twice (raw/particles.nc is the contract's place).
+    if (!keys.has(name) || key.split("/").length < keys.get(name)!.split("/").length) keys.set(name, key);
+  }
+  return keys;
+}
+
+function requireCompleted(mission: Row): void {
+  if (mission.status !== "completed") {
+    const why =
+      mission.status === "failed"
+        ? `mission failed: ${mission.error_message ?? "no reason recorded"}`
+        : `mission is ${mission.status}; results are available when it is completed`;
+    throw new ApiError(400, why);
+  }
+}
+
+/** Small in-memory cache: the cloud of a completed mission never changes. */
+const CLOUD_CACHE_SIZE = 8;
+
+export function registerResultRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const clouds = new Map<string, ParticleCloud>();
+
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/results", async (request) => {
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    requireCompleted(mission);
+    const id = mission.id as string;
+    const { rows } = await ctx.db.query<Row>(
+      "SELECT * FROM mission_results WHERE mission_id = $1 ORDER BY created_at DESC NULLS LAST LIMIT 1",
+      [id],
+    );
+    if (!rows[0]) throw new ApiError(404, `mission ${id} is completed but has no results row`);
+    const keys = await productKeys(ctx, id);
+    const downloads = (Object.keys(DOWNLOAD_FORMATS) as DownloadFormat[])
+      .filter((format) => keys.has(DOWNLOAD_FORMATS[format].file))
+      .map((format) => ({
+        format,
+        label: DOWNLOAD_FORMATS[format].label,
+        file: DOWNLOAD_FORMATS[format].file,
+        url: `/api/v1/missions/${id}/results/download?format=${format}`,
+      }));
+    return { data: { ...resultJson(rows[0]), downloads } };
+  });
+
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/results/download", async (request, reply) => {
+    const parsed = DownloadQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest("invalid download request", fieldErrors(parsed.error));
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    requireCompleted(mission);
+    const id = mission.id as string;
+    const product = DOWNLOAD_FORMATS[parsed.data.format];
+    const key = (await productKeys(ctx, id)).get(product.file);
+    if (!key) throw new ApiError(404, `mission ${id} has no ${product.file} (format ${parsed.data.format})`);
+    const body = await ctx.storage.get(ctx.config.bucket, key);
+    const filename = `${slug(String(mission.name ?? "mission"))}-${id.slice(0, 8)}-${product.file}`;
+    reply
+      .header("content-type", product.type)
+      .header("content-length", body.byteLength)
+      .header("content-disposition", `attachment; filename="${filename}"`)
+      .header("cache-control", "private, max-age=3600");
+    return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  });
+
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/results/particles", async (request) => {
+    const parsed = ParticlesQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest("invalid query", fieldErrors(parsed.error));
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    requireCompleted(mission);
+    const id = mission.id as string;
+    const cacheKey = `${id}:${parsed.data.max}`;
+    let cloud = clouds.get(cacheKey);
+    if (!cloud) {
+      const key = (await productKeys(ctx, id)).get("particles.nc");
+      if (!key) throw new ApiError(404, `mission ${id} has no particles.nc`);
+      cloud = await withLocalCopy(ctx, key, (file) => particleCloudFromFile(file, parsed.data.max));
+      clouds.set(cacheKey, cloud);
+      if (clouds.size > CLOUD_CACHE_SIZE) clouds.delete(clouds.keys().next().value as string);
+    }
+    return { data: cloud };
+  });
+}
+
+function slug(name: string): string {
+  return (
+    name
+      .normalize("NFKD")
+      .replace(/[^\w\s-]/g, "")
+      .trim()
+      .replace(/[\s_]+/g, "-")
+      .toLowerCase()
+      .slice(0, 40) || "mission"
+  );
+}
+
+/** Runs fn on a local path of the object: the file itself for local storage, else a temporary copy. */
+async function withLocalCopy<T>(ctx: ApiContext, key: string, fn: (file: string) => Promise<T>): Promise<T> {
+  const local = (ctx.storage as { pathOf?: (bucket: string, key: string) => string }).pathOf;
+  if (local) return fn(local.call(ctx.storage, ctx.config.bucket, key));
+  const dir = await mkdtemp(path.join(os.tmpdir(), "driftline-cloud-"));
+  try {
+    const file = path.join(dir, path.posix.basename(key));
+    await writeFile(file, await ctx.storage.get(ctx.config.bucket, key));
+    return await fn(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,240 @@
+// Request bodies and query strings of the HTTP API, validated with zod. The same schemas generate the
+// OpenAPI document, so the reference page and the validation never disagree.
+import { z } from "zod";
+import { OBJECT_CATEGORIES, tryFindObjectCategory } from "../../core/objects.js";
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+const rfc3339 = z
+  .string()
+  .refine((s) => RFC3339.test(s) && Number.isFinite(Date.parse(s)), {
+    message: "must be an RFC 3339 time with a time zone, e.g. 2024-01-01T12:00:00Z",
+  })
+  .meta({ format: "date-time", example: "2024-01-01T12:00:00Z" });
+
+const latitude = z.number().min(-90).max(90);
+const longitude = z.number().min(-180).max(180);
+
+/** Observed wind or current: speed and direction, or east/north components, all in m/s. */
+const onSceneVector = (kind: "wind" | "current") =>
+  z
+    .object({
+      speed: z
+        .number()
+        .min(0)
+        .max(kind === "wind" ? 80 : 10)
+        .optional()
+        .describe("m/s"),
+      direction: z
+        .number()
+        .min(0)
+        .max(360)
+        .optional()
+        .describe(
+          kind === "wind"
+            ? "degrees true the wind blows FROM (meteorological convention)"
+            : "degrees true the current flows TOWARDS (oceanographic convention)",
+        ),
+      x: z.number().min(-80).max(80).optional().describe("eastward component, m/s"),
+      y: z.number().min(-80).max(80).optional().describe("northward component, m/s"),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      const polar = v.speed !== undefined || v.direction !== undefined;
+      const cartesian = v.x !== undefined || v.y !== undefined;
+      if (polar && cartesian) {
+        ctx.addIssue({ code: "custom", message: "give speed and direction, or x and y, not both" });
+      } else if (polar && (v.speed === undefined || v.direction === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [v.speed === undefined ? "speed" : "direction"],
+          message: "give speed (m/s) and direction (degrees) together",
+        });
+      } else if (!polar && (v.x === undefined || v.y === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [v.x === undefined ? "x" : "y"],
+          message: "give x and y (m/s east and north) together, or speed and direction",
+        });
+      }
+    })
+    .describe(
+      kind === "wind"
+        ? "Observed 10 m wind: {speed, direction} or {x, y}, m/s; used where no forcing data covers the mission"
+        : "Observed surface current: {speed, direction} or {x, y}, m/s; used where no forcing data covers the mission",
+    );
+
+/** {speed, direction} or {x, y} → eastward/northward m/s (wind direction is "from", current "towards"). */
+export function vectorComponents(
+  v: { speed?: number; direction?: number; x?: number; y?: number },
+  kind: "wind" | "current",
+): { x: number; y: number } {
+  if (v.x !== undefined && v.y !== undefined) return { x: v.x, y: v.y };
+  const towards = ((v.direction ?? 0) + (kind === "wind" ? 180 : 0)) * (Math.PI / 180);
+  const round = (n: number) => Math.round(n * 1e6) / 1e6;
+  return { x: round((v.speed ?? 0) * Math.sin(towards)), y: round((v.speed ?? 0) * Math.cos(towards)) };
+}
+
+export const ReleaseExtension = z
+  .object({
+    endLat: latitude.optional().describe("Second point of a release line (e.g. a vessel's track), degrees"),
+    endLon: longitude.optional().describe("Second point of a release line, degrees"),
+    endTime: rfc3339.optional().describe("End of the release time window (start is lastKnownTime)"),
+    endRadiusM: z.number().min(0).max(100_000).optional().describe("Uncertainty radius at the line's end, m"),
+  })
+  .strict()
+  .refine((r) => (r.endLat === undefined) === (r.endLon === undefined), {
+    message: "give endLat and endLon together",
+    path: ["endLon"],
+  });
+
+export const MissionCreate = z
+  .object({
+    name: z.string().trim().min(1).max(255).describe("Mission name"),
+    description: z.string().max(10_000).nullish().describe("Free text"),
+    lastKnownLat: latitude.describe("Latitude of the last known position, degrees north"),
+    lastKnownLon: longitude.describe("Longitude of the last known position, degrees east"),
+    lastKnownTime: rfc3339.describe("Time of the last known position (RFC 3339)"),
+    objectType: z
+      .union([z.string().trim().min(1).max(100), z.number().int()])
+      .refine((v) => tryFindObjectCategory(v) !== undefined, {
+        message:
+          'unknown object type: use an id 1-85, a key such as "PIW-1" or a name such as "life raft" (GET /api/v1/object-types)',
+      })
+      .describe('Leeway category: id (1-85), key ("PIW-1") or common name ("Life Raft", "Fishing Vessel")'),
+    uncertaintyRadiusM: z.number().min(0).max(100_000).default(100).describe("Radius around the position, m"),
+    forecastHours: z.number().int().min(1).max(168).default(24).describe("Duration of the forecast, hours"),
+    ensembleSize: z.number().int().min(100).max(10_000).default(1000).describe("Number of particles"),
+    backtracking: z.boolean().default(false).describe("Drift backwards in time (where did it come from?)"),
+    onSceneWind: onSceneVector("wind").optional(),
+    onSceneCurrent: onSceneVector("current").optional(),
+    release: ReleaseExtension.optional().describe("Release line and/or time window (extension)"),
+    randomSeed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional()
+      .describe("Seed for reproducible runs"),
+  })
+  .superRefine((m, ctx) => {
+    const end = m.release?.endTime;
+    if (end) {
+      const start = Date.parse(m.lastKnownTime);
+      const t = Date.parse(end);
+      const limit = start + (m.backtracking ? -1 : 1) * m.forecastHours * 3600_000;
+      const inside = m.backtracking ? t <= start && t >= limit : t >= start && t <= limit;
+      if (!inside) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["release", "endTime"],
+          message: m.backtracking
+            ? "must lie before lastKnownTime and within the backward run"
+            : "must lie after lastKnownTime and within the forecast",
+        });
+      }
+    }
+  });
+export type MissionCreateInput = z.input<typeof MissionCreate>;
+export type MissionCreateBody = z.output<typeof MissionCreate>;
+
+export const ListQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  perPage: z.coerce.number().int().min(1).max(100).default(20),
+  status: z.enum(["created", "queued", "processing", "completed", "failed"]).optional(),
+});
+
+export const DOWNLOAD_FORMATS = {
+  netcdf: { file: "particles.nc", type: "application/x-netcdf", label: "Particles (NetCDF)" },
+  geojson: { file: "trajectories.geojson", type: "application/geo+json", label: "Trajectories (GeoJSON)" },
+  "search-areas": {
+    file: "search_areas.geojson",
+    type: "application/geo+json",
+    label: "Search areas (GeoJSON)",
+  },
+  kml: { file: "mission.kml", type: "application/vnd.google-earth.kml+xml", label: "Google Earth (KML)" },
+  kmz: { file: "mission.kmz", type: "application/vnd.google-earth.kmz", label: "Google Earth (KMZ)" },
+  png: { file: "heatmap.png", type: "image/png", label: "Probability map (PNG)" },
+  gif: { file: "animation.gif", type: "image/gif", label: "Animation (GIF)" },
+  pdf: { file: "report.pdf", type: "application/pdf", label: "Briefing (PDF)" },
+  density: { file: "density.nc", type: "application/x-netcdf", label: "Probability grid (NetCDF)" },
+  csv: { file: "particles.csv", type: "text/csv; charset=utf-8", label: "Particle positions (CSV)" },
+  "areas-csv": {
+    file: "search_areas.csv",
+    type: "text/csv; charset=utf-8",
+    label: "Search-area corners (CSV)",
+  },
+  ascii: { file: "leeway_ascii.txt", type: "text/plain; charset=utf-8", label: "Leeway ASCII" },
+  summary: { file: "summary.json", type: "application/json", label: "Summary (JSON)" },
+} as const;
+export type DownloadFormat = keyof typeof DOWNLOAD_FORMATS;
+
+export const DownloadQuery = z.object({
+  format: z.enum(Object.keys(DOWNLOAD_FORMATS) as [DownloadFormat, ...DownloadFormat[]]),
+});
+
+export const ParticlesQuery = z.object({
+  max: z.coerce.number().int().min(1).max(20_000).default(2000),
+});
+
+export const BboxQuery = z.object({
+  bbox: z
+    .string()
+    .transform((s, ctx) => {
+      const parts = s.split(",").map(Number);
+      const [w, s_, e, n] = parts;
+      if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p))) {
+        ctx.addIssue({ code: "custom", message: "must be west,south,east,north in degrees" });
+        return z.NEVER;
+      }
+      if (s_ < -90 || n > 90 || s_ >= n || w < -540 || e > 540 || w >= e || e - w > 360) {
+        ctx.addIssue({ code: "custom", message: "must have -90 <= south < north <= 90 and west < east" });
+        return z.NEVER;
+      }
+      return { west: w, south: s_, east: e, north: n };
+    })
+    .describe("west,south,east,north in degrees"),
+  zoom: z.coerce.number().min(0).max(22).default(8).describe("map zoom level: sets the detail"),
+});
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** zod issues → the API's field-level error list (`release.endTime`, `lastKnownLat` …). */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join(".") : "(body)",
+    message:
+      issue.code === "invalid_type" && /received undefined$/.test(issue.message)
+        ? `required (${issue.message.replace(/^Invalid input: expected (\w+).*$/, "$1")})`
+        : issue.message.replace(/^Invalid input: /, ""),
+  }));
+}
+
+/** Common names (from OBJECT_NAME_MAP) per category id, for the object-type picker. */
+export function objectTypeListing(nameMap: Readonly<Record<string, number>>) {
+  const names = new Map<number, string[]>();
+  for (const [name, id] of Object.entries(nameMap)) {
+    const list = names.get(id) ?? [];
+    list.push(name);
+    names.set(id, list);
+  }
+  const groups: { group: string; categories: unknown[] }[] = [];
+  for (const c of OBJECT_CATEGORIES) {
+    let group = groups[groups.length - 1];
+    if (!group || group.group !== c.group) {
+      group = { group: c.group, categories: [] };
+      groups.push(group);
+    }
+    group.categories.push({
+      id: c.id,
+      key: c.key,
+      description: c.description,
+      level: c.level,
+      commonNames: names.get(c.id) ?? [],
+    });
+  }
+  return groups;
+}

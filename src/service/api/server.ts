@@ -1,0 +1,117 @@
+// The HTTP API (Fastify): /api/v1 routes, API-key authentication, uniform errors, OpenAPI document and
+// reference page, and the web page. Built by buildApi(); listening is the caller's business.
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import type { ZodError } from "zod";
+import { ensureLocalUser, presentedKey, userForKey } from "./auth.js";
+import type { ApiContext, ApiDeps } from "./context.js";
+import { ApiError } from "./errors.js";
+import { registerMetaRoutes } from "./meta.js";
+import { registerMissionRoutes } from "./missions.js";
+import { openApiDocument, openApiHtml } from "./openapi.js";
+import { registerResultRoutes } from "./results.js";
+import { fieldErrors } from "./schemas.js";
+import { registerStaticRoutes } from "./static-files.js";
+
+export { API_MIGRATIONS, createApiKey } from "./auth.js";
+export type { ApiConfig, ApiDeps, BBox, ForcingCoverage } from "./context.js";
+
+/** Paths anyone may read without a key: health, docs, the page and its files, reference data. */
+const PUBLIC = [
+  /^\/$/,
+  /^\/health$/,
+  /^\/api\/v1\/health$/,
+  /^\/api\/v1\/openapi\.json$/,
+  /^\/api\/docs\/?$/,
+  /^\/api\/v1\/object-types$/,
+  /^\/api\/v1\/coastline$/,
+  /^\/web\//,
+  /^\/vendor\//,
+  /^\/favicon\.ico$/,
+];
+
+const ONE_MB = 1024 * 1024;
+
+/**
+ * Creates the API. Expects the database migrated: `migrate(db, API_MIGRATIONS)` (the contract's tables and
+ * the API's columns).
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const ctx: ApiContext = { ...deps, localUserId: await ensureLocalUser(deps.db) };
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.config.bodyLimitBytes ?? ONE_MB,
+    // Server-Sent Event streams never go idle: end them when the server closes.
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // JSON only: a text/plain body is refused with 415 instead of reaching the routes as a string.
+  app.removeContentTypeParser("text/plain");
+
+  // Set by the onRequest hook below for every request (Fastify wants null for reference-type decorations).
+  app.decorateRequest("caller", null as never);
+
+  app.addHook("onRequest", async (request) => {
+    const pathOnly = request.url.split("?")[0];
+    const key = presentedKey(request.headers);
+    if (key) {
+      const userId = await userForKey(ctx.db, key);
+      if (!userId) throw new ApiError(401, "unknown, revoked or expired API key");
+      request.caller = { userId, seesAll: false };
+      return;
+    }
+    if (ctx.config.auth === "open") {
+      request.caller = { userId: ctx.localUserId, seesAll: true };
+      return;
+    }
+    if (PUBLIC.some((p) => p.test(pathOnly))) {
+      request.caller = { userId: "", seesAll: false };
+      return;
+    }
+    throw new ApiError(401, "authentication required: send `Authorization: Bearer <API key>`");
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError | ZodError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.statusCode === 401) reply.header("www-authenticate", 'Bearer realm="driftline"');
+      return reply
+        .code(error.statusCode)
+        .send({ error: error.message, ...(error.details ? { details: error.details } : {}) });
+    }
+    if ((error as ZodError).issues) {
+      return reply.code(400).send({ error: "invalid request", details: fieldErrors(error as ZodError) });
+    }
+    const fe = error as FastifyError;
+    if (fe.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply.code(413).send({
+        error: `request body larger than ${Math.round((deps.config.bodyLimitBytes ?? ONE_MB) / 1024)} kB`,
+      });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const message =
+        fe.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE"
+          ? "send JSON (content-type: application/json)"
+          : fe.message;
+      return reply.code(fe.statusCode).send({ error: message });
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send({ error: `internal error: ${fe.message}` });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: `not found: ${request.method} ${request.url.split("?")[0]}` });
+  });
+
+  const doc = openApiDocument(deps.config.version);
+  const docHtml = openApiHtml(doc);
+  app.get("/api/v1/openapi.json", async () => doc);
+  app.get("/api/docs", async (_request, reply) =>
+    reply.header("content-type", "text/html; charset=utf-8").send(docHtml),
+  );
+
+  registerMetaRoutes(app, ctx);
+  registerMissionRoutes(app, ctx);
+  registerResultRoutes(app, ctx);
+  if (deps.config.webDir) registerStaticRoutes(app, deps.config.webDir);
+  return app;
+}

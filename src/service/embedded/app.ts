@@ -1,0 +1,151 @@
+// One process with everything: services (embedded or real), migrations, the HTTP API with the web page,
+// and the drift worker. `driftline serve` and the tests start it through startServer().
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import { SOFTWARE_VERSION } from "../../version.js";
+import { API_MIGRATIONS, countApiKeys, createApiKey } from "../api/auth.js";
+import { type CoastlineTiles, coastlineTiles } from "../api/coastline-tiles.js";
+import type { ApiDeps } from "../api/context.js";
+import { forcingCoverageProvider } from "../api/forcing-coverage.js";
+import { buildApi } from "../api/server.js";
+import type { WorkerConfig } from "../config.js";
+import { migrate } from "../db/migrations.js";
+import type { Logger } from "../log.js";
+import { openServices, type Services } from "./services.js";
+
+/** The repository (or installed package) root: web/, data-bundled/ … live there. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The bundled demo forcing, first that exists: data-bundled/forcing, forcing/, ../shared/data/forcing. */
+export function defaultForcingDir(root = PACKAGE_ROOT): string | undefined {
+  const candidates = [
+    path.join(root, "data-bundled", "forcing"),
+    path.join(root, "forcing"),
+    path.join(root, "..", "shared", "data", "forcing"),
+  ];
+  return candidates.find((dir) => existsSync(dir));
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/** Starts the drift worker on the given services; injected so that the API can run without one. */
+export type WorkerStarter = (deps: {
+  services: Services;
+  config: WorkerConfig;
+  logger: Logger;
+}) => Promise<RunningWorker>;
+
+export interface ServerOptions {
+  config: WorkerConfig;
+  /** Embedded data: <dataDir>/pg and <dataDir>/products. */
+  dataDir: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+  /** Starts the worker; omit to run the API alone (jobs wait in the queue). */
+  startWorker?: WorkerStarter;
+  /** "auto": open when embedded and bound to a loopback address, else required. */
+  auth?: "open" | "required" | "auto";
+  webDir?: string;
+  /** Forcing coverage for the page; default: the catalog of config.forcingDir. */
+  forcingCoverage?: ApiDeps["forcingCoverage"];
+  /** Log HTTP requests (Fastify logger). */
+  logRequests?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  services: Services;
+  auth: "open" | "required";
+  /** A key created at start-up because none existed (required mode), shown once. */
+  createdApiKey?: string;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const services = await openServices(config, options.dataDir, logger);
+  let worker: RunningWorker | undefined;
+  let app: FastifyInstance | undefined;
+  let coastline: CoastlineTiles | undefined;
+  try {
+    await migrate(services.db, API_MIGRATIONS);
+
+    const mode = options.auth ?? "auto";
+    const auth =
+      mode === "auto" ? (services.embedded && isLoopback(options.host) ? "open" : "required") : mode;
+    let createdApiKey: string | undefined;
+    if (auth === "required" && (await countApiKeys(services.db)) === 0) {
+      createdApiKey = (await createApiKey(services.db, { name: "created by driftline serve" })).key;
+    }
+
+    const d = services.describe;
+    coastline = coastlineTiles();
+    app = await buildApi({
+      db: services.db,
+      queue: services.queue,
+      storage: services.storage,
+      config: {
+        bucket: config.resultsBucket,
+        auth,
+        forcingDir: config.forcingDir,
+        webDir: options.webDir ?? path.join(PACKAGE_ROOT, "web"),
+        version: SOFTWARE_VERSION,
+        modeText: `${services.embedded ? "embedded" : "connected"}${auth === "open" ? " · open on localhost" : " · API key required"}`,
+      },
+      coastline,
+      forcingCoverage:
+        options.forcingCoverage ??
+        (config.forcingDir ? forcingCoverageProvider(config.forcingDir, logger) : undefined),
+      logger: options.logRequests ? { level: "info" } : false,
+    });
+    logger.debug({ database: d.database, queue: d.queue, storage: d.storage }, "services");
+
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : options.port;
+    const shownHost = options.host === "0.0.0.0" || options.host === "::" ? "localhost" : options.host;
+    const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
+
+    if (options.startWorker) worker = await options.startWorker({ services, config, logger });
+
+    let closed = false;
+    const running: RunningServer = {
+      url,
+      port,
+      app,
+      services,
+      auth,
+      createdApiKey,
+      async close() {
+        if (closed) return;
+        closed = true;
+        // Stop taking work first, then stop serving, then close the services under both.
+        await worker
+          ?.stop()
+          .catch((error: unknown) => logger.error({ err: error }, "worker did not stop cleanly"));
+        await app?.close().catch(() => undefined);
+        await coastline?.close().catch(() => undefined);
+        await services.close();
+      },
+    };
+    return running;
+  } catch (error) {
+    await worker?.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await coastline?.close().catch(() => undefined);
+    await services.close();
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+// Starts the whole embedded server (PGlite, queue table, local files, API, page, worker) on a free port
+// with a temporary data directory, as `driftline serve` does.
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedWorker } from "../../src/cli/serve.js";
+import { API_MIGRATIONS } from "../../src/service/api/auth.js";
+import { loadConfig } from "../../src/service/config.js";
+import { MIGRATIONS, migrate } from "../../src/service/db/migrations.js";
+import { type RunningServer, startServer, type WorkerStarter } from "../../src/service/embedded/app.js";
+import { EMBEDDED_QUEUE_SCHEMA, EmbeddedQueue } from "../../src/service/embedded/embedded-queue.js";
+import { PGliteDatabase } from "../../src/service/embedded/pglite-database.js";
+import { silentLogger } from "../../src/service/log.js";
+import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
+import { createWorker } from "../../src/service/worker/worker.js";
+
+export const SHARED = path.resolve(import.meta.dirname, "../../../shared");
+export const SHARED_FORCING = path.join(SHARED, "data", "forcing");
+
+export interface TestServerOptions {
+  dataDir?: string;
+  worker?: boolean;
+  /** Replaces runSimulationSpec (default: the real pipeline in a thread). */
+  runner?: SimulationRunner;
+  auth?: "open" | "required" | "auto";
+  forcingDir?: string | null;
+  env?: Record<string, string>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), "driftline-serve-test-"));
+}
+
+/**
+ * A fresh data directory whose database is already created and migrated. PGlite's first start (initdb)
+ * takes seconds; copying a migrated template made once per schema version takes a fraction of that.
+ */
+export async function preparedDataDir(): Promise<string> {
+  const schema = JSON.stringify([MIGRATIONS, API_MIGRATIONS, EMBEDDED_QUEUE_SCHEMA]);
+  const hash = createHash("sha1").update(schema).digest("hex").slice(0, 12);
+  const template = path.join(os.tmpdir(), `driftline-pg-template-${hash}`);
+  if (!existsSync(template)) {
+    const building = mkdtempSync(path.join(os.tmpdir(), "driftline-pg-building-"));
+    const db = await PGliteDatabase.open(building);
+    await migrate(db, API_MIGRATIONS);
+    await (await EmbeddedQueue.open(db)).close();
+    await db.close();
+    try {
+      renameSync(building, template); // atomic: parallel test files may race to build it
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
+  const dataDir = tempDataDir();
+  cpSync(template, path.join(dataDir, "pg"), { recursive: true });
+  return dataDir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function startTestServer(
+  options: TestServerOptions = {},
+): Promise<RunningServer & { dataDir: string }> {
+  const dataDir = options.dataDir ?? (await preparedDataDir());
+  const config = loadConfig({
+    POLL_INTERVAL: "0.2",
+    LEASE_SECONDS: "10",
+    PROGRESS_INTERVAL_SECONDS: "0.2",
+    RETRY_BASE_SECONDS: "0.2",
+    METRICS_PORT: "0",
+    FORCING_BUCKET: "",
+    WORK_DIR: path.join(dataDir, "work"),
+    MAX_CONCURRENT_JOBS: "2",
+    SHUTDOWN_GRACE_SECONDS: "5",
+    ...(options.forcingDir === null ? {} : { FORCING_DIR: options.forcingDir ?? SHARED_FORCING }),
+    ...options.env,
+  });
+  const runner = options.runner;
+  const startWorker: WorkerStarter | undefined =
+    options.worker === false
+      ? undefined
+      : runner
+        ? async ({ services, config: c, logger }) => {
+            const w = createWorker({ ...services, config: c, logger, runner });
+            w.start();
+            return { stop: () => w.stop({ graceMs: 5000 }) };
+          }
+        : startEmbeddedWorker;
+  const server = await startServer({
+    config,
+    dataDir,
+    host: "127.0.0.1",
+    port: 0,
+    logger: silentLogger(),
+    auth: options.auth ?? "auto",
+    startWorker,
+  });
+  return Object.assign(server, { dataDir });
+}
+
+/** fetch + JSON with the server's base URL. */
+export async function call(
+  server: { url: string },
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API returns
+): Promise<{ status: number; json: any; headers: Headers; text: string }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    (init.headers as Record<string, string>)["content-type"] = "application/json";
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  const res = await fetch(`${server.url}${route}`, init);
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, headers: res.headers, text };
+}
+
+/** Polls the mission until it is completed or failed. */
+export async function waitForMission(server: { url: string }, id: string, timeoutMs = 60_000, headers = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call(server, "GET", `/api/v1/missions/${id}/status`, undefined, headers);
+    const status = r.json?.data?.status;
+    if (status === "completed" || status === "failed") return r.json.data;
+    if (Date.now() > deadline) throw new Error(`mission ${id} still ${status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A small real run: 200 particles, 6 h, on-scene wind and current (no forcing file needed). */
+export const SMALL_MISSION = {
+  name: "API test: life raft off Utsira",
+  description: "small run for the tests",
+  lastKnownLat: 59.3,
+  lastKnownLon: 4.6,
+  lastKnownTime: "2024-03-01T06:00:00Z",
+  objectType: "Life Raft",
+  uncertaintyRadiusM: 500,
+  forecastHours: 6,
+  ensembleSize: 200,
+  onSceneWind: { speed: 10, direction: 225 },
+  onSceneCurrent: { x: 0.1, y: 0.2 },
+};

@@ -1,0 +1,295 @@
+// The new-mission form: position by click or typing (decimal or degrees-minutes), time, object type picker
+// with search, forecast settings, optional on-scene wind/current. Errors appear next to their field.
+import { api } from "./api.js";
+import { formatDecimal, formatPosition, parseCoordinate } from "./coords.js";
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+
+/** Field name (as the API reports it) → the input to mark invalid. */
+const FIELD_INPUT = {
+  name: "f-name",
+  lastKnownLat: "f-lat",
+  lastKnownLon: "f-lon",
+  lastKnownTime: "f-time",
+  objectType: "f-object",
+  forecastHours: "f-hours",
+  ensembleSize: "f-particles",
+  uncertaintyRadiusM: "f-radius",
+  "onSceneWind.speed": "f-wind-speed",
+  "onSceneWind.direction": "f-wind-dir",
+  "onSceneCurrent.speed": "f-current-speed",
+  "onSceneCurrent.direction": "f-current-dir",
+};
+
+export function clearErrors() {
+  for (const el of document.querySelectorAll("#mission-form .error")) el.textContent = "";
+  for (const el of document.querySelectorAll("#mission-form [aria-invalid]"))
+    el.removeAttribute("aria-invalid");
+}
+
+/**
+ * Shows an error under its field (or in the form's error box when the field is unknown).
+ * @param {string} field
+ * @param {string} message
+ */
+export function showError(field, message) {
+  const box = document.getElementById(`err-${field}`) ?? document.getElementById("err-form");
+  if (box) box.textContent = box.textContent ? `${box.textContent}; ${message}` : message;
+  const inputId = /** @type {Record<string, string>} */ (FIELD_INPUT)[field];
+  const input = inputId ? document.getElementById(inputId) : null;
+  if (input) input.setAttribute("aria-invalid", "true");
+  const details = document.getElementById("on-scene");
+  if (details && field.startsWith("onScene")) /** @type {HTMLDetailsElement} */ (details).open = true;
+}
+
+/** Local "YYYY-MM-DDTHH:MM" of a Date, in UTC (the input shows UTC; see the label). */
+export function utcInputValue(/** @type {Date} */ d) {
+  return d.toISOString().slice(0, 16);
+}
+
+/** @type {{ id: number, key: string, description: string, level: number, group: string, commonNames: string[] }[]} */
+let categories = [];
+
+/** Fills the object type list, filtered by the search text; common names first. */
+function renderObjectOptions(/** @type {string} */ query) {
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
+  const previous = select.value;
+  const q = query.trim().toLowerCase();
+  select.textContent = "";
+  const matches = (/** @type {typeof categories[number]} */ c) =>
+    q === "" ||
+    c.key.toLowerCase().includes(q) ||
+    c.description.toLowerCase().includes(q) ||
+    c.group.toLowerCase().includes(q) ||
+    c.commonNames.some((n) => n.includes(q)) ||
+    String(c.id) === q;
+
+  const common = document.createElement("optgroup");
+  common.label = "Common";
+  const commonOrder = [1, 7, 44, 50, 74, 66];
+  const withNames = categories
+    .filter((c) => c.commonNames.length > 0 && matches(c))
+    .sort((a, b) => rank(a.id, commonOrder) - rank(b.id, commonOrder) || a.id - b.id);
+  for (const c of withNames) {
+    const name = c.commonNames.find((n) => n.includes(" ")) ?? c.commonNames[0];
+    const option = new Option(`${capitalise(name)} (${c.key})`, String(c.id));
+    option.title = `${c.description}. Also: ${c.commonNames.join(", ")}`;
+    common.append(option);
+  }
+  if (common.children.length > 0) select.append(common);
+
+  /** @type {Map<string, HTMLOptGroupElement>} */
+  const groups = new Map();
+  for (const c of categories) {
+    if (!matches(c)) continue;
+    let group = groups.get(c.group);
+    if (!group) {
+      group = document.createElement("optgroup");
+      group.label = c.group;
+      groups.set(c.group, group);
+      select.append(group);
+    }
+    const indent = "\u00a0\u00a0".repeat(c.level);
+    const option = new Option(`${indent}${c.description} (${c.key})`, `${c.id}`);
+    option.title = `${c.key}: ${c.description}`;
+    group.append(option);
+  }
+  if (select.options.length === 0) {
+    const none = new Option("No category matches; try “raft”, “person”, “boat”", "");
+    none.disabled = true;
+    select.append(none);
+  }
+  // Keep the choice if still listed, else take the first match.
+  const stillThere = [...select.options].find((o) => o.value === previous && !o.disabled);
+  if (stillThere) stillThere.selected = true;
+  else if (select.options[0] && !select.options[0].disabled) select.options[0].selected = true;
+  echoObject();
+}
+
+/** Position in the preferred order, or after it. */
+function rank(/** @type {number} */ id, /** @type {number[]} */ order) {
+  const i = order.indexOf(id);
+  return i < 0 ? order.length : i;
+}
+
+function capitalise(/** @type {string} */ s) {
+  return s.length <= 4 && s === s.toLowerCase() ? s.toUpperCase() : s[0].toUpperCase() + s.slice(1);
+}
+
+function echoObject() {
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
+  const c = categories.find((x) => String(x.id) === select.value);
+  const echo = document.getElementById("object-echo");
+  if (echo) echo.textContent = c ? `${c.key} · ${c.description}` : "";
+}
+
+/**
+ * Sets up the form.
+ * @param {{ onPositionChange: (lat: number | null, lon: number | null, radiusM: number) => void,
+ *           onSubmitted: (mission: any) => void }} hooks
+ */
+export async function setupForm(hooks) {
+  const timeInput = $("f-time");
+  const now = new Date();
+  now.setUTCMinutes(0, 0, 0);
+  timeInput.value = utcInputValue(now);
+  $("f-time-now").addEventListener("click", () => {
+    timeInput.value = utcInputValue(new Date());
+  });
+
+  const readPosition = () => {
+    const lat = parseCoordinate($("f-lat").value, "lat");
+    const lon = parseCoordinate($("f-lon").value, "lon");
+    return { lat, lon };
+  };
+  const echoPosition = () => {
+    const { lat, lon } = readPosition();
+    const echo = document.getElementById("pos-echo");
+    const ok = "value" in lat && "value" in lon;
+    if (echo)
+      echo.textContent = ok
+        ? `${formatPosition(lat.value, lon.value)} · ${formatDecimal(lat.value, lon.value)}`
+        : "";
+    hooks.onPositionChange(ok ? lat.value : null, ok ? lon.value : null, Number($("f-radius").value) || 0);
+  };
+  for (const id of ["f-lat", "f-lon", "f-radius"]) $(id).addEventListener("input", echoPosition);
+  for (const [id, axis] of /** @type {const} */ ([
+    ["f-lat", "lat"],
+    ["f-lon", "lon"],
+  ])) {
+    $(id).addEventListener("blur", () => {
+      const parsed = parseCoordinate($(id).value, axis);
+      const field = axis === "lat" ? "lastKnownLat" : "lastKnownLon";
+      const box = document.getElementById(`err-${field}`);
+      if (box) box.textContent = "";
+      $(id).removeAttribute("aria-invalid");
+      if ($(id).value.trim() !== "" && "error" in parsed) showError(field, parsed.error);
+    });
+  }
+
+  const search = $("f-object-search");
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
+  search.addEventListener("input", () => renderObjectOptions(search.value));
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      select.focus();
+    }
+  });
+  select.addEventListener("change", echoObject);
+  try {
+    const listing = await api("/api/v1/object-types");
+    categories = listing.data.flatMap((/** @type {any} */ g) =>
+      g.categories.map((/** @type {any} */ c) => ({ ...c, group: g.group })),
+    );
+  } catch {
+    showError("objectType", "could not load the object types from the server");
+  }
+  renderObjectOptions("");
+
+  const form = /** @type {HTMLFormElement} */ (document.getElementById("mission-form"));
+  const submit = /** @type {HTMLButtonElement} */ (document.getElementById("submit"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors();
+    const body = collect();
+    if (!body) {
+      focusFirstError();
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = "Submitting …";
+    try {
+      const { data } = await api("/api/v1/missions", { method: "POST", body });
+      hooks.onSubmitted(data);
+    } catch (error) {
+      const e = /** @type {any} */ (error);
+      if (e.details?.length) for (const d of e.details) showError(d.field, d.message);
+      else showError("form", e.message);
+      focusFirstError();
+    } finally {
+      submit.disabled = false;
+      submit.textContent = "Run drift forecast";
+    }
+  });
+
+  return {
+    /** Sets the position from a map click. */
+    setPosition(/** @type {number} */ lat, /** @type {number} */ lon) {
+      $("f-lat").value = lat.toFixed(5);
+      $("f-lon").value = lon.toFixed(5);
+      for (const f of ["lastKnownLat", "lastKnownLon"]) {
+        const box = document.getElementById(`err-${f}`);
+        if (box) box.textContent = "";
+      }
+      $("f-lat").removeAttribute("aria-invalid");
+      $("f-lon").removeAttribute("aria-invalid");
+      echoPosition();
+    },
+    setTime(/** @type {Date} */ d) {
+      timeInput.value = utcInputValue(d);
+    },
+  };
+}
+
+function focusFirstError() {
+  const invalid = /** @type {HTMLElement | null} */ (
+    document.querySelector("#mission-form [aria-invalid='true']")
+  );
+  invalid?.focus();
+}
+
+/** Reads the form; shows local errors and returns undefined when something is wrong. */
+function collect() {
+  /** @type {Record<string, unknown>} */
+  const body = {};
+  let ok = true;
+  const fail = (/** @type {string} */ field, /** @type {string} */ message) => {
+    showError(field, message);
+    ok = false;
+  };
+  const name = $("f-name").value.trim();
+  if (!name) fail("name", "give the mission a name");
+  body.name = name;
+  const lat = parseCoordinate($("f-lat").value, "lat");
+  const lon = parseCoordinate($("f-lon").value, "lon");
+  if ("error" in lat)
+    fail("lastKnownLat", lat.error === "required" ? "click the map or type a latitude" : lat.error);
+  else body.lastKnownLat = lat.value;
+  if ("error" in lon)
+    fail("lastKnownLon", lon.error === "required" ? "click the map or type a longitude" : lon.error);
+  else body.lastKnownLon = lon.value;
+  const time = $("f-time").value;
+  if (!time) fail("lastKnownTime", "give the time of the last sighting (UTC)");
+  else body.lastKnownTime = `${time.length === 16 ? `${time}:00` : time}Z`;
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
+  if (!select.value) fail("objectType", "choose what is adrift");
+  else body.objectType = Number(select.value);
+  for (const [field, id] of [
+    ["forecastHours", "f-hours"],
+    ["ensembleSize", "f-particles"],
+    ["uncertaintyRadiusM", "f-radius"],
+  ]) {
+    const text = $(id).value.trim();
+    if (text === "") continue;
+    const n = Number(text);
+    if (!Number.isFinite(n)) fail(field, "must be a number");
+    else body[field] = n;
+  }
+  body.backtracking =
+    /** @type {HTMLInputElement} */ (document.querySelector("input[name=direction]:checked"))?.value ===
+    "backward";
+  for (const [kind, speedId, dirId] of [
+    ["onSceneWind", "f-wind-speed", "f-wind-dir"],
+    ["onSceneCurrent", "f-current-speed", "f-current-dir"],
+  ]) {
+    const speed = $(speedId).value.trim();
+    const dir = $(dirId).value.trim();
+    if (speed === "" && dir === "") continue;
+    if (speed === "") fail(`${kind}.speed`, "give the speed too (m/s)");
+    if (dir === "") fail(`${kind}.direction`, "give the direction too (degrees)");
+    body[kind] = { speed: Number(speed), direction: Number(dir) };
+  }
+  return ok ? body : undefined;
+}

@@ -1,0 +1,723 @@
+// A mission's results on the map: particle cloud per output time (time slider, play), probability heat map
+// drawn from the particles, 50/90/95 % search areas, most likely position, stranded particles, the release;
+// the side panel with figures at the chosen time and every download.
+import { api } from "./api.js";
+import { formatPosition } from "./coords.js";
+import { CanvasLayer, L } from "./map.js";
+
+const AREA_STYLE = {
+  50: { color: "#b91c1c", fillColor: "#ef4444", label: "50 %" },
+  90: { color: "#c2410c", fillColor: "#fb923c", label: "90 %" },
+  95: { color: "#a16207", fillColor: "#facc15", label: "95 %" },
+};
+const HEAT_RAMP = [
+  [255, 255, 178],
+  [254, 204, 92],
+  [253, 141, 60],
+  [240, 59, 32],
+  [189, 0, 38],
+];
+
+/** @param {number} f 0..1 */
+function heatColour(f) {
+  const x = Math.max(0, Math.min(1, f)) * (HEAT_RAMP.length - 1);
+  const i = Math.min(HEAT_RAMP.length - 2, Math.floor(x));
+  const t = x - i;
+  const a = HEAT_RAMP[i];
+  const b = HEAT_RAMP[i + 1];
+  return `rgba(${Math.round(a[0] + (b[0] - a[0]) * t)},${Math.round(a[1] + (b[1] - a[1]) * t)},${Math.round(
+    a[2] + (b[2] - a[2]) * t,
+  )},${0.35 + 0.45 * f})`;
+}
+
+/** @param {string} s */
+const escapeHtml = (s) =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) =>
+      /** @type {Record<string, string>} */ ({
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+      })[c],
+  );
+
+/** "2024-01-01 18:00 UTC" */
+export function utcText(/** @type {number} */ unixSeconds) {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * Density of afloat particles on a lat/lon grid sized to the cloud (about 30 cells across).
+ * @param {(number | null)[]} lon @param {(number | null)[]} lat @param {number[]} status
+ */
+export function densityGrid(lon, lat, status) {
+  let west = Infinity;
+  let east = -Infinity;
+  let south = Infinity;
+  let north = -Infinity;
+  let n = 0;
+  for (let i = 0; i < lon.length; i++) {
+    const x = lon[i];
+    const y = lat[i];
+    if (x === null || y === null || status[i] !== 0) continue;
+    if (x < west) west = x;
+    if (x > east) east = x;
+    if (y < south) south = y;
+    if (y > north) north = y;
+    n++;
+  }
+  if (n === 0) return null;
+  const cos = Math.cos((((south + north) / 2) * Math.PI) / 180) || 1;
+  const span = Math.max(north - south, (east - west) * cos, 0.005);
+  const dLat = span / 30;
+  const dLon = dLat / cos;
+  const nx = Math.max(1, Math.ceil((east - west) / dLon) + 1);
+  const ny = Math.max(1, Math.ceil((north - south) / dLat) + 1);
+  const counts = new Uint32Array(nx * ny);
+  let max = 0;
+  let best = 0;
+  for (let i = 0; i < lon.length; i++) {
+    const x = lon[i];
+    const y = lat[i];
+    if (x === null || y === null || status[i] !== 0) continue;
+    const cx = Math.min(nx - 1, Math.floor((x - west) / dLon));
+    const cy = Math.min(ny - 1, Math.floor((y - south) / dLat));
+    const k = cy * nx + cx;
+    const c = ++counts[k];
+    if (c > max) {
+      max = c;
+      best = k;
+    }
+  }
+  const mostLikely = {
+    lat: south + (Math.floor(best / nx) + 0.5) * dLat,
+    lon: west + ((best % nx) + 0.5) * dLon,
+  };
+  // A 3×3 smoothing: a sample of a few thousand particles is noisy cell by cell.
+  const smooth = new Float32Array(nx * ny);
+  let smoothMax = 0;
+  for (let cy = 0; cy < ny; cy++) {
+    for (let cx = 0; cx < nx; cx++) {
+      let sum = 0;
+      let weight = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = cx + dx;
+          const y = cy + dy;
+          if (x < 0 || y < 0 || x >= nx || y >= ny) continue;
+          const w = dx === 0 && dy === 0 ? 4 : dx === 0 || dy === 0 ? 2 : 1;
+          sum += w * counts[y * nx + x];
+          weight += w;
+        }
+      }
+      const v = sum / weight;
+      smooth[cy * nx + cx] = v;
+      if (v > smoothMax) smoothMax = v;
+    }
+  }
+  return { west, south, dLon, dLat, nx, ny, counts: smooth, max: smoothMax, n, mostLikely };
+}
+
+export class ResultsView {
+  /**
+   * @param {L.Map} map
+   * @param {HTMLElement} panel
+   * @param {{ onDelete: (id: string) => void }} hooks
+   */
+  constructor(map, panel, hooks) {
+    this.map = map;
+    this.panel = panel;
+    this.hooks = hooks;
+    /** @type {any} */ this.mission = null;
+    /** @type {any} */ this.result = null;
+    /** @type {any} */ this.cloud = null;
+    /** @type {any[]} */ this.areaFeatures = [];
+    /** Most likely position per output time, from search_areas.geojson. @type {Map<number, {lat: number, lon: number}>} */
+    this.mostLikelyByTime = new Map();
+    this.timeIndex = 0;
+    /** @type {ReturnType<typeof setInterval> | undefined} */ this.playing = undefined;
+    this.show = { particles: true, heat: true, areas: true, stranded: true, release: true, track: true };
+    this.heat = /** @type {ReturnType<typeof densityGrid>} */ (null);
+
+    this.particleLayer = new CanvasLayer("particles", (ctx, m) => this.drawParticles(ctx, m));
+    this.heatLayer = new CanvasLayer("heat", (ctx, m) => this.drawHeat(ctx, m));
+    this.areaLayer = L.geoJSON(undefined, {
+      pane: "areas",
+      style: (f) => {
+        const percent = /** @type {50 | 90 | 95} */ (f ? f.properties.__percent : 95);
+        const s = AREA_STYLE[percent] ?? AREA_STYLE[95];
+        return {
+          color: s.color,
+          weight: 2,
+          fillColor: s.fillColor,
+          fillOpacity: 0.08,
+          dashArray: f?.properties?.__percent === 95 ? "5 4" : undefined,
+        };
+      },
+      onEachFeature: (f, layer) => {
+        const p = f.properties ?? {};
+        const area = p.__areaKm2
+          ? ` · ${Number(p.__areaKm2).toFixed(1)} km² (${Number(p.__areaNm2).toFixed(1)} NM²)`
+          : "";
+        layer.bindTooltip(`${p.__percent} % search area${area}`, { sticky: true });
+      },
+    });
+    this.markers = L.layerGroup();
+    this.releaseLayer = L.layerGroup();
+    this.trackLayer = L.layerGroup();
+
+    this.slider = /** @type {HTMLInputElement} */ (document.getElementById("time-slider"));
+    this.timeLabel = /** @type {HTMLOutputElement} */ (document.getElementById("time-label"));
+    this.playButton = /** @type {HTMLButtonElement} */ (document.getElementById("play"));
+    this.timebar = /** @type {HTMLElement} */ (document.getElementById("timebar"));
+    this.legend = /** @type {HTMLElement} */ (document.getElementById("legend"));
+    this.slider.addEventListener("input", () => this.setTime(Number(this.slider.value)));
+    this.playButton.addEventListener("click", () => this.togglePlay());
+  }
+
+  clear() {
+    this.stop();
+    for (const layer of [
+      this.particleLayer,
+      this.heatLayer,
+      this.areaLayer,
+      this.markers,
+      this.releaseLayer,
+      this.trackLayer,
+    ]) {
+      layer.remove();
+    }
+    this.areaLayer.clearLayers();
+    this.markers.clearLayers();
+    this.releaseLayer.clearLayers();
+    this.trackLayer.clearLayers();
+    this.timebar.hidden = true;
+    this.legend.hidden = true;
+    this.mission = null;
+    this.cloud = null;
+  }
+
+  /** Shows a mission that is still running or failed (no layers but its release). */
+  showPending(/** @type {any} */ mission) {
+    this.clear();
+    this.mission = mission;
+    this.drawRelease();
+    this.releaseLayer.addTo(this.map);
+    this.renderPendingPanel(mission);
+  }
+
+  updatePending(/** @type {any} */ status) {
+    if (!this.mission || this.mission.id !== status.id || this.result) return;
+    this.mission = { ...this.mission, ...status };
+    this.renderPendingPanel(this.mission);
+  }
+
+  renderPendingPanel(/** @type {any} */ m) {
+    const pct = Math.round((m.progress ?? 0) * 100);
+    const failed = m.status === "failed";
+    this.panel.innerHTML = `<div class="results">
+      <h2>${escapeHtml(m.name ?? "Mission")}</h2>
+      <div class="sub">${escapeHtml(describe(m))}</div>
+      <div class="status-box" data-testid="status-box">
+        <span class="badge ${escapeHtml(m.status)}">${escapeHtml(m.status)}</span>
+        ${
+          failed
+            ? `<p class="error">${escapeHtml(m.errorMessage ?? "failed")}</p>`
+            : `<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${pct}"><div style="width:${pct}%"></div></div>
+        <div class="echo">${m.status === "processing" ? `${pct} % · ${escapeHtml(m.progressMessage ?? "")}` : "waiting for the worker …"}</div>`
+        }
+      </div>
+      <p><button type="button" class="small" id="delete-mission">Delete mission</button></p>
+    </div>`;
+    this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
+  }
+
+  /** Loads and shows a completed mission. */
+  async showCompleted(/** @type {any} */ mission) {
+    this.clear();
+    this.mission = mission;
+    this.result = null;
+    this.panel.innerHTML = `<div class="results"><h2>${escapeHtml(mission.name ?? "Mission")}</h2><p class="echo">Loading results …</p></div>`;
+    const [result, cloud] = await Promise.all([
+      api(`/api/v1/missions/${mission.id}/results`).then((r) => r.data),
+      api(`/api/v1/missions/${mission.id}/results/particles?max=2000`)
+        .then((r) => r.data)
+        .catch(() => null),
+    ]);
+    if (this.mission?.id !== mission.id) return; // another mission was chosen meanwhile
+    this.result = result;
+    this.cloud = cloud;
+    this.areaFeatures = await this.loadAreas(mission.id, result);
+    if (this.mission?.id !== mission.id) return;
+
+    const times =
+      cloud?.times ?? result.timestepContours.map((/** @type {any} */ c) => Date.parse(c.timestamp) / 1000);
+    this.times = times;
+    this.slider.max = String(Math.max(0, times.length - 1));
+    this.timebar.hidden = times.length <= 1;
+    this.drawRelease();
+    this.drawTrack();
+    this.heatLayer.addTo(this.map);
+    this.areaLayer.addTo(this.map);
+    this.particleLayer.addTo(this.map);
+    this.trackLayer.addTo(this.map);
+    this.releaseLayer.addTo(this.map);
+    this.markers.addTo(this.map);
+    this.renderLegend();
+    this.setTime(times.length - 1);
+    this.fit();
+  }
+
+  /** search_areas.geojson when stored (every time, 50/90/95 %), else the result row's contours. */
+  async loadAreas(/** @type {string} */ id, /** @type {any} */ result) {
+    /** @type {any[]} */
+    const features = [];
+    this.mostLikelyByTime.clear();
+    if (result.downloads.some((/** @type {any} */ d) => d.format === "search-areas")) {
+      try {
+        const response = await fetch(`/api/v1/missions/${id}/results/download?format=search-areas`, {
+          headers: authHeader(),
+        });
+        if (response.ok) {
+          const collection = await response.json();
+          for (const f of collection.features ?? []) {
+            const p = f.properties ?? {};
+            if (p.kind === "most_likely" && f.geometry?.type === "Point") {
+              const [lon, lat] = f.geometry.coordinates;
+              this.mostLikelyByTime.set(Number(p.time_index), { lat, lon });
+              continue;
+            }
+            const percent = Number(p.percent ?? p.probability ?? p.level ?? p.area_percent);
+            const timeIndex = Number(p.time_index ?? p.timeIndex);
+            if (!f.geometry || (f.geometry.type !== "Polygon" && f.geometry.type !== "MultiPolygon"))
+              continue;
+            if (![50, 90, 95].includes(percent) || !Number.isFinite(timeIndex)) continue;
+            features.push({
+              ...f,
+              properties: {
+                ...p,
+                __percent: percent,
+                __time: timeIndex,
+                __areaKm2: p.area_km2 ?? p.areaKm2,
+                __areaNm2: p.area_nm2 ?? p.areaNm2,
+              },
+            });
+          }
+        }
+      } catch {
+        // fall back to the contours below
+      }
+    }
+    if (features.length > 0) return features;
+    const contours = result.timestepContours ?? [];
+    contours.forEach((/** @type {any} */ c, /** @type {number} */ i) => {
+      const t = c.timeIndex ?? i;
+      if (c.searchArea50Geom)
+        features.push({
+          type: "Feature",
+          geometry: c.searchArea50Geom,
+          properties: { __percent: 50, __time: t },
+        });
+      if (c.searchArea90Geom)
+        features.push({
+          type: "Feature",
+          geometry: c.searchArea90Geom,
+          properties: { __percent: 90, __time: t },
+        });
+    });
+    const last = contours.length - 1;
+    if (result.searchArea95Geom && last >= 0) {
+      features.push({
+        type: "Feature",
+        geometry: result.searchArea95Geom,
+        properties: { __percent: 95, __time: contours[last].timeIndex ?? last },
+      });
+    }
+    return features;
+  }
+
+  fit() {
+    /** @type {L.LatLngBounds | null} */
+    let bounds = null;
+    const extend = (/** @type {number} */ lat, /** @type {number} */ lon) => {
+      if (!bounds) bounds = L.latLngBounds([lat, lon], [lat, lon]);
+      else bounds.extend([lat, lon]);
+    };
+    if (this.mission) extend(this.mission.lastKnownLat, this.mission.lastKnownLon);
+    if (this.cloud) {
+      for (let t = 0; t < this.cloud.times.length; t++) {
+        const lon = this.cloud.lon[t];
+        const lat = this.cloud.lat[t];
+        for (let i = 0; i < lon.length; i += 7) if (lon[i] !== null) extend(lat[i], lon[i]);
+      }
+    }
+    if (bounds) this.map.fitBounds(/** @type {L.LatLngBounds} */ (bounds).pad(0.15), { maxZoom: 13 });
+  }
+
+  drawRelease() {
+    const m = this.mission;
+    this.releaseLayer.clearLayers();
+    if (!m || m.lastKnownLat === null) return;
+    const release = m.config?.release;
+    if (release?.endLat !== undefined && release?.endLon !== undefined) {
+      L.polyline(
+        [
+          [m.lastKnownLat, m.lastKnownLon],
+          [release.endLat, release.endLon],
+        ],
+        { color: "#1d4ed8", weight: 3, dashArray: "6 4" },
+      )
+        .bindTooltip("Release line")
+        .addTo(this.releaseLayer);
+    }
+    if (m.uncertaintyRadiusM > 0) {
+      L.circle([m.lastKnownLat, m.lastKnownLon], {
+        radius: m.uncertaintyRadiusM,
+        color: "#1d4ed8",
+        weight: 1,
+        fillOpacity: 0.05,
+        interactive: false,
+      }).addTo(this.releaseLayer);
+    }
+    L.marker([m.lastKnownLat, m.lastKnownLon], { icon: lkpIcon(), keyboard: false, zIndexOffset: 500 })
+      .bindTooltip(
+        `Last known position<br>${formatPosition(m.lastKnownLat, m.lastKnownLon)}<br>${escapeHtml(
+          (m.lastKnownTime ?? "").replace("T", " ").replace(/:00(\.000)?Z$/, " UTC"),
+        )}`,
+      )
+      .addTo(this.releaseLayer);
+  }
+
+  drawTrack() {
+    this.trackLayer.clearLayers();
+    const contours = this.result?.timestepContours ?? [];
+    const points = contours
+      .filter((/** @type {any} */ c) => c.centroidLat !== null && c.centroidLat !== undefined)
+      .map((/** @type {any} */ c) => /** @type {[number, number]} */ ([c.centroidLat, c.centroidLon]));
+    if (points.length > 1) {
+      L.polyline(points, {
+        color: "#334155",
+        weight: 1.5,
+        opacity: 0.7,
+        dashArray: "2 4",
+        interactive: false,
+      }).addTo(this.trackLayer);
+    }
+  }
+
+  /** @param {number} index */
+  setTime(index) {
+    const times = this.times ?? [];
+    if (times.length === 0) return;
+    this.timeIndex = Math.max(0, Math.min(times.length - 1, index));
+    this.slider.value = String(this.timeIndex);
+    const t = times[this.timeIndex];
+    const hours = (t - times[0]) / 3600;
+    const sign = this.mission?.backtracking ? "−" : "+";
+    this.timeLabel.value = `T${sign}${Math.abs(hours).toFixed(hours % 1 === 0 ? 0 : 1)} h · ${utcText(t)}`;
+    this.slider.setAttribute("aria-valuetext", this.timeLabel.value);
+
+    const cloud = this.cloud;
+    this.heat = cloud
+      ? densityGrid(cloud.lon[this.timeIndex], cloud.lat[this.timeIndex], cloud.status[this.timeIndex])
+      : null;
+    this.areaLayer.clearLayers();
+    if (this.show.areas) {
+      // Draw 95 first so that the smaller areas stay on top.
+      const now = this.areaFeatures.filter((f) => f.properties.__time === this.timeIndex);
+      now.sort((a, b) => b.properties.__percent - a.properties.__percent);
+      this.areaLayer.addData(/** @type {any} */ ({ type: "FeatureCollection", features: now }));
+    }
+    this.markers.clearLayers();
+    const ml = this.mostLikelyAt(this.timeIndex);
+    if (ml) {
+      L.marker([ml.lat, ml.lon], { icon: mostLikelyIcon(), keyboard: false, zIndexOffset: 1000 })
+        .bindTooltip(`Most likely position<br>${formatPosition(ml.lat, ml.lon)}`)
+        .addTo(this.markers);
+    }
+    this.particleLayer.redraw();
+    this.heatLayer.redraw();
+    this.renderPanel();
+  }
+
+  /** Most likely position: the product's, else the stored one at the last time, else the densest cell. */
+  mostLikelyAt(/** @type {number} */ index) {
+    const stored = this.mostLikelyByTime.get(index);
+    if (stored) return stored;
+    const last = (this.times?.length ?? 0) - 1;
+    const extra = this.result?.extra ?? {};
+    if (index === last && extra.mostLikelyLat !== undefined && extra.mostLikelyLat !== null) {
+      return { lat: Number(extra.mostLikelyLat), lon: Number(extra.mostLikelyLon) };
+    }
+    const feature = this.areaFeatures.find(
+      (f) => f.properties.__time === index && f.properties.most_likely_lat !== undefined,
+    );
+    if (feature)
+      return {
+        lat: Number(feature.properties.most_likely_lat),
+        lon: Number(feature.properties.most_likely_lon),
+      };
+    return this.heat?.mostLikely ?? null;
+  }
+
+  /** @param {CanvasRenderingContext2D} ctx @param {L.Map} map */
+  drawParticles(ctx, map) {
+    const cloud = this.cloud;
+    if (!cloud || (!this.show.particles && !this.show.stranded)) return;
+    const lon = cloud.lon[this.timeIndex];
+    const lat = cloud.lat[this.timeIndex];
+    const status = cloud.status[this.timeIndex];
+    if (!lon) return;
+    // Lighter dots for dense clouds, so that the areas and the heat map stay readable underneath.
+    ctx.fillStyle = lon.length > 1000 ? "rgba(15, 42, 110, 0.55)" : "rgba(15, 42, 110, 0.8)";
+    const half = lon.length > 1000 ? 0.9 : 1.2;
+    if (this.show.particles) {
+      for (let i = 0; i < lon.length; i++) {
+        if (lon[i] === null || status[i] !== 0) continue;
+        const p = map.latLngToContainerPoint([lat[i], lon[i]]);
+        ctx.fillRect(p.x - half, p.y - half, 2 * half, 2 * half);
+      }
+    }
+    if (this.show.stranded) {
+      ctx.strokeStyle = "#b91c1c";
+      ctx.lineWidth = 1.4;
+      ctx.beginPath();
+      for (let i = 0; i < lon.length; i++) {
+        if (lon[i] === null || status[i] !== 1) continue;
+        const p = map.latLngToContainerPoint([lat[i], lon[i]]);
+        ctx.moveTo(p.x - 3, p.y - 3);
+        ctx.lineTo(p.x + 3, p.y + 3);
+        ctx.moveTo(p.x + 3, p.y - 3);
+        ctx.lineTo(p.x - 3, p.y + 3);
+      }
+      ctx.stroke();
+    }
+  }
+
+  /** @param {CanvasRenderingContext2D} ctx @param {L.Map} map */
+  drawHeat(ctx, map) {
+    const g = this.heat;
+    if (!g || !this.show.heat) return;
+    for (let cy = 0; cy < g.ny; cy++) {
+      for (let cx = 0; cx < g.nx; cx++) {
+        const c = g.counts[cy * g.nx + cx];
+        if (c < g.max * 0.02) continue;
+        const a = map.latLngToContainerPoint([g.south + (cy + 1) * g.dLat, g.west + cx * g.dLon]);
+        const b = map.latLngToContainerPoint([g.south + cy * g.dLat, g.west + (cx + 1) * g.dLon]);
+        ctx.fillStyle = heatColour(c / g.max);
+        ctx.fillRect(a.x, a.y, b.x - a.x + 0.5, b.y - a.y + 0.5);
+      }
+    }
+  }
+
+  togglePlay() {
+    if (this.playing) {
+      this.stop();
+      return;
+    }
+    const times = this.times ?? [];
+    if (this.timeIndex >= times.length - 1) this.setTime(0);
+    this.playButton.textContent = "❚❚";
+    this.playButton.setAttribute("aria-label", "Pause");
+    this.playing = setInterval(() => {
+      this.setTime(this.timeIndex + 1);
+      if (this.timeIndex >= times.length - 1) this.stop();
+    }, 600);
+  }
+
+  stop() {
+    clearInterval(this.playing);
+    this.playing = undefined;
+    this.playButton.textContent = "▶";
+    this.playButton.setAttribute("aria-label", "Play");
+  }
+
+  renderLegend() {
+    this.legend.hidden = false;
+    this.legend.innerHTML = `
+      <div><span class="swatch" style="background:#fff;border:2px solid ${AREA_STYLE[50].color}"></span>50 % area</div>
+      <div><span class="swatch" style="background:#fff;border:2px solid ${AREA_STYLE[90].color}"></span>90 % area</div>
+      <div><span class="swatch" style="background:#fff;border:2px dashed ${AREA_STYLE[95].color}"></span>95 % area</div>
+      <div><span class="swatch" style="background:rgb(15,42,110)"></span>particle afloat</div>
+      <div><span style="color:#b91c1c;font-weight:700;width:14px;text-align:center">×</span>stranded</div>
+      <div><span class="ramp"></span></div><div class="hint">probability (low → high)</div>`;
+  }
+
+  renderPanel() {
+    const m = this.mission;
+    const r = this.result;
+    if (!m || !r) return;
+    const cloud = this.cloud;
+    const status = cloud?.status[this.timeIndex] ?? [];
+    let afloat = 0;
+    let stranded = 0;
+    let other = 0;
+    for (const s of status) {
+      if (s === 0) afloat++;
+      else if (s === 1) stranded++;
+      else if (s > 1) other++;
+    }
+    const scale = cloud && cloud.sampleCount > 0 ? cloud.particleCount / cloud.sampleCount : 1;
+    const areasNow = this.areaFeatures.filter((f) => f.properties.__time === this.timeIndex);
+    const areaRow = (/** @type {number} */ pct) => {
+      const f = areasNow.find((x) => x.properties.__percent === pct);
+      if (!f) return "—";
+      const km2 = f.properties.__areaKm2 ?? geodesicAreaKm2(f.geometry);
+      return `${Number(km2).toFixed(1)} km² · ${(Number(km2) / 3.4299).toFixed(1)} NM²`;
+    };
+    const ml = this.mostLikelyAt(this.timeIndex);
+    const t = this.times?.[this.timeIndex];
+    const downloads = r.downloads
+      .map(
+        (/** @type {any} */ d) =>
+          `<a href="${escapeHtml(d.url)}" download data-format="${escapeHtml(d.format)}">${escapeHtml(d.label)}</a>`,
+      )
+      .join("");
+    const check = (/** @type {string} */ key, /** @type {string} */ label, /** @type {string} */ swatch) =>
+      `<label><input type="checkbox" data-layer="${key}" ${/** @type {any} */ (this.show)[key] ? "checked" : ""}/> <span class="swatch" style="${swatch}"></span>${label}</label>`;
+    this.panel.innerHTML = `<div class="results" data-testid="results">
+      <h2>${escapeHtml(m.name ?? "Mission")} <span class="badge completed">completed</span></h2>
+      <div class="sub">${escapeHtml(describe(m))}</div>
+      <table>
+        <tr><th>Time shown</th><td>${t !== undefined ? escapeHtml(utcText(t)) : "—"}</td></tr>
+        <tr><th>Most likely position</th><td data-testid="most-likely">${ml ? escapeHtml(formatPosition(ml.lat, ml.lon)) : "—"}</td></tr>
+        <tr><th>50 % area</th><td>${areaRow(50)}</td></tr>
+        <tr><th>90 % area</th><td>${areaRow(90)}</td></tr>
+        <tr><th>95 % area</th><td>${areaRow(95)}</td></tr>
+        <tr><th>Afloat / stranded</th><td>${Math.round(afloat * scale)} / ${Math.round(stranded * scale)}${other ? ` (${Math.round(other * scale)} outside forcing)` : ""} of ${cloud?.particleCount ?? r.particleCount ?? "—"}</td></tr>
+        <tr><th>Computed in</th><td>${r.computationTimeSeconds !== null ? `${Number(r.computationTimeSeconds).toFixed(1)} s` : "—"}</td></tr>
+        ${forcingRow(r)}
+      </table>
+      <h3>Layers</h3>
+      <div class="layers">
+        ${check("areas", "Search areas 50/90/95 %", `border:2px solid ${AREA_STYLE[90].color};background:#fff`)}
+        ${check("heat", "Probability heat map", "background:linear-gradient(90deg,#ffffb2,#fd8d3c,#bd0026)")}
+        ${check("particles", "Particles afloat", "background:rgb(15,42,110)")}
+        ${check("stranded", "Stranded particles", "background:#b91c1c")}
+        ${check("track", "Centroid track", "background:#334155")}
+        ${check("release", "Last known position / release", "background:#1d4ed8")}
+      </div>
+      <h3>Downloads</h3>
+      <div class="downloads" data-testid="downloads">${downloads || '<span class="echo">none stored</span>'}</div>
+      <p><button type="button" class="small" id="zoom-results">Zoom to results</button>
+         <button type="button" class="small" id="delete-mission">Delete mission</button></p>
+    </div>`;
+    for (const box of this.panel.querySelectorAll("input[data-layer]")) {
+      box.addEventListener("change", () => {
+        const input = /** @type {HTMLInputElement} */ (box);
+        /** @type {any} */ (this.show)[input.dataset.layer ?? ""] = input.checked;
+        this.applyVisibility();
+      });
+    }
+    // With an API key, links cannot carry the Authorization header: fetch the file and save it from memory.
+    for (const link of this.panel.querySelectorAll("[data-testid=downloads] a")) {
+      link.addEventListener("click", (event) => {
+        const headers = authHeader();
+        if (!headers) return;
+        event.preventDefault();
+        void saveWithKey(/** @type {HTMLAnchorElement} */ (link).href, headers);
+      });
+    }
+    this.panel.querySelector("#zoom-results")?.addEventListener("click", () => this.fit());
+    this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
+  }
+
+  applyVisibility() {
+    const toggle = (/** @type {L.Layer} */ layer, /** @type {boolean} */ on) => {
+      if (on && !this.map.hasLayer(layer)) layer.addTo(this.map);
+      if (!on && this.map.hasLayer(layer)) layer.remove();
+    };
+    toggle(this.releaseLayer, this.show.release);
+    toggle(this.trackLayer, this.show.track);
+    this.setTime(this.timeIndex);
+  }
+}
+
+/** @param {any} r */
+function forcingRow(r) {
+  const sources = r.extra?.forcingSources;
+  if (!Array.isArray(sources) || sources.length === 0) return "";
+  const text = sources.map((/** @type {any} */ s) => `${s.variable ?? ""}: ${s.name ?? ""}`).join("; ");
+  return `<tr><th>Forcing</th><td>${escapeHtml(text)}</td></tr>`;
+}
+
+/** @param {any} m */
+export function describe(m) {
+  const type = m.objectCategory
+    ? `${m.objectCategory.key} (${m.objectCategory.description})`
+    : (m.objectType ?? "");
+  const pos = m.lastKnownLat !== null ? formatPosition(m.lastKnownLat, m.lastKnownLon) : "";
+  const time = (m.lastKnownTime ?? "").replace("T", " ").replace(/:00(\.000)?Z$/, " UTC");
+  return `${type} · ${pos} at ${time} · ${m.forecastHours} h ${m.backtracking ? "backward" : "forward"} · ${m.ensembleSize} particles`;
+}
+
+/** Approximate area of a (Multi)Polygon in km² (spherical excess), when the product gives none. */
+function geodesicAreaKm2(/** @type {any} */ geometry) {
+  const R = 6371.0088;
+  const ringArea = (/** @type {number[][]} */ ring) => {
+    let sum = 0;
+    for (let i = 0; i < ring.length - 1; i++) {
+      const [x1, y1] = ring[i];
+      const [x2, y2] = ring[i + 1];
+      sum +=
+        (((x2 - x1) * Math.PI) / 180) * (2 + Math.sin((y1 * Math.PI) / 180) + Math.sin((y2 * Math.PI) / 180));
+    }
+    return Math.abs((sum * R * R) / 2);
+  };
+  const polygonArea = (/** @type {number[][][]} */ rings) =>
+    rings.reduce((acc, ring, i) => acc + (i === 0 ? ringArea(ring) : -ringArea(ring)), 0);
+  if (geometry.type === "Polygon") return polygonArea(geometry.coordinates);
+  if (geometry.type === "MultiPolygon")
+    return geometry.coordinates.reduce(
+      (/** @type {number} */ a, /** @type {any} */ p) => a + polygonArea(p),
+      0,
+    );
+  return 0;
+}
+
+/** Downloads a file with the API key and saves it under the server's file name. */
+async function saveWithKey(/** @type {string} */ url, /** @type {Record<string, string>} */ headers) {
+  const response = await fetch(url, { headers });
+  if (!response.ok) {
+    alert(`Download failed: ${response.status} ${response.statusText}`);
+    return;
+  }
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "download";
+  const href = URL.createObjectURL(await response.blob());
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+function authHeader() {
+  try {
+    const key = localStorage.getItem("driftline.apiKey");
+    return key ? { authorization: `Bearer ${key}` } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lkpIcon() {
+  return L.divIcon({
+    className: "",
+    html: '<svg class="lkp-icon" viewBox="0 0 18 18" aria-hidden="true"><circle cx="9" cy="9" r="6" fill="#1d4ed8" stroke="#fff" stroke-width="2.5"/></svg>',
+    iconSize: [18, 18],
+    iconAnchor: [9, 9],
+  });
+}
+
+function mostLikelyIcon() {
+  return L.divIcon({
+    className: "",
+    html: '<svg class="ml-icon" viewBox="0 0 22 22" aria-hidden="true"><circle cx="11" cy="11" r="8" fill="none" stroke="#fff" stroke-width="4"/><circle cx="11" cy="11" r="8" fill="none" stroke="#111827" stroke-width="2"/><path d="M11 0v7M11 15v7M0 11h7M15 11h7" stroke="#111827" stroke-width="2"/></svg>',
+    iconSize: [22, 22],
+    iconAnchor: [11, 11],
+  });
+}
