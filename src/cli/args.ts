@@ -1,5 +1,5 @@
 // Minimal option parsing for the commands (node:util parseArgs with friendly errors).
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 export class UsageError extends Error {}
 

@@ -2,13 +2,14 @@
 // Exit codes: 0 done, 2 bad spec or usage, 1 failed run.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { PRODUCT_FILES, type ProductName } from "../products/context.js";
 import { runSimulationSpec } from "../pipeline/run.js";
 import { SpecError } from "../pipeline/spec.js";
+import { PRODUCT_FILES, type ProductName } from "../products/context.js";
 import { parseOptions, UsageError } from "./args.js";
 import { ProgressLine } from "./progress.js";
 
-const USAGE = "usage: driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products netcdf,png,…] [--threads N]";
+const USAGE =
+  "usage: driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products netcdf,png,…] [--threads N]";
 
 export async function run(args: string[]): Promise<number> {
   let specPath: string;
@@ -26,17 +27,24 @@ export async function run(args: string[]): Promise<number> {
     if (positionals.length !== 1 || !values.out) throw new UsageError(USAGE);
     specPath = positionals[0];
     outDir = path.resolve(values.out);
-    forcingDir = values["forcing-dir"] ? path.resolve(values["forcing-dir"]) : path.dirname(path.resolve(specPath));
+    forcingDir = values["forcing-dir"]
+      ? path.resolve(values["forcing-dir"])
+      : path.dirname(path.resolve(specPath));
     if (values.products) {
       const known = Object.keys(PRODUCT_FILES);
-      const list = values.products.split(",").map((s) => s.trim()).filter(Boolean);
+      const list = values.products
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = list.filter((p) => !known.includes(p));
-      if (bad.length) throw new UsageError(`--products: unknown ${bad.join(", ")}; allowed: ${known.join(", ")}`);
+      if (bad.length)
+        throw new UsageError(`--products: unknown ${bad.join(", ")}; allowed: ${known.join(", ")}`);
       products = list as ProductName[];
     }
     if (values.threads !== undefined) {
       threads = Number(values.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError("--threads must be an integer 1..64");
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+        throw new UsageError("--threads must be an integer 1..64");
     }
   } catch (error) {
     process.stderr.write(`driftline simulate: ${(error as Error).message}\n`);

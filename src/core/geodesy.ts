@@ -49,21 +49,25 @@ export function geodesicInteriorPoints(
 }
 
 /**
- * A point on the ellipsoid as the step loop carries it: [latitude rad, longitude rad, sin lat, cos lat].
- * Keeping sin and cos lets successive steps use angle addition instead of trig calls.
+ * A point on the ellipsoid as the step loop carries it: [latitude rad, longitude rad, sin lat, cos lat,
+ * sin lon, cos lon]. Keeping the sines and cosines lets successive steps (and the forcing projections)
+ * use angle addition instead of trig calls.
  */
 export type EllipsoidPoint = Float64Array;
 
 export function ellipsoidPoint(): EllipsoidPoint {
-  return new Float64Array(4);
+  return new Float64Array(6);
 }
 
 export function setPoint(point: EllipsoidPoint, latDeg: number, lonDeg: number): void {
   const phi = latDeg * DEG;
+  const lambda = lonDeg * DEG;
   point[0] = phi;
-  point[1] = lonDeg * DEG;
+  point[1] = lambda;
   point[2] = Math.sin(phi);
   point[3] = Math.cos(phi);
+  point[4] = Math.sin(lambda);
+  point[5] = Math.cos(lambda);
 }
 
 /**
@@ -80,6 +84,8 @@ export function stepGeodesic(point: EllipsoidPoint, east: number, north: number)
   let lambda = point[1];
   let sinPhi = point[2];
   let cosPhi = point[3];
+  let sinLam = point[4];
+  let cosLam = point[5];
   for (let k = 0; k < substeps; k++) {
     // Reciprocal radii of curvature at the start: 1/N (prime vertical) and 1/M (meridian), no division.
     let w = 1 - E2 * sinPhi * sinPhi;
@@ -114,6 +120,21 @@ export function stepGeodesic(point: EllipsoidPoint, east: number, north: number)
     const s = sinPhi * cd + cosPhi * sd;
     cosPhi = cosPhi * cd - sinPhi * sd;
     sinPhi = s;
+    // Longitude by angle addition too; series up to 0.01 rad (exact to double precision), trig beyond
+    // (only within a few kilometres of a pole).
+    const e2 = eastRad * eastRad;
+    let se: number;
+    let ce: number;
+    if (e2 < 1e-4) {
+      se = eastRad * (1 - (e2 / 6) * (1 - e2 / 20));
+      ce = 1 - (e2 / 2) * (1 - (e2 / 12) * (1 - e2 / 30));
+    } else {
+      se = Math.sin(eastRad);
+      ce = Math.cos(eastRad);
+    }
+    const sl = sinLam * ce + cosLam * se;
+    cosLam = cosLam * ce - sinLam * se;
+    sinLam = sl;
     if (substeps > 1) {
       // The heading keeps turning along the geodesic: carry it into the next sub-step.
       const turn = eastRad * sinMid;
@@ -129,6 +150,8 @@ export function stepGeodesic(point: EllipsoidPoint, east: number, north: number)
   point[1] = lambda;
   point[2] = sinPhi;
   point[3] = cosPhi;
+  point[4] = sinLam;
+  point[5] = cosLam;
 }
 
 const scratchPoint = ellipsoidPoint();

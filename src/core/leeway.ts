@@ -1,8 +1,7 @@
 // The Leeway processes, one tight loop each over the particle arrays (OceanParcels-style kernels).
 // Physics as in docs/leeway-model.md and OpenDrift's leeway.update().
 import { DEG_TO_RAD, ellipsoidPoint, RAD_TO_DEG, stepGeodesic } from "./geodesy.js";
-import { type Particles, syncLatitudeTrig } from "./particles.js";
-import type { LegacyRandom } from "./rng.js";
+import { type Particles, syncTrig } from "./particles.js";
 import { type CapsizeSettings, type CoastlineRule, type ForcingSource, type LandMask, Status } from "./types.js";
 
 /** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
@@ -36,7 +35,10 @@ export function sampleForcing(
 ): number {
   const n = p.n;
   for (let i = 0; i < n; i++) need[i] = p.status[i] === Status.active ? 1 : 0;
-  for (const source of sources) source.sample(t, p.lon, p.lat, n, need, u, v);
+  for (const source of sources) {
+    if (source.samplePositions) source.samplePositions(t, p, n, need, u, v);
+    else source.sample(t, p.lon, p.lat, n, need, u, v);
+  }
   let missing = 0;
   for (let i = 0; i < n; i++) {
     if (need[i] === 1) {
@@ -62,7 +64,7 @@ export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule
     if (rule === "previous") {
       p.lon[i] = p.prevLon[i];
       p.lat[i] = p.prevLat[i];
-      syncLatitudeTrig(p, i);
+      syncTrig(p, i);
       continue;
     }
     p.status[i] = Status.stranded;
@@ -78,7 +80,7 @@ export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule
       if (mask.isLand(lon, lat)) {
         p.lon[i] = lon;
         p.lat[i] = lat;
-        syncLatitudeTrig(p, i);
+        syncTrig(p, i);
         break;
       }
     }
@@ -86,23 +88,35 @@ export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule
   return hits;
 }
 
-/**
- * Capsizing (opt-in): probability per step (0.5 + 0.5·tanh((U − threshold)/sigma))·|dt|/3600. A forward run
- * capsizes upright objects, a backward run rights capsized ones. Draws one uniform per candidate.
- */
-export function capsize(
-  p: Particles,
-  rng: LegacyRandom,
-  dt: number,
-  settings: CapsizeSettings,
-  draws: Float64Array,
-): void {
+/** Particles that may capsize this step (upright ones forward, capsized ones backward): one draw each. */
+export function countCapsizeCandidates(p: Particles, dt: number): number {
   const from = dt > 0 ? 0 : 1;
   let candidates = 0;
   for (let i = 0; i < p.n; i++) if (p.status[i] === Status.active && p.capsized[i] === from) candidates++;
-  if (candidates === 0) return;
-  rng.fillRandom(draws, candidates);
-  let k = 0;
+  return candidates;
+}
+
+/** Active particles: one jibe draw each. */
+export function countActive(p: Particles): number {
+  let active = 0;
+  for (let i = 0; i < p.n; i++) if (p.status[i] === Status.active) active++;
+  return active;
+}
+
+/**
+ * Capsizing (opt-in): probability per step (0.5 + 0.5·tanh((U − threshold)/sigma))·|dt|/3600. A forward run
+ * capsizes upright objects, a backward run rights capsized ones. Candidate k (in particle order) takes
+ * uniform draws[offset + k].
+ */
+export function capsize(
+  p: Particles,
+  dt: number,
+  settings: CapsizeSettings,
+  draws: Float64Array,
+  offset: number,
+): void {
+  const from = dt > 0 ? 0 : 1;
+  let k = offset;
   const perStep = Math.abs(dt) / 3600;
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active || p.capsized[i] !== from) continue;
@@ -146,25 +160,26 @@ export function drift(p: Particles, dt: number, capsizedLeewayFraction: number):
     point[1] = lon * DEG_TO_RAD;
     point[2] = p.sinLat[i];
     point[3] = p.cosLat[i];
+    point[4] = p.sinLon[i];
+    point[5] = p.cosLon[i];
     stepGeodesic(point, east * dt, north * dt);
     stepGeodesic(point, p.currentU[i] * dt, p.currentV[i] * dt);
     p.lat[i] = point[0] * RAD_TO_DEG;
     p.lon[i] = point[1] * RAD_TO_DEG;
     p.sinLat[i] = point[2];
     p.cosLat[i] = point[3];
+    p.sinLon[i] = point[4];
+    p.cosLon[i] = point[5];
   }
 }
 
 /**
- * Jibing: each active particle draws one uniform; with probability 1 − (1 − p)^(|dt|/3600) the crosswind
- * slope changes sign and the orientation flips.
+ * Jibing: with probability 1 − (1 − p)^(|dt|/3600) the crosswind slope changes sign and the orientation
+ * flips. Active particle k (in particle order) takes uniform draws[offset + k].
  */
-export function jibe(p: Particles, rng: LegacyRandom, dt: number, hourlyProbability: number, draws: Float64Array): void {
-  let active = 0;
-  for (let i = 0; i < p.n; i++) if (p.status[i] === Status.active) active++;
-  rng.fillRandom(draws, active);
+export function jibe(p: Particles, dt: number, hourlyProbability: number, draws: Float64Array, offset: number): void {
   const perStep = 1 - (1 - hourlyProbability) ** (Math.abs(dt) / 3600);
-  let k = 0;
+  let k = offset;
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active) continue;
     if (draws[k++] < perStep) {

@@ -8,9 +8,11 @@ export interface Particles {
   /** Position at the start of the previous step (for stranding between two positions). */
   prevLon: Float64Array;
   prevLat: Float64Array;
-  /** sin and cos of the latitude, carried along so that the step loop needs no trig calls. */
+  /** sin and cos of latitude and longitude, carried along so that the step loop needs no trig calls. */
   sinLat: Float64Array;
   cosLat: Float64Array;
+  sinLon: Float64Array;
+  cosLon: Float64Array;
   status: Uint8Array;
   releaseTime: Float64Array;
   /** 0 takes the right-crosswind coefficients, 1 the left; flips when the object jibes. */
@@ -39,6 +41,8 @@ export function allocateParticles(n: number): Particles {
     prevLat: f64(),
     sinLat: f64(),
     cosLat: f64(),
+    sinLon: f64(),
+    cosLon: f64(),
     status: new Uint8Array(n).fill(Status.unreleased),
     releaseTime: f64(),
     orientation: new Uint8Array(n),
@@ -56,9 +60,12 @@ export function allocateParticles(n: number): Particles {
   };
 }
 
-/** Recomputes the carried sin/cos of particle i's latitude after its position was set directly. */
-export function syncLatitudeTrig(p: Particles, i: number): void {
+/** Recomputes the carried sines and cosines of particle i's position after the position was set directly. */
+export function syncTrig(p: Particles, i: number): void {
   const phi = (p.lat[i] * Math.PI) / 180;
+  const lambda = (p.lon[i] * Math.PI) / 180;
   p.sinLat[i] = Math.sin(phi);
   p.cosLat[i] = Math.cos(phi);
+  p.sinLon[i] = Math.sin(lambda);
+  p.cosLon[i] = Math.cos(lambda);
 }

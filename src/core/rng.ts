@@ -80,11 +80,11 @@ export class LegacyRandom {
     return f * x2;
   }
 
-  /** Fills out[0..count) with uniforms, as np.random.random(count). */
-  fillRandom(out: Float64Array, count: number): void {
+  /** Fills out[offset..offset+count) with uniforms, as np.random.random(count). */
+  fillRandom(out: Float64Array, count: number, offset = 0): void {
     const mt = this.mt;
     let index = this.index;
-    for (let i = 0; i < count; i++) {
+    for (let i = offset; i < offset + count; i++) {
       if (index >= N) {
         this.twist();
         index = 0;

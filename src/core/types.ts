@@ -43,6 +43,19 @@ export interface ForcingSource {
     u: Float64Array,
     v: Float64Array,
   ): void;
+  /**
+   * Like sample(), reading the positions with the sines and cosines of latitude and longitude that the
+   * step loop carries (projected grids then need no trig calls). Optional: without it the loop calls
+   * sample(). Must give the same result as sample() up to rounding.
+   */
+  samplePositions?(
+    time: number,
+    positions: Positions,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void;
   /** Optional provenance for products (files, model names, time coverage). */
   readonly provenance?: Record<string, string | number>;
   /**
@@ -50,6 +63,16 @@ export interface ForcingSource {
    * Gridded sources read file slices here; constant sources omit it.
    */
   prepare?(window: ForcingWindow): Promise<void>;
+}
+
+/** Particle positions in degrees, with the sines and cosines of latitude and longitude. */
+export interface Positions {
+  lon: Float64Array;
+  lat: Float64Array;
+  sinLat: Float64Array;
+  cosLat: Float64Array;
+  sinLon: Float64Array;
+  cosLon: Float64Array;
 }
 
 /** The area and time a run can reach, used to read only the needed part of forcing and land data. */
@@ -74,7 +97,11 @@ export interface LandMask {
   /** True where (lon, lat) is land. Called per particle per step: must be a few array reads. */
   isLand(lon: number, lat: number): boolean;
   /** Nearest sea point within maxDistanceM (for particles released on land), or null. */
-  nearestSea(lon: number, lat: number, maxDistanceM: number): { lon: number; lat: number; distanceM: number } | null;
+  nearestSea(
+    lon: number,
+    lat: number,
+    maxDistanceM: number,
+  ): { lon: number; lat: number; distanceM: number } | null;
   readonly name: string;
 }
 

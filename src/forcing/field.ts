@@ -7,6 +7,7 @@
 // beforehand, as OpenDrift fills them: repeatedly, each missing cell takes the largest value among its
 // 3×3 neighbours (scipy grey_dilation), up to 10 times, each component on its own.
 import { type CurvilinearIndex, locate } from "./curvilinear.js";
+import type { Positions } from "../core/types.js";
 import type { ProjectionSpec, Projector } from "./projection.js";
 
 export interface GriddedField {
@@ -134,6 +135,7 @@ export function timeBracket(times: Float64Array, t: number, out: Float64Array): 
  * grid, writes east/north m/s into u/v and clears need[i]. Particles outside the grid, or where the
  * field has no value, keep need[i] === 1. The caller guarantees that t lies within field.times.
  * `proj` is the projector of field.projection (null for lon/lat axes); `scratch` holds ≥ 5 numbers.
+ * `trig`, the positions' carried sines and cosines, spares projections their trig calls.
  * Returns how many particles lie inside the file's grid but outside the loaded sub-area (the caller
  * then loads more and samples again).
  */
@@ -148,6 +150,7 @@ export function sampleGriddedField(
   uOut: Float64Array,
   vOut: Float64Array,
   scratch: Float64Array,
+  trig: Positions | null = null,
 ): number {
   let outsideLoaded = 0;
   if (!timeBracket(f.times, t, scratch)) return 0;
@@ -168,18 +171,30 @@ export function sampleGriddedField(
   const curv = f.curvilinear;
   const xAxis = f.xAxis;
   const yAxis = f.yAxis;
-  const xReg = f.xRegular;
-  const yReg = f.yRegular;
   const period = f.lonPeriod;
   const nxFull = f.nxFull;
   const wrapX = period > 0 && f.i0 === 0 && nx === nxFull;
-  const xFirst = xAxis.length ? xAxis[0] : 0;
-  const xLast = xAxis.length ? xAxis[xAxis.length - 1] : 0;
+  const nxa = xAxis.length;
+  const nya = yAxis.length;
+  const xFirst = nxa ? xAxis[0] : 0;
+  const xLast = nxa ? xAxis[nxa - 1] : 0;
+  const yFirst = nya ? yAxis[0] : 0;
+  const yLast = nya ? yAxis[nya - 1] : 0;
   const xMin = Math.min(xFirst, xLast);
   const xMax = Math.max(xFirst, xLast);
-  const xStep = xAxis.length > 1 ? (xLast - xFirst) / (xAxis.length - 1) : 1;
+  const xStep = nxa > 1 ? (xLast - xFirst) / (nxa - 1) : 1;
+  // Evenly spaced axes: fractional index = (value − first) · scale, no search.
+  const xScale = f.xRegular && nxa > 1 ? (nxa - 1) / (xLast - xFirst) : Number.NaN;
+  const yScale = f.yRegular && nya > 1 ? (nya - 1) / (yLast - yFirst) : Number.NaN;
+  const xTop = nxa - 1;
+  const yTop = nya - 1;
   const i0 = f.i0;
   const j0 = f.j0;
+  const withTrig = trig !== null && proj !== null && proj.forwardTrig !== undefined;
+  const sinLat = trig?.sinLat;
+  const cosLat = trig?.cosLat;
+  const sinLon = trig?.sinLon;
+  const cosLon = trig?.cosLon;
 
   for (let p = 0; p < count; p++) {
     if (need[p] !== 1) continue;
@@ -192,7 +207,11 @@ export function sampleGriddedField(
       fx = xy[0];
       fy = xy[1];
     } else {
-      if (proj) {
+      if (withTrig) {
+        proj.forwardTrig!(lon[p], lat[p], sinLat![p], cosLat![p], sinLon![p], cosLon![p], xy);
+        X = xy[0];
+        Y = xy[1];
+      } else if (proj) {
         proj.forward(lon[p], lat[p], xy);
         X = xy[0];
         Y = xy[1];
@@ -203,13 +222,20 @@ export function sampleGriddedField(
         if (X < xMin) X += 360;
         else if (X > xMax && (period === 0 || X - 360 >= xMin)) X -= 360;
       }
-      fy = axisPosition(yAxis, yReg, Y);
-      if (Number.isNaN(fy)) continue;
-      fx = axisPosition(xAxis, xReg, X);
-      if (Number.isNaN(fx)) {
+      if (yScale === yScale) {
+        fy = (Y - yFirst) * yScale;
+        if (!(fy >= 0 && fy <= yTop)) continue;
+      } else {
+        fy = axisPosition(yAxis, false, Y);
+        if (fy !== fy) continue;
+      }
+      if (xScale === xScale) {
+        fx = (X - xFirst) * xScale;
+        if (!(fx >= 0 && fx <= xTop)) fx = Number.NaN;
+      } else fx = axisPosition(xAxis, false, X);
+      if (fx !== fx) {
         // Between the last and first column of a global grid.
-        if (period > 0 && X > xMax && X < xMax + Math.abs(xStep))
-          fx = nxFull - 1 + (X - xMax) / Math.abs(xStep);
+        if (period > 0 && X > xMax && X < xMax + Math.abs(xStep)) fx = nxFull - 1 + (X - xMax) / Math.abs(xStep);
         else continue;
       }
     }
@@ -248,7 +274,7 @@ export function sampleGriddedField(
       uu = uu * w0 + ub * w;
       vv = vv * w0 + vb * w;
     }
-    if (Number.isNaN(uu) || Number.isNaN(vv)) continue;
+    if (uu !== uu || vv !== vv) continue;
     if (rotate) {
       proj.rotation(lon[p], lat[p], X, Y, xy);
       const c = xy[0];

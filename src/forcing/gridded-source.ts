@@ -4,7 +4,8 @@
 // interpolates. A particle that drifts beyond the loaded part, or a time outside it, makes the source
 // read more (synchronously, rarely) rather than report missing data.
 import { basename } from "node:path";
-import type { ForcingSource, ForcingWindow } from "../core/types.js";
+import type { ThreadRecipe } from "../core/parallel/recipe.js";
+import type { ForcingSource, ForcingWindow, Positions } from "../core/types.js";
 import { formatBox, gridArea, type IndexBox, type LonLatBox, windowIndexBox } from "./area.js";
 import { isoMinute, unpacker, unpackInPlace } from "./cf.js";
 import { buildCurvilinearIndex, type CurvilinearIndex } from "./curvilinear.js";
@@ -42,6 +43,9 @@ class FilePool {
   }
 }
 export const filePool = new FilePool(32);
+
+/** Passes of the land fill (fillFromNeighbours' default): how far a filled value can come from. */
+const FILL_PASSES = 10;
 
 /** No nodes: every particle inside the grid counts as outside the loaded part, which makes it load. */
 const EMPTY_BOX: IndexBox = { i0: 0, i1: -1, j0: 0, j1: -1 };
@@ -139,6 +143,30 @@ export class GriddedSource implements ForcingSource {
     u: Float64Array,
     v: Float64Array,
   ): void {
+    this.sampleAt(time, lon, lat, null, count, need, u, v);
+  }
+
+  samplePositions(
+    time: number,
+    positions: Positions,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void {
+    this.sampleAt(time, positions.lon, positions.lat, positions, count, need, u, v);
+  }
+
+  private sampleAt(
+    time: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    trig: Positions | null,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void {
     if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
     const f = this.field;
     if (!f || !(time >= f.times[0] && time <= f.times[f.times.length - 1])) {
@@ -147,22 +175,13 @@ export class GriddedSource implements ForcingSource {
       const kb = Math.max(this.indexAtOrAfter(time), f ? this.loadedK[1] : Number.NEGATIVE_INFINITY);
       this.load(this.box ?? EMPTY_BOX, ka, kb);
     }
-    const outside = sampleGriddedField(
-      this.field!,
-      this.projector,
-      time,
-      lon,
-      lat,
-      count,
-      need,
-      u,
-      v,
-      this.scratch,
-    );
+    const p = this.projector;
+    const s = this.scratch;
+    const outside = sampleGriddedField(this.field!, p, time, lon, lat, count, need, u, v, s, trig);
     if (outside > 0 && !this.isFull()) {
       // Particles went beyond the prepared area: read the whole grid and serve them.
       this.load(this.fullBox(), this.loadedK[0], this.loadedK[1]);
-      sampleGriddedField(this.field!, this.projector, time, lon, lat, count, need, u, v, this.scratch);
+      sampleGriddedField(this.field!, p, time, lon, lat, count, need, u, v, s, trig);
     }
   }
 
@@ -209,9 +228,27 @@ export class GriddedSource implements ForcingSource {
     // Shared memory, so worker threads can sample the same field without copies.
     const U = new Float32Array(new SharedArrayBuffer(4 * nt * plane));
     const V = new Float32Array(new SharedArrayBuffer(4 * nt * plane));
+    // Land cells are filled from wet neighbours up to FILL_PASSES cells away: read that much more around
+    // the box, so a cell gets the same value whatever box was loaded (threads may load different ones).
+    const padded: IndexBox = {
+      i0: Math.max(0, box.i0 - FILL_PASSES),
+      i1: Math.min(grid.nx - 1, box.i1 + FILL_PASSES),
+      j0: Math.max(0, box.j0 - FILL_PASSES),
+      j1: Math.min(grid.ny - 1, box.j1 + FILL_PASSES),
+    };
+    const pnx = padded.i1 - padded.i0 + 1;
+    const pPlane = pnx * (padded.j1 - padded.j0 + 1);
+    const pu = new Float32Array(plane > 0 ? pPlane : 0);
+    const pv = new Float32Array(plane > 0 ? pPlane : 0);
     for (let k = ka; k <= kb && plane > 0; k++) {
       const s = this.slices[k];
-      readVectorSlice(filePool.get(s.path), s.layout, s.tIndex, box, U, V, (k - ka) * plane);
+      readVectorSlice(filePool.get(s.path), s.layout, s.tIndex, padded, pu, pv, 0);
+      const o = (k - ka) * plane;
+      for (let j = 0; j < ny; j++) {
+        const from = (box.j0 - padded.j0 + j) * pnx + box.i0 - padded.i0;
+        U.set(pu.subarray(from, from + nx), o + j * nx);
+        V.set(pv.subarray(from, from + nx), o + j * nx);
+      }
     }
     const regular = grid.kind !== "curvilinear";
     this.field = {
@@ -237,6 +274,42 @@ export class GriddedSource implements ForcingSource {
     this.box = box;
     this.loadedK = [ka, kb];
   }
+
+  /** How a worker thread rebuilds this source: the same slices, sharing the loaded field's memory. */
+  threadRecipe(): ThreadRecipe {
+    const data: SharedGriddedSource = {
+      slices: this.slices,
+      name: this.name,
+      field: this.field,
+      box: this.box,
+      loadedK: this.loadedK,
+    };
+    return { module: import.meta.url, revive: "reviveGriddedSource", data };
+  }
+
+  /** Takes over a field loaded elsewhere (by the main thread). */
+  adopt(shared: SharedGriddedSource): void {
+    this.field = shared.field;
+    this.box = shared.box;
+    this.loadedK = shared.loadedK;
+    if (shared.field?.curvilinear) this.curv = shared.field.curvilinear;
+  }
+}
+
+/** What a worker thread needs to rebuild a GriddedSource (structured-clone data; u/v stay shared). */
+export interface SharedGriddedSource {
+  slices: TimeSlice[];
+  name: string;
+  field: GriddedField | null;
+  box: IndexBox | null;
+  loadedK: [number, number];
+}
+
+/** Rebuilds a GriddedSource in a worker thread from threadRecipe() data. */
+export function reviveGriddedSource(data: SharedGriddedSource): GriddedSource {
+  const source = new GriddedSource(data.slices, data.name);
+  source.adopt(data);
+  return source;
 }
 
 /**

@@ -54,6 +54,19 @@ export interface Projector {
   forward(lon: number, lat: number, out: Float64Array): void;
   inverse(x: number, y: number, out: Float64Array): void;
   /**
+   * forward() from the sines and cosines of the point's latitude and longitude, which the particles carry
+   * along: no trigonometric calls. Optional (the projections whose forward is dominated by trig have it).
+   */
+  forwardTrig?(
+    lon: number,
+    lat: number,
+    sinLat: number,
+    cosLat: number,
+    sinLon: number,
+    cosLon: number,
+    out: Float64Array,
+  ): void;
+  /**
    * cos and sin (out[0], out[1]) of the azimuth of the grid's +y axis at a point given both ways
    * (lon/lat and its projected x/y), measured as OpenDrift measures it (see gridNorthAzimuth).
    * Grid components turn into east = u·cos + v·sin, north = −u·sin + v·cos.
@@ -480,6 +493,23 @@ class LonLatProjector implements Projector {
   }
 }
 
+/**
+ * ((1 + e·s)/(1 − e·s))^(e/2) = exp(e·atanh(e·s)) for s = sin φ, by series: |e·s| ≤ 0.082 on any earth
+ * ellipsoid, so eight terms of atanh and seven of exp reach double precision, without pow or log.
+ */
+function conformalFactor(e: number, s: number): number {
+  const z = e * s;
+  const z2 = z * z;
+  // atanh z = z (1 + z²/3 + z⁴/5 + … + z¹⁴/15)
+  const at =
+    z *
+    (1 +
+      z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15))))))));
+  const a = e * at;
+  // exp a, |a| ≤ e² < 0.007
+  return 1 + a * (1 + a * (1 / 2 + a * (1 / 6 + a * (1 / 24 + a * (1 / 120 + a * (1 / 720 + a * (1 / 5040)))))));
+}
+
 class PolarStereographic implements Projector {
   readonly degrees = false;
   private readonly e: number;
@@ -487,10 +517,14 @@ class PolarStereographic implements Projector {
   /** ρ = akm1 · t(φ), metres. */
   private readonly akm1: number;
   private readonly lam0: number;
+  private readonly sinLam0: number;
+  private readonly cosLam0: number;
   constructor(private readonly s: ProjectionSpec) {
     this.e = Math.sqrt(s.es);
     this.north = s.lat0 > 0;
     this.lam0 = s.lon0 * D2R;
+    this.sinLam0 = Math.sin(this.lam0);
+    this.cosLam0 = Math.cos(this.lam0);
     const e = this.e;
     if (!Number.isNaN(s.latTs) && Math.abs(Math.abs(s.latTs) - 90) > 1e-10) {
       const phits = Math.abs(s.latTs) * D2R;
@@ -508,11 +542,33 @@ class PolarStereographic implements Projector {
   private lastCosLam = 1;
   forward(lon: number, lat: number, out: Float64Array): void {
     const lam = wrapPi(lon * D2R - this.lam0);
-    let phi = lat * D2R;
-    if (!this.north) phi = -phi;
-    const rho = this.akm1 * tsfn(phi, Math.sin(phi), this.e);
+    const phi = (this.north ? lat : -lat) * D2R;
+    // t(φ) = tan(π/4 − φ/2) · ((1 + e sinφ)/(1 − e sinφ))^(e/2), with tan(π/4 − φ/2) = cosφ / (1 + sinφ).
+    const sinPhi = Math.sin(phi);
+    const rho = ((this.akm1 * Math.cos(phi)) / (1 + sinPhi)) * conformalFactor(this.e, sinPhi);
     const sl = Math.sin(lam);
     const cl = Math.cos(lam);
+    out[0] = rho * sl + this.s.x0;
+    out[1] = (this.north ? -rho : rho) * cl + this.s.y0;
+    this.lastLon = lon;
+    this.lastLat = lat;
+    this.lastSinLam = sl;
+    this.lastCosLam = cl;
+  }
+  forwardTrig(
+    lon: number,
+    lat: number,
+    sinLat: number,
+    cosLat: number,
+    sinLon: number,
+    cosLon: number,
+    out: Float64Array,
+  ): void {
+    // sin and cos of λ − λ0 by angle subtraction.
+    const sl = sinLon * this.cosLam0 - cosLon * this.sinLam0;
+    const cl = cosLon * this.cosLam0 + sinLon * this.sinLam0;
+    const sinPhi = this.north ? sinLat : -sinLat;
+    const rho = ((this.akm1 * cosLat) / (1 + sinPhi)) * conformalFactor(this.e, sinPhi);
     out[0] = rho * sl + this.s.x0;
     out[1] = (this.north ? -rho : rho) * cl + this.s.y0;
     this.lastLon = lon;

@@ -11,8 +11,8 @@ import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { prepareForcing } from "./forcing.js";
-import { prepareLandmaskFor, reachableWindow } from "./window.js";
 import { parseSimulationSpec } from "./spec.js";
+import { prepareLandmaskFor, reachableWindow } from "./window.js";
 
 export interface RunProgress {
   /** 0..1 over the whole run (simulation and products). */
@@ -71,7 +71,8 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const window = reachableWindow(simulation);
   const { set, provenance } = await prepareForcing(spec.forcing, simulation, window, opts.forcingDir);
   opts.signal?.throwIfAborted();
-  const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(simulation);
+  const landmask: LandMask | null =
+    simulation.coastline === "none" ? null : await prepareLandmaskFor(simulation);
   opts.signal?.throwIfAborted();
 
   const simStarted = performance.now();

@@ -1,6 +1,7 @@
 // The area and time a run can reach: forcing and coastline are read for this window only.
-import type { ForcingWindow, LandMask, Simulation } from "../core/types.js";
+
 import { prepareLandMask } from "../coastline/index.js";
+import type { ForcingWindow, LandMask, Simulation } from "../core/types.js";
 
 /** A conservative upper bound of drift speed (leeway + current), m/s. */
 const MAX_DRIFT_SPEED = 2.5;
@@ -8,7 +9,8 @@ const METRES_PER_DEGREE = 111_320;
 
 export function reachableWindow(sim: Simulation): ForcingWindow {
   const { release } = sim;
-  const reach = (MAX_DRIFT_SPEED * Math.abs(sim.durationSeconds) + Math.max(...release.radiusM) * 4) / METRES_PER_DEGREE;
+  const reach =
+    (MAX_DRIFT_SPEED * Math.abs(sim.durationSeconds) + Math.max(...release.radiusM) * 4) / METRES_PER_DEGREE;
   const south = Math.max(-90, Math.min(...release.lat) - reach);
   const north = Math.min(90, Math.max(...release.lat) + reach);
   const cosLat = Math.max(0.05, Math.cos((Math.max(Math.abs(south), Math.abs(north)) * Math.PI) / 180));

@@ -1,5 +1,5 @@
 // Shapes shared by the product writers: what the analysis of a finished run produces.
-import type { Polygon, MultiPolygon } from "./geojson-types.js";
+import type { MultiPolygon, Polygon } from "./geojson-types.js";
 
 /** Search areas and position estimate at one output time. */
 export interface SearchAreaSnapshot {

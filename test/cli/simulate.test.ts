@@ -35,7 +35,14 @@ afterAll(async () => {
 describe("driftline simulate", () => {
   it("runs the const scenario into particles.nc and summary.json that independent readers open", async () => {
     const out = path.join(dir, "const");
-    const r = await driftline(["simulate", `${SCENARIO_DIR}const.json`, "--out", out, "--products", "netcdf,summary"]);
+    const r = await driftline([
+      "simulate",
+      `${SCENARIO_DIR}const.json`,
+      "--out",
+      out,
+      "--products",
+      "netcdf,summary",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1000 particles, 25 output times/);
     const summary = JSON.parse(readFileSync(path.join(out, "summary.json"), "utf8"));
@@ -62,13 +69,21 @@ describe("driftline simulate", () => {
 
   it.each([
     ["a latitude out of range", { seed: { lat: 95 } }, /seed\.lat: must be between -90 and 90/],
-    ["an unknown object type", { object_type: "zeppelin" }, /object_type: unknown object type.*driftline object-types/],
+    [
+      "an unknown object type",
+      { object_type: "zeppelin" },
+      /object_type: unknown object type.*driftline object-types/,
+    ],
     ["zero duration", { duration_hours: 0 }, /duration_hours: must not be zero/],
     ["an output step not a multiple of the time step", { output_step_seconds: 1000 }, /output_step_seconds/],
     ["an unknown field", { wind_speed: 3 }, /unknown field\(s\) wind_speed/],
   ])("exits 2 and names the field for %s", async (_name, change, message) => {
     const spec = JSON.parse(readFileSync(`${SCENARIO_DIR}const.json`, "utf8"));
-    const merged = { ...spec, ...change, seed: { ...spec.seed, ...((change as { seed?: object }).seed ?? {}) } };
+    const merged = {
+      ...spec,
+      ...change,
+      seed: { ...spec.seed, ...((change as { seed?: object }).seed ?? {}) },
+    };
     const file = path.join(dir, `bad-${Math.random().toString(36).slice(2)}.json`);
     await writeFile(file, JSON.stringify(merged));
     const r = await driftline(["simulate", file, "--out", path.join(dir, "bad")]);
@@ -91,7 +106,14 @@ describe("driftline simulate", () => {
     spec.seed.lat = 10;
     const file = path.join(dir, "nowhere.json");
     await writeFile(file, JSON.stringify(spec));
-    const r = await driftline(["simulate", file, "--out", path.join(dir, "nowhere"), "--forcing-dir", path.resolve(SCENARIO_DIR, "../../../data/forcing")]);
+    const r = await driftline([
+      "simulate",
+      file,
+      "--out",
+      path.join(dir, "nowhere"),
+      "--forcing-dir",
+      path.resolve(SCENARIO_DIR, "../../../data/forcing"),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no (wind|current) forcing covers 30\.0W 10\.0N/);
     expect(existsSync(path.join(dir, "nowhere", "particles.nc"))).toBe(false);

@@ -36,7 +36,12 @@ describe("backtracking", () => {
     const last = f.times.length - 1;
     let worst = 0;
     for (let i = 0; i < f.n; i++) {
-      const d = geodesicInverse(f.lat[last * f.n + i], f.lon[last * f.n + i], b.lat[last * b.n + i], b.lon[last * b.n + i]).distM;
+      const d = geodesicInverse(
+        f.lat[last * f.n + i],
+        f.lon[last * f.n + i],
+        b.lat[last * b.n + i],
+        b.lon[last * b.n + i],
+      ).distM;
       worst = Math.max(worst, d);
     }
     expect(worst).toBeLessThan(1);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { displace, displaced, geodesicDirect, geodesicInteriorPoints, geodesicInverse } from "../../src/core/geodesy.js";
+import {
+  displace,
+  displaced,
+  geodesicDirect,
+  geodesicInteriorPoints,
+  geodesicInverse,
+} from "../../src/core/geodesy.js";
 
 describe("geodesy", () => {
   it("Karney direct reproduces published WGS84 lengths of one degree of latitude", () => {

@@ -22,7 +22,17 @@ describe("object categories", () => {
       const base = (c.id - 1) * 3;
       expect(lines[base].trim().split(/\s+/)).toEqual([c.key, String(c.id)]);
       const coefficients = lines[base + 2].trim().split(/\s+/).map(Number);
-      expect([c.dwSlope, c.dwOffset, c.dwStd, c.cwrSlope, c.cwrOffset, c.cwrStd, c.cwlSlope, c.cwlOffset, c.cwlStd]).toEqual(coefficients);
+      expect([
+        c.dwSlope,
+        c.dwOffset,
+        c.dwStd,
+        c.cwrSlope,
+        c.cwrOffset,
+        c.cwrStd,
+        c.cwlSlope,
+        c.cwlOffset,
+        c.cwlStd,
+      ]).toEqual(coefficients);
       expect(lines[base + 1].trim()).toBe(`${">".repeat(c.level)}${c.description}`);
     }
   });
@@ -81,9 +91,13 @@ describe("object categories", () => {
 
   it("the generator reproduces the committed table", () => {
     const before = readFileSync(new URL("../../src/core/object-table.ts", import.meta.url), "utf8");
-    execFileSync(process.execPath, ["scripts/gen-object-table.mjs", `${SHARED_DIR}data/leeway/OBJECTPROP.DAT`], {
-      cwd: new URL("../..", import.meta.url),
-    });
+    execFileSync(
+      process.execPath,
+      ["scripts/gen-object-table.mjs", `${SHARED_DIR}data/leeway/OBJECTPROP.DAT`],
+      {
+        cwd: new URL("../..", import.meta.url),
+      },
+    );
     expect(readFileSync(new URL("../../src/core/object-table.ts", import.meta.url), "utf8")).toBe(before);
   });
 });

@@ -36,7 +36,9 @@ describe("const scenario against OpenDrift", () => {
   });
 
   it("draws exactly the reference's per-particle coefficients (float32, as the reference stores them)", () => {
-    const { simulation, category } = parseSimulationSpec(JSON.parse(readFileSync(`${SCENARIO_DIR}const.json`, "utf8")));
+    const { simulation, category } = parseSimulationSpec(
+      JSON.parse(readFileSync(`${SCENARIO_DIR}const.json`, "utf8")),
+    );
     const p = allocateParticles(ref.n);
     seedParticles(p, simulation.release, category, new LegacyRandom(0));
     for (let i = 0; i < ref.n; i++) {
@@ -71,7 +73,8 @@ describe("const scenario against OpenDrift", () => {
     const t = result.trajectory;
     let differ = 0;
     for (let k = 0; k < ref.nt; k++) {
-      for (let i = 0; i < ref.n; i++) if (ref.vars.orientation[i * ref.nt + k] !== t.orientation[k * t.n + i]) differ++;
+      for (let i = 0; i < ref.n; i++)
+        if (ref.vars.orientation[i * ref.nt + k] !== t.orientation[k * t.n + i]) differ++;
     }
     expect(differ).toBe(0);
   });

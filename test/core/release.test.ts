@@ -12,7 +12,10 @@ import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { parseLeewayAscii } from "../helpers/leeway-ascii.js";
 import { REFERENCE_DIR, SCENARIO_DIR } from "../helpers/reference.js";
 
-const coneSpec = () => ({ ...JSON.parse(readFileSync(`${SCENARIO_DIR}cone-fishing.json`, "utf8")), coastline: "none" });
+const coneSpec = () => ({
+  ...JSON.parse(readFileSync(`${SCENARIO_DIR}cone-fishing.json`, "utf8")),
+  coastline: "none",
+});
 
 describe("release", () => {
   const blocks = parseLeewayAscii(`${REFERENCE_DIR}leewayrun_cone_fishing_ascii.txt`);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSimulationSpec, type RunResult } from "../../src/pipeline/run.js";
+import { type RunResult, runSimulationSpec } from "../../src/pipeline/run.js";
 import { type AsciiBlock, parseLeewayAscii } from "../helpers/leeway-ascii.js";
 import { REFERENCE_DIR, SCENARIO_DIR } from "../helpers/reference.js";
 

@@ -23,25 +23,72 @@ const BAD: [string, Mutation, RegExp][] = [
   ["latitude as text", (s) => ((s.seed as Record<string, unknown>).lat = "60N"), /seed\.lat/],
   ["zero duration", (s) => (s.duration_hours = 0), /duration_hours: must not be zero/],
   ["duration over 720 h", (s) => (s.duration_hours = 721), /duration_hours: must be at most 720/],
-  ["backward duration beyond 720 h", (s) => ((s.duration_hours = -800), (s.time_step_seconds = -600)), /duration_hours/],
-  ["time step of 0.5 s", (s) => (s.time_step_seconds = 0.5), /time_step_seconds: must be between 1 s and 6 h/],
+  [
+    "backward duration beyond 720 h",
+    (s) => {
+      s.duration_hours = -800;
+      s.time_step_seconds = -600;
+    },
+    /duration_hours/,
+  ],
+  [
+    "time step of 0.5 s",
+    (s) => (s.time_step_seconds = 0.5),
+    /time_step_seconds: must be between 1 s and 6 h/,
+  ],
   ["time step over 6 h", (s) => (s.time_step_seconds = 7 * 3600), /time_step_seconds/],
-  ["time step with the wrong sign", (s) => (s.time_step_seconds = -600), /time_step_seconds: must have the sign of duration_hours/],
-  ["output step not a multiple", (s) => (s.output_step_seconds = 1000), /output_step_seconds: must be a multiple of the time step/],
+  [
+    "time step with the wrong sign",
+    (s) => (s.time_step_seconds = -600),
+    /time_step_seconds: must have the sign of duration_hours/,
+  ],
+  [
+    "output step not a multiple",
+    (s) => (s.output_step_seconds = 1000),
+    /output_step_seconds: must be a multiple of the time step/,
+  ],
   ["no particles", (s) => (s.seed.number = 0), /seed\.number: must be at least 1/],
   ["too many particles", (s) => (s.seed.number = 5_000_001), /seed\.number: must be at most 5,000,000/],
   ["fractional particles", (s) => (s.seed.number = 10.5), /seed\.number: must be a whole number/],
-  ["unknown object id", (s) => (s.object_type = 86), /object_type: unknown object type 86.*driftline object-types/],
-  ["unknown object name", (s) => ((s as Record<string, unknown>).object_type = "flying carpet"), /object_type: unknown object type/],
-  ["start time not RFC 3339", (s) => (s.start_time = "01/02/2016 12:00"), /start_time: must be an RFC 3339 time/],
+  [
+    "unknown object id",
+    (s) => (s.object_type = 86),
+    /object_type: unknown object type 86.*driftline object-types/,
+  ],
+  [
+    "unknown object name",
+    (s) => ((s as Record<string, unknown>).object_type = "flying carpet"),
+    /object_type: unknown object type/,
+  ],
+  [
+    "start time not RFC 3339",
+    (s) => (s.start_time = "01/02/2016 12:00"),
+    /start_time: must be an RFC 3339 time/,
+  ],
   ["impossible date", (s) => (s.start_time = "2016-02-31T12:00:00Z"), /start_time/],
-  ["release time outside the run", (s) => (s.seed.time = "2016-03-01T12:00:00Z"), /seed\.time: must lie within the simulated period/],
+  [
+    "release time outside the run",
+    (s) => (s.seed.time = "2016-03-01T12:00:00Z"),
+    /seed\.time: must lie within the simulated period/,
+  ],
   ["negative radius", (s) => (s.seed.radius_m = -5), /seed\.radius_m: must be ≥ 0/],
-  ["unknown radius type", (s) => ((s.seed as Record<string, unknown>).radius_type = "square"), /seed\.radius_type: must be "gaussian" or "uniform"/],
-  ["unknown coastline rule", (s) => (s.coastline = "bounce"), /coastline: must be "stranding", "previous" or "none"/],
+  [
+    "unknown radius type",
+    (s) => ((s.seed as Record<string, unknown>).radius_type = "square"),
+    /seed\.radius_type: must be "gaussian" or "uniform"/,
+  ],
+  [
+    "unknown coastline rule",
+    (s) => (s.coastline = "bounce"),
+    /coastline: must be "stranding", "previous" or "none"/,
+  ],
   ["unknown field", (s) => (s.colour = "red"), /unknown field\(s\) colour/],
   ["missing forcing", (s) => delete (s as Record<string, unknown>).forcing, /forcing/],
-  ["forcing without files", (s) => ((s.forcing as Record<string, unknown>).wind = { files: [] }), /forcing\.wind/],
+  [
+    "forcing without files",
+    (s) => ((s.forcing as Record<string, unknown>).wind = { files: [] }),
+    /forcing\.wind/,
+  ],
   ["NaN wind", (s) => (s.forcing.wind.constant.x = Number.NaN), /forcing\.wind/],
   ["infinite latitude", (s) => (s.seed.lat = Number.POSITIVE_INFINITY), /seed\.lat/],
   ["jibe probability 1", (s) => (s.jibe_probability = 1), /jibe_probability: must be in \[0, 1\)/],
@@ -78,7 +125,12 @@ describe("simulation spec validation", () => {
   it("accepts a line release over a time window and an object name", () => {
     const s = good() as Record<string, unknown>;
     s.object_type = "Fishing Vessel";
-    s.seed = { lon: [4.5, 4.7], lat: [60.1, 60.0], time: ["2016-02-01T12:00:00Z", "2016-02-01T18:00:00Z"], number: 100 };
+    s.seed = {
+      lon: [4.5, 4.7],
+      lat: [60.1, 60.0],
+      time: ["2016-02-01T12:00:00Z", "2016-02-01T18:00:00Z"],
+      number: 100,
+    };
     const { simulation, category } = parseSimulationSpec(s);
     expect(category.id).toBe(50);
     expect(simulation.release.time[1] - simulation.release.time[0]).toBe(6 * 3600);
