@@ -2,7 +2,9 @@
 // products. Used by `driftline simulate`, the worker and the embedded server alike.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { runSimulation } from "../core/simulate.js";
+import { RasterLandMask } from "../coastline/landmask.js";
+import { runSimulationThreaded, threadCount } from "../core/parallel/pool.js";
+import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance, ProductContext, ProductName } from "../products/context.js";
 import { PRODUCT_FILES } from "../products/context.js";
@@ -27,7 +29,10 @@ export interface RunOptions {
   forcingDir?: string;
   /** Products to write; default all. */
   products?: ProductName[];
-  /** Worker threads for the step loop (results do not depend on it). */
+  /**
+   * Threads for the step loop of large runs (results do not depend on it); default env SIM_THREADS, else 1;
+   * 0 = one per CPU.
+   */
   threads?: number;
   onProgress?: (p: RunProgress) => void;
   signal?: AbortSignal;
@@ -56,6 +61,13 @@ export interface RunResult {
   files: Partial<Record<ProductName, string>>;
 }
 
+/** How step threads rebuild a GSHHG land mask (from its rasters, without re-rasterising). */
+export function landMaskRecipe(mask: LandMask): ThreadRecipe | undefined {
+  if (!(mask instanceof RasterLandMask)) return undefined;
+  const module = new URL("../coastline/landmask.js", import.meta.url).href;
+  return { module, revive: "RasterLandMask.fromData", data: mask.exportData() };
+}
+
 /**
  * Runs one simulation spec (the JSON format of the README) and writes the products into opts.outDir.
  * Throws SpecError for an invalid spec, ForcingCoverageError when no forcing covers the release, other
@@ -76,8 +88,10 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   opts.signal?.throwIfAborted();
 
   const simStarted = performance.now();
-  const result = runSimulation(simulation, category, set, {
+  const result = await runSimulationThreaded(simulation, category, set, {
     landmask,
+    landmaskRecipe: landmask ? landMaskRecipe(landmask) : undefined,
+    threads: threadCount(opts.threads),
     recordForcing: simulation.release.number * 200 <= 50_000_000,
     onProgress: (f) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
   });

@@ -29,9 +29,14 @@ function isRealDate(text: string): boolean {
   return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
-const finite = (what: string) => z.number({ error: `must be a number (${what})` }).finite(`must be finite (${what})`);
-const latitude = finite("degrees north").min(-90, "must be between -90 and 90").max(90, "must be between -90 and 90");
-const longitude = finite("degrees east").min(-180, "must be in [-180, 360)").lt(360, "must be in [-180, 360)");
+const finite = (what: string) =>
+  z.number({ error: `must be a number (${what})` }).finite(`must be finite (${what})`);
+const latitude = finite("degrees north")
+  .min(-90, "must be between -90 and 90")
+  .max(90, "must be between -90 and 90");
+const longitude = finite("degrees east")
+  .min(-180, "must be in [-180, 360)")
+  .lt(360, "must be in [-180, 360)");
 const pair = <T extends z.ZodTypeAny>(item: T) => z.union([item, z.tuple([item, item])]);
 
 const vector = z.strictObject({ x: finite("m/s eastward"), y: finite("m/s northward") });
@@ -39,6 +44,8 @@ const variableSource = z.union([
   z.strictObject({ constant: vector }),
   z.strictObject({ files: z.array(z.string().min(1)).min(1, "must name at least one file") }),
   z.strictObject({ catalog: z.literal(true) }),
+  // Fetch the latest forecasts for the mission's area and time from the configured providers.
+  z.strictObject({ fetch: z.literal(true) }),
 ]);
 const variableSpec = z.union([variableSource, z.array(variableSource).min(1)]);
 export type VariableSourceSpec = z.infer<typeof variableSource>;
@@ -63,7 +70,9 @@ export const simulationSpecSchema = z.strictObject({
     lat: pair(latitude),
     time: pair(rfc3339).optional(),
     radius_m: pair(finite("metres").min(0, "must be ≥ 0").max(1_000_000, "must be ≤ 1,000,000 m")).default(0),
-    radius_type: z.enum(["gaussian", "uniform"], { error: 'must be "gaussian" or "uniform"' }).default("gaussian"),
+    radius_type: z
+      .enum(["gaussian", "uniform"], { error: 'must be "gaussian" or "uniform"' })
+      .default("gaussian"),
     number: z
       .number()
       .int("must be a whole number")
@@ -82,7 +91,9 @@ export const simulationSpecSchema = z.strictObject({
       leeway_fraction: finite("fraction").min(0).max(1).default(0.4),
     })
     .default({ enabled: false, wind_threshold: 30, wind_threshold_sigma: 5, leeway_fraction: 0.4 }),
-  coastline: z.enum(["stranding", "previous", "none"], { error: 'must be "stranding", "previous" or "none"' }).default("stranding"),
+  coastline: z
+    .enum(["stranding", "previous", "none"], { error: 'must be "stranding", "previous" or "none"' })
+    .default("stranding"),
 });
 export type SimulationSpec = z.infer<typeof simulationSpecSchema>;
 
@@ -101,7 +112,8 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
     throw new SpecError(
       parsed.error.issues.map((issue) => ({
         path: issue.path.join("."),
-        message: issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message,
+        message:
+          issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message,
       })),
     );
   }
@@ -131,21 +143,34 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
       issues.push({ path: "time_step_seconds", message: "must divide the duration into whole steps" });
     }
     if (spec.output_step_seconds % Math.abs(dt) !== 0) {
-      issues.push({ path: "output_step_seconds", message: `must be a multiple of the time step (${Math.abs(dt)} s)` });
+      issues.push({
+        path: "output_step_seconds",
+        message: `must be a multiple of the time step (${Math.abs(dt)} s)`,
+      });
     } else if (spec.output_step_seconds > Math.abs(durationSeconds)) {
       issues.push({ path: "output_step_seconds", message: "must not exceed the duration" });
     }
   }
 
   const startTime = Date.parse(spec.start_time) / 1000;
-  const seedTimes = toPair(spec.seed.time ?? spec.start_time).map((s) => Date.parse(s) / 1000) as [number, number];
+  const seedTimes = toPair(spec.seed.time ?? spec.start_time).map((s) => Date.parse(s) / 1000) as [
+    number,
+    number,
+  ];
   const endTime = startTime + durationSeconds;
   const [lo, hi] = sign > 0 ? [startTime, endTime] : [endTime, startTime];
   seedTimes.forEach((t, k) => {
-    if (t < lo || t > hi) issues.push({ path: `seed.time${Array.isArray(spec.seed.time) ? `.${k}` : ""}`, message: "must lie within the simulated period" });
+    if (t < lo || t > hi)
+      issues.push({
+        path: `seed.time${Array.isArray(spec.seed.time) ? `.${k}` : ""}`,
+        message: "must lie within the simulated period",
+      });
   });
   if (sign > 0 ? seedTimes[1] < seedTimes[0] : seedTimes[1] > seedTimes[0]) {
-    issues.push({ path: "seed.time", message: "must be in the direction of the run (end after start, or before it when backtracking)" });
+    issues.push({
+      path: "seed.time",
+      message: "must be in the direction of the run (end after start, or before it when backtracking)",
+    });
   }
   if (issues.length > 0 || !category) throw new SpecError(issues);
 

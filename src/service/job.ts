@@ -272,7 +272,17 @@ function configParams(config: Record<string, unknown>): Params {
 
 // ---- the simulation spec -----------------------------------------------------------------------------------
 
-type VariableSource = { constant: { x: number; y: number } } | { files: string[] } | { catalog: true };
+type VariableSource =
+  | { constant: { x: number; y: number } }
+  | { files: string[] }
+  | { catalog: true }
+  | { fetch: true };
+
+/** With live forecast providers configured (docs/forcing-providers.md), a mission the catalog does not cover fetches. */
+function catalogSources(): VariableForcing {
+  const live = Boolean(process.env.FORCING_PROVIDERS || process.env.FORCING_PROVIDERS_CONFIG);
+  return live ? [{ catalog: true }, { fetch: true }] : { catalog: true };
+}
 type VariableForcing = VariableSource | VariableSource[];
 
 /** The simulation spec JSON (see src/pipeline/spec.ts) the worker hands to runSimulationSpec. */
@@ -369,7 +379,7 @@ function forcingFor(
   catalog: boolean,
 ): VariableForcing {
   if (hint !== undefined) return hint;
-  if (onScene === undefined) return { catalog: true };
+  if (onScene === undefined) return catalogSources();
   // On-scene values fill in wherever no forcing file covers the particles (API: "used where no forcing
   // data covers the mission"); with no catalog at all they are the whole forcing.
   void variable;
