@@ -1,5 +1,7 @@
 // Database rows → API JSON (camelCase, ISO 8601 UTC times).
+
 import { tryFindObjectCategory } from "../../core/objects.js";
+import { CONTRACT_RESULT_COLUMNS } from "../db/missions.js";
 
 /** TIMESTAMP columns hold UTC without a zone; drivers return a Date or a string depending on the adapter. */
 export function isoTime(value: unknown): string | null {
@@ -114,22 +116,4 @@ export function resultJson(row: Row) {
   };
 }
 
-const KNOWN_RESULT_COLUMNS = new Set([
-  "id",
-  "mission_id",
-  "centroid_lat",
-  "centroid_lon",
-  "centroid_time",
-  "search_area_50_geom",
-  "search_area_90_geom",
-  "search_area_95_geom",
-  "netcdf_path",
-  "geojson_path",
-  "heatmap_path",
-  "pdf_report_path",
-  "particle_count",
-  "stranded_count",
-  "computation_time_seconds",
-  "created_at",
-  "timestep_contours",
-]);
+const KNOWN_RESULT_COLUMNS = new Set<string>(["id", "mission_id", ...CONTRACT_RESULT_COLUMNS, "created_at"]);

@@ -156,7 +156,8 @@ export async function failMission(db: Database, id: string, message: string): Pr
   return r.rowCount > 0;
 }
 
-const RESULT_COLUMNS = [
+/** The contract's mission_results columns the worker fills (besides id, mission_id, created_at). */
+export const CONTRACT_RESULT_COLUMNS = [
   "centroid_lat",
   "centroid_lon",
   "centroid_time",
@@ -171,6 +172,11 @@ const RESULT_COLUMNS = [
   "stranded_count",
   "computation_time_seconds",
   "timestep_contours",
+] as const;
+
+/** In the order of the INSERT's parameters below. */
+const RESULT_COLUMNS = [
+  ...CONTRACT_RESULT_COLUMNS,
   "products",
   "forcing_sources",
   "summary",
