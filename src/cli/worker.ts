@@ -1,5 +1,7 @@
 // `driftline worker`: the platform's drift worker. Configured by environment variables (see --help);
 // SIGTERM/SIGINT stop it gracefully (exit 0), a second signal exits at once.
+
+import { prefetchOptionsFromEnv, startPrefetchSchedule } from "../forcing/providers/prefetch.js";
 import { CONFIG_VARIABLES, ConfigError, describeConfig, loadConfig } from "../service/config.js";
 import { errorMessage } from "../service/errors.js";
 import { createLogger } from "../service/log.js";
@@ -87,6 +89,18 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     worker.start();
+    // Optional pre-fetch of forecasts for an operator's area of responsibility (FORCING_PREFETCH_*).
+    const prefetch = prefetchOptionsFromEnv();
+    const schedule = prefetch
+      ? startPrefetchSchedule({
+          ...prefetch,
+          forcingDir: config.forcingDir,
+          onResult: (r) => log.info({ prefetch: r }, "forecasts pre-fetched"),
+          onError: (err) =>
+            log.warn({ err: errorMessage(err) }, "pre-fetch failed; retrying at the next interval"),
+        })
+      : undefined;
+    stopping.signal.addEventListener("abort", () => schedule?.stop(), { once: true });
     if (stopping.signal.aborted) void worker.stop();
     else stopping.signal.addEventListener("abort", () => void worker.stop(), { once: true });
     await worker.stopped;
