@@ -1,25 +1,77 @@
-// `npm run bench`: the reference scenarios at growing particle counts, against OpenDrift's times
-// (../shared/reference/opendrift/runs_table.md, same kind of machine). Prints a table, writes JSON.
+// `npm run bench`: Driftline against the reference implementation (OpenDrift, times from
+// ../shared/reference/opendrift/runs_table.md, measured on this kind of machine).
+//
+//   1. the reference scenarios (const: constant forcing; arctic20: real gridded forcing and GSHHG
+//      coastline) at 1,000 … 1,000,000 particles, 24 and 48 h, 10-minute steps: wall and CPU time of the
+//      simulation, particle-steps per second, peak memory, ratio to the reference's time;
+//   2. the land mask (bench/landmask.ts);
+//   3. a 1,000,000-particle, 24 h run through the whole pipeline with the default products;
+//   4. a drift worker job, 5,000 particles × 48 h, claimed → completed against Redis, PostgreSQL and S3.
+//
+// Every case runs in a fresh process on the built code (dist/, rebuilt first), so each has its own peak
+// memory and threads start from JavaScript. Writes bench/results/latest.json and README-table.md.
+//
+//   npm run bench -- [--quick] [--only const|arctic20] [--threads N] [--skip-pipeline] [--skip-worker] [--no-build]
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runSimulation } from "../src/core/simulate.js";
-import { buildForcing } from "../src/forcing/index.js";
-import { parseSimulationSpec } from "../src/pipeline/spec.js";
-import { prepareLandmaskFor, reachableWindow } from "../src/pipeline/window.js";
+import { benchLandmask } from "./landmask.js";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SHARED = path.resolve(ROOT, "../shared");
-const SCENARIOS = path.join(SHARED, "reference/opendrift/scenarios");
-const FORCING_DIR = path.join(SHARED, "data/forcing");
+const RESULTS = path.join(ROOT, "bench/results");
+const STEP_MINUTES = 10;
 
-interface Row {
+interface Options {
+  quick: boolean;
+  only: string[];
+  threads: number;
+  pipeline: boolean;
+  worker: boolean;
+  build: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    quick: false,
+    only: [],
+    threads: os.availableParallelism(),
+    pipeline: true,
+    worker: true,
+    build: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") o.quick = true;
+    else if (a === "--only") o.only.push(...(argv[++i] ?? "").split(","));
+    else if (a === "--threads") o.threads = Number(argv[++i]);
+    else if (a === "--skip-pipeline") o.pipeline = false;
+    else if (a === "--skip-worker") o.worker = false;
+    else if (a === "--no-build") o.build = false;
+    else
+      throw new Error(
+        `bench: unknown argument ${a} (allowed: --quick --only NAME --threads N --skip-pipeline --skip-worker --no-build)`,
+      );
+  }
+  if (!Number.isInteger(o.threads) || o.threads < 1)
+    throw new Error("bench: --threads must be a positive integer");
+  return o;
+}
+
+/** A case script's JSON answer. */
+// biome-ignore lint/suspicious/noExplicitAny: figures of the case scripts, read as they come
+type Figures = Record<string, any>;
+
+interface SimRow {
   scenario: string;
   particles: number;
   hours: number;
-  steps: number;
+  threads: number;
   wallSeconds: number;
+  cpuSeconds: number;
+  particleSteps: number;
   particleStepsPerSecond: number;
   peakRssMB: number;
   referenceSeconds: number | null;
@@ -27,85 +79,271 @@ interface Row {
   stranded: number;
 }
 
+/** OpenDrift's t_run per scenario/particles/hours/step minutes (the first row of each case). */
 function referenceTimes(): Map<string, number> {
   const table = readFileSync(path.join(SHARED, "reference/opendrift/runs_table.md"), "utf8");
   const times = new Map<string, number>();
   for (const line of table.split("\n")) {
     const cells = line.split("|").map((c) => c.trim());
     if (cells.length < 8 || !/^\d+$/.test(cells[2])) continue;
-    times.set(`${cells[1]}/${cells[2]}/${cells[3]}/${cells[4]}`, Number(cells[6]));
+    const key = `${cells[1]}/${cells[2]}/${cells[3]}/${cells[4]}`;
+    if (!times.has(key)) times.set(key, Number(cells[6]));
   }
   return times;
 }
 
-async function runCase(scenario: string, particles: number, hours: number): Promise<Row> {
-  const spec = JSON.parse(readFileSync(path.join(SCENARIOS, `${scenario}.json`), "utf8"));
-  spec.seed.number = particles;
-  spec.duration_hours = hours;
-  const { simulation, category } = parseSimulationSpec(spec);
-  const window = reachableWindow(simulation);
-  const { set } = await buildForcing(spec.forcing, { forcingDir: FORCING_DIR, window });
-  const landmask = await prepareLandmaskFor(simulation);
-  global.gc?.();
-  const started = performance.now();
-  const result = runSimulation(simulation, category, set, { landmask, recordForcing: false });
-  const wallSeconds = (performance.now() - started) / 1000;
-  const t = result.trajectory;
-  const last = t.times.length - 1;
-  let stranded = 0;
-  for (let i = 0; i < t.n; i++) if (t.status[last * t.n + i] === 1) stranded++;
-  const steps = Math.round((hours * 3600) / 600);
-  const ref = referenceTimes().get(`${scenario}/${particles}/${hours}/10`) ?? null;
+/** Runs a .mjs case script in a fresh Node process; returns its last stdout line as JSON. */
+function runChild(script: string, args: unknown, timeoutMs: number): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--no-warnings", path.join(ROOT, "bench", script), JSON.stringify(args)],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+      process.stderr.write(d);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split("\n").pop() ?? "";
+      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line));
+      else
+        reject(
+          new Error(`${script} ${JSON.stringify(args)} failed (exit ${code}): ${err.trim().slice(-2000)}`),
+        );
+    });
+  });
+}
+
+const started = performance.now();
+function progress(message: string): void {
+  const t = (performance.now() - started) / 1000;
+  process.stderr.write(`[${t.toFixed(0).padStart(4)} s] ${message}\n`);
+}
+
+/** Clock of the first CPU: os.cpus() says 0 in some virtual machines, /proc/cpuinfo knows. */
+function cpuMhz(): number {
+  const speed = os.cpus()[0]?.speed ?? 0;
+  if (speed > 0) return speed;
+  try {
+    const m = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    return m ? Math.round(Number(m[1])) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
   return {
-    scenario,
-    particles,
-    hours,
-    steps,
-    wallSeconds,
-    particleStepsPerSecond: result.particleSteps / wallSeconds,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
-    referenceSeconds: ref,
-    speedup: ref ? ref / wallSeconds : null,
-    stranded,
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? "unknown",
+    mhz: cpuMhz(),
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
   };
 }
 
-function printRow(r: Row): void {
-  const cells = [
-    r.scenario.padEnd(8),
-    String(r.particles).padStart(8),
-    String(r.hours).padStart(3),
-    r.wallSeconds.toFixed(3).padStart(8),
-    (r.particleStepsPerSecond / 1e6).toFixed(2).padStart(7),
-    r.peakRssMB.toFixed(0).padStart(6),
-    (r.referenceSeconds?.toFixed(2) ?? "—").padStart(7),
-    (r.speedup ? `${r.speedup.toFixed(1)}×` : "—").padStart(7),
-    String(r.stranded).padStart(7),
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");
+}
+
+const fmt = (x: number | null | undefined, digits: number) =>
+  x === null || x === undefined ? "—" : x.toFixed(digits);
+
+function simTable(rows: SimRow[]): string[] {
+  const lines = [
+    "| scenario | particles | hours | threads | wall [s] | CPU [s] | M particle-steps/s | peak RSS [MB] | OpenDrift [s] | speed-up | stranded |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
-  console.log(`| ${cells.join(" | ")} |`);
+  for (const r of rows) {
+    lines.push(
+      `| ${r.scenario} | ${r.particles.toLocaleString("en")} | ${r.hours} | ${r.threads} | ${fmt(r.wallSeconds, 3)} | ${fmt(r.cpuSeconds, 2)} | ${fmt(r.particleStepsPerSecond / 1e6, 2)} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.referenceSeconds, 2)} | ${r.speedup ? `${r.speedup.toFixed(1)}×` : "—"} | ${r.stranded} |`,
+    );
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const counts = [1000, 5000, 20000, 100000, 1000000];
-  console.log(`Driftline benchmark on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
-  console.log("| scenario | particles | h | wall [s] | Mps/s | RSS MB | ref [s] | speedup | stranded |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
-  const rows: Row[] = [];
-  for (const scenario of ["const", "arctic20"]) {
-    if (only.length && !only.includes(scenario)) continue;
-    for (const hours of [24, 48]) {
+  const o = parseArgs(process.argv.slice(2));
+  const info = machine();
+  const loadBefore = loadAverage();
+  progress(
+    `Driftline benchmark: ${info.cpus} × ${info.model}, ${info.memoryGB} GB, Node ${info.node}; load average ${loadBefore}`,
+  );
+  if (o.build) {
+    progress("building dist/ (tsc -p tsconfig.build.json)");
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+      {
+        cwd: ROOT,
+        stdio: "inherit",
+      },
+    );
+  }
+
+  const refs = referenceTimes();
+  const counts = o.quick ? [1000, 5000, 20000] : [1000, 5000, 20000, 100_000, 1_000_000];
+  const hoursList = o.quick ? [48] : [24, 48];
+  const scenarios = ["const", "arctic20"].filter((s) => o.only.length === 0 || o.only.includes(s));
+  const cases: { scenario: string; particles: number; hours: number; threads: number }[] = [];
+  for (const scenario of scenarios) {
+    for (const hours of hoursList) {
       for (const particles of counts) {
         if (particles === 1_000_000 && hours === 48) continue;
-        const row = await runCase(scenario, particles, hours);
-        rows.push(row);
-        printRow(row);
+        cases.push({ scenario, particles, hours, threads: o.threads });
       }
     }
   }
-  const out = path.join(ROOT, "bench/results/latest.json");
-  writeFileSync(out, `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, date: new Date().toISOString(), rows }, null, 2)}\n`);
-  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+  // The same large run on one thread, to show what threads bring.
+  if (!o.quick && scenarios.includes("arctic20") && o.threads > 1)
+    cases.push({ scenario: "arctic20", particles: 100_000, hours: 24, threads: 1 });
+
+  const rows: SimRow[] = [];
+  for (const [k, c] of cases.entries()) {
+    progress(
+      `[${k + 1}/${cases.length}] ${c.scenario} ${c.particles.toLocaleString("en")} particles × ${c.hours} h (threads ${c.threads}) …`,
+    );
+    const r = await runChild("case.mjs", { mode: "sim", ...c }, 30 * 60_000);
+    const ref = refs.get(`${c.scenario}/${c.particles}/${c.hours}/${STEP_MINUTES}`) ?? null;
+    const row: SimRow = {
+      scenario: c.scenario,
+      particles: c.particles,
+      hours: c.hours,
+      threads: r.threads,
+      wallSeconds: r.wallSeconds,
+      cpuSeconds: r.cpuSeconds,
+      particleSteps: r.particleSteps,
+      particleStepsPerSecond: r.particleSteps / r.wallSeconds,
+      peakRssMB: r.peakRssMB,
+      referenceSeconds: ref,
+      speedup: ref ? ref / r.wallSeconds : null,
+      stranded: r.stranded,
+    };
+    rows.push(row);
+    progress(
+      `    wall ${row.wallSeconds.toFixed(3)} s, CPU ${row.cpuSeconds.toFixed(2)} s, ${(row.particleStepsPerSecond / 1e6).toFixed(2)} M particle-steps/s, ${row.peakRssMB.toFixed(0)} MB${row.speedup ? `, ${row.speedup.toFixed(1)}× OpenDrift` : ""}`,
+    );
+  }
+
+  progress("land mask …");
+  const landmask = await benchLandmask();
+
+  let pipeline: Figures | null = null;
+  if (o.pipeline && !o.quick) {
+    progress(
+      `pipeline: arctic20 1,000,000 particles × 24 h with the default products (threads ${o.threads}) …`,
+    );
+    pipeline = await runChild(
+      "case.mjs",
+      { mode: "pipeline", scenario: "arctic20", particles: 1_000_000, hours: 24, threads: o.threads },
+      60 * 60_000,
+    );
+    progress(
+      `    wall ${pipeline.wallSeconds.toFixed(1)} s (simulation ${pipeline.simulationSeconds.toFixed(1)} s), peak RSS ${pipeline.peakRssMB.toFixed(0)} MB`,
+    );
+  }
+  let pipeline5k: Figures | null = null;
+  if (o.pipeline) {
+    progress("pipeline: arctic20 5,000 particles × 48 h with the default products …");
+    pipeline5k = await runChild(
+      "case.mjs",
+      { mode: "pipeline", scenario: "arctic20", particles: 5000, hours: 48, threads: 1 },
+      10 * 60_000,
+    );
+    progress(
+      `    wall ${pipeline5k.wallSeconds.toFixed(2)} s (simulation ${pipeline5k.simulationSeconds.toFixed(2)} s, products ${pipeline5k.stages.products.toFixed(2)} s)`,
+    );
+  }
+
+  let worker: Figures | null = null;
+  if (o.worker) {
+    progress("worker: 5,000 particles × 48 h, claimed → completed (Redis, PostgreSQL, s3rver) …");
+    try {
+      worker = await runChild("worker-e2e.mjs", { particles: 5000, hours: 48, jobs: 2 }, 10 * 60_000);
+    } catch (e) {
+      progress(`    worker benchmark skipped: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  const loadAfter = loadAverage();
+  const result = {
+    date: new Date().toISOString(),
+    machine: { ...info, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
+    simulation: rows,
+    landmask,
+    pipeline1M: pipeline,
+    pipeline5k,
+    worker,
+  };
+  writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+
+  const md = readmeTable(result, rows);
+  writeFileSync(path.join(RESULTS, "README-table.md"), md);
+  process.stdout.write(`\n${md}\n`);
+  progress(`wrote ${path.relative(ROOT, path.join(RESULTS, "latest.json"))} and README-table.md`);
+}
+
+function readmeTable(result: Figures, rows: SimRow[]): string {
+  const m = result.machine;
+  const lines = [
+    `Measured ${result.date.slice(0, 10)} with \`npm run bench\` on ${m.cpus} × ${m.model} (${m.mhz} MHz, virtual machine), ${m.memoryGB} GB, Node ${m.node}, ${m.platform}.`,
+    `The machine was shared: load average ${m.loadAverageBefore} at the start and ${m.loadAverageAfter} at the end (other processes were running),`,
+    "so wall times are pessimistic and vary by ±30 % from run to run; CPU time is the steadier figure.",
+    "OpenDrift's times are from `runs_table.md` (same machine type); speed-up = OpenDrift t_run / Driftline wall time.",
+    "Simulation only (forcing and land mask prepared beforehand, as OpenDrift's t_run), 10-minute steps, outputs hourly.",
+    "",
+    ...simTable(rows),
+    "",
+  ];
+  const lm = result.landmask as Record<string, number>;
+  if (lm) {
+    lines.push(
+      `Land mask (GSHHG full resolution, 1/4096° raster): ${(lm.lookupsPerSecond / 1e6).toFixed(1)} M look-ups/s; preparing a 2° × 1° area around Bergen ${lm.prepareBergen2x1Ms.toFixed(0)} ms (${lm.prepareBergenTiles} tiles), an 8° × 4° area ${lm.prepareNorway8x4Ms.toFixed(0)} ms (${lm.prepareNorway8x4Tiles} tiles).`,
+      "",
+    );
+  }
+  const p = result.pipeline1M;
+  if (p) {
+    lines.push(
+      `Whole pipeline, arctic20, 1,000,000 particles × 24 h, default products, ${p.threads} threads: **${p.wallSeconds.toFixed(1)} s** wall (prepare ${fmt(p.stages.prepare, 1)} s, simulation ${p.simulationSeconds.toFixed(1)} s, products ${fmt(p.stages.products, 1)} s), **peak RSS ${p.peakRssMB.toFixed(0)} MB**.`,
+      "",
+    );
+  }
+  const p5 = result.pipeline5k;
+  if (p5) {
+    const prods = Object.entries(p5.products as Record<string, number>)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(", ");
+    lines.push(
+      `Whole pipeline, arctic20, 5,000 particles × 48 h: ${p5.wallSeconds.toFixed(2)} s (prepare ${fmt(p5.stages.prepare, 2)} s, simulation ${p5.simulationSeconds.toFixed(2)} s, products ${fmt(p5.stages.products, 2)} s: ${prods}).`,
+      "",
+    );
+  }
+  const w = result.worker;
+  if (w) {
+    const jobs = w.jobs as { claimedToCompletedSeconds: number }[];
+    lines.push(
+      `Drift worker job, 5,000 particles × 48 h, claimed → completed (simulation, every product, S3 upload, database rows): first job ${jobs[0].claimedToCompletedSeconds.toFixed(2)} s, next job ${jobs[jobs.length - 1].claimedToCompletedSeconds.toFixed(2)} s.`,
+      "",
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 await main();

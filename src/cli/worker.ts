@@ -95,7 +95,7 @@ export async function run(args: string[]): Promise<number> {
       ? startPrefetchSchedule({
           ...prefetch,
           forcingDir: config.forcingDir,
-          onResult: (r) => log.info({ prefetch: r }, "forecasts pre-fetched"),
+          onResult: (r) => log.info({ prefetch: r.provenance }, "forecasts pre-fetched"),
           onError: (err) =>
             log.warn({ err: errorMessage(err) }, "pre-fetch failed; retrying at the next interval"),
         })

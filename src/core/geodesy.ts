@@ -15,13 +15,23 @@ const INV_A_1ME2 = 1 / (WGS84_A * (1 - E2));
 const karney = geodesicLib.Geodesic.WGS84;
 
 /** Exact direct problem (Karney): from (lat, lon) along azimuth aziDeg (clockwise from north) for distM. */
-export function geodesicDirect(lat: number, lon: number, aziDeg: number, distM: number): { lat: number; lon: number } {
+export function geodesicDirect(
+  lat: number,
+  lon: number,
+  aziDeg: number,
+  distM: number,
+): { lat: number; lon: number } {
   const r = karney.Direct(lat, lon, aziDeg, distM);
   return { lat: r.lat2 as number, lon: r.lon2 as number };
 }
 
 /** Exact inverse problem (Karney): distance in metres and initial azimuth in degrees. */
-export function geodesicInverse(lat1: number, lon1: number, lat2: number, lon2: number): { distM: number; aziDeg: number } {
+export function geodesicInverse(
+  lat1: number,
+  lon1: number,
+  lat2: number,
+  lon2: number,
+): { distM: number; aziDeg: number } {
   const r = karney.Inverse(lat1, lon1, lat2, lon2);
   return { distM: r.s12 as number, aziDeg: r.azi1 as number };
 }
@@ -77,7 +87,8 @@ export function setPoint(point: EllipsoidPoint, latDeg: number, lonDeg: number):
 export function stepGeodesic(point: EllipsoidPoint, east: number, north: number): void {
   const length2 = east * east + north * north;
   if (length2 === 0) return;
-  const substeps = length2 > MAX_SUBSTEP_M * MAX_SUBSTEP_M ? Math.ceil(Math.sqrt(length2) / MAX_SUBSTEP_M) : 1;
+  const substeps =
+    length2 > MAX_SUBSTEP_M * MAX_SUBSTEP_M ? Math.ceil(Math.sqrt(length2) / MAX_SUBSTEP_M) : 1;
   let de = east / substeps;
   let dn = north / substeps;
   let phi = point[0];

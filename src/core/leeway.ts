@@ -2,7 +2,13 @@
 // Physics as in docs/leeway-model.md and OpenDrift's leeway.update().
 import { DEG_TO_RAD, ellipsoidPoint, RAD_TO_DEG, stepGeodesic } from "./geodesy.js";
 import { type Particles, syncTrig } from "./particles.js";
-import { type CapsizeSettings, type CoastlineRule, type ForcingSource, type LandMask, Status } from "./types.js";
+import {
+  type CapsizeSettings,
+  type CoastlineRule,
+  type ForcingSource,
+  type LandMask,
+  Status,
+} from "./types.js";
 
 /** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
 export function releaseDue(p: Particles, t: number, dt: number): number {
@@ -121,7 +127,8 @@ export function capsize(
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active || p.capsized[i] !== from) continue;
     const wind = Math.hypot(p.windU[i], p.windV[i]);
-    const probability = (0.5 + 0.5 * Math.tanh((wind - settings.windThreshold) / settings.windThresholdSigma)) * perStep;
+    const probability =
+      (0.5 + 0.5 * Math.tanh((wind - settings.windThreshold) / settings.windThresholdSigma)) * perStep;
     if (draws[k++] < probability) p.capsized[i] = 1 - from;
   }
 }
@@ -177,7 +184,13 @@ export function drift(p: Particles, dt: number, capsizedLeewayFraction: number):
  * Jibing: with probability 1 − (1 − p)^(|dt|/3600) the crosswind slope changes sign and the orientation
  * flips. Active particle k (in particle order) takes uniform draws[offset + k].
  */
-export function jibe(p: Particles, dt: number, hourlyProbability: number, draws: Float64Array, offset: number): void {
+export function jibe(
+  p: Particles,
+  dt: number,
+  hourlyProbability: number,
+  draws: Float64Array,
+  offset: number,
+): void {
   const perStep = 1 - (1 - hourlyProbability) ** (Math.abs(dt) / 3600);
   let k = offset;
   for (let i = 0; i < p.n; i++) {

@@ -46,22 +46,24 @@ function groupOf(id: number): string {
   return "Other";
 }
 
-export const OBJECT_CATEGORIES: readonly ObjectCategory[] = OBJECT_TABLE.map(([id, key, description, level, ...c]) => ({
-  id,
-  key,
-  description,
-  level,
-  group: groupOf(id),
-  dwSlope: c[0],
-  dwOffset: c[1],
-  dwStd: c[2],
-  cwrSlope: c[3],
-  cwrOffset: c[4],
-  cwrStd: c[5],
-  cwlSlope: c[6],
-  cwlOffset: c[7],
-  cwlStd: c[8],
-}));
+export const OBJECT_CATEGORIES: readonly ObjectCategory[] = OBJECT_TABLE.map(
+  ([id, key, description, level, ...c]) => ({
+    id,
+    key,
+    description,
+    level,
+    group: groupOf(id),
+    dwSlope: c[0],
+    dwOffset: c[1],
+    dwStd: c[2],
+    cwrSlope: c[3],
+    cwrOffset: c[4],
+    cwrStd: c[5],
+    cwlSlope: c[6],
+    cwlOffset: c[7],
+    cwlStd: c[8],
+  }),
+);
 
 /**
  * Everyday names → the general (parent) category a coordinator means when the object is not known in
@@ -146,7 +148,10 @@ export const OBJECT_NAME_MAP: Readonly<Record<string, number>> = {
 };
 
 function normalise(name: string): string {
-  return name.trim().toLowerCase().replace(/[_\-\s]+/g, " ");
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[_\-\s]+/g, " ");
 }
 
 const byId = new Map(OBJECT_CATEGORIES.map((c) => [c.id, c]));

@@ -18,12 +18,16 @@ export interface Particles {
   /** 0 takes the right-crosswind coefficients, 1 the left; flips when the object jibes. */
   orientation: Uint8Array;
   capsized: Uint8Array;
-  dwSlope: Float64Array;
-  dwOffset: Float64Array;
-  dwEps: Float64Array;
-  cwSlope: Float64Array;
-  cwOffset: Float64Array;
-  cwEps: Float64Array;
+  /**
+   * Leeway coefficients. The reference keeps them in float32, and so do we: the same values, half the
+   * memory and bandwidth (they are read every step).
+   */
+  dwSlope: Float32Array;
+  dwOffset: Float32Array;
+  dwEps: Float32Array;
+  cwSlope: Float32Array;
+  cwOffset: Float32Array;
+  cwEps: Float32Array;
   /** Forcing sampled for the coming step, m/s east/north. */
   windU: Float64Array;
   windV: Float64Array;
@@ -31,33 +35,70 @@ export interface Particles {
   currentV: Float64Array;
 }
 
-export function allocateParticles(n: number): Particles {
-  const f64 = () => new Float64Array(n);
+type Float64Key = { [K in keyof Particles]: Particles[K] extends Float64Array ? K : never }[keyof Particles];
+type Float32Key = { [K in keyof Particles]: Particles[K] extends Float32Array ? K : never }[keyof Particles];
+type Uint8Key = { [K in keyof Particles]: Particles[K] extends Uint8Array ? K : never }[keyof Particles];
+
+/**
+ * The one place a Particles object is made: every one has the same properties in the same order, so the
+ * kernels see one object shape and stay fast (a differently built object makes them several times slower).
+ */
+function particlesOf(
+  n: number,
+  f64: (key: Float64Key) => Float64Array,
+  f32: (key: Float32Key) => Float32Array,
+  u8: (key: Uint8Key) => Uint8Array,
+): Particles {
   return {
     n,
-    lon: f64(),
-    lat: f64(),
-    prevLon: f64(),
-    prevLat: f64(),
-    sinLat: f64(),
-    cosLat: f64(),
-    sinLon: f64(),
-    cosLon: f64(),
-    status: new Uint8Array(n).fill(Status.unreleased),
-    releaseTime: f64(),
-    orientation: new Uint8Array(n),
-    capsized: new Uint8Array(n),
-    dwSlope: f64(),
-    dwOffset: f64(),
-    dwEps: f64(),
-    cwSlope: f64(),
-    cwOffset: f64(),
-    cwEps: f64(),
-    windU: f64(),
-    windV: f64(),
-    currentU: f64(),
-    currentV: f64(),
+    lon: f64("lon"),
+    lat: f64("lat"),
+    prevLon: f64("prevLon"),
+    prevLat: f64("prevLat"),
+    sinLat: f64("sinLat"),
+    cosLat: f64("cosLat"),
+    sinLon: f64("sinLon"),
+    cosLon: f64("cosLon"),
+    status: u8("status"),
+    releaseTime: f64("releaseTime"),
+    orientation: u8("orientation"),
+    capsized: u8("capsized"),
+    dwSlope: f32("dwSlope"),
+    dwOffset: f32("dwOffset"),
+    dwEps: f32("dwEps"),
+    cwSlope: f32("cwSlope"),
+    cwOffset: f32("cwOffset"),
+    cwEps: f32("cwEps"),
+    windU: f64("windU"),
+    windV: f64("windV"),
+    currentU: f64("currentU"),
+    currentV: f64("currentV"),
   };
+}
+
+/** Particle arrays, in shared memory when worker threads step ranges of them. */
+export function allocateParticles(n: number, shared = false): Particles {
+  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  return particlesOf(
+    n,
+    () => new Float64Array(buffer(8 * n)),
+    () => new Float32Array(buffer(4 * n)),
+    (key) => {
+      const a = new Uint8Array(buffer(n));
+      return key === "status" ? a.fill(Status.unreleased) : a;
+    },
+  );
+}
+
+/** Particles [from, to) of p as a Particles object: the same memory, indices from 0. */
+export function particleView(p: Particles, from: number, to: number): Particles {
+  if (from === 0 && to === p.n) return p;
+  return particlesOf(
+    to - from,
+    (key) => p[key].subarray(from, to),
+    (key) => p[key].subarray(from, to),
+    (key) => p[key].subarray(from, to),
+  );
 }
 
 /** Recomputes the carried sines and cosines of particle i's position after the position was set directly. */

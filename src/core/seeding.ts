@@ -7,7 +7,12 @@ import type { LegacyRandom } from "./rng.js";
 import type { Release } from "./types.js";
 
 /** Fills coefficients, orientation, release times and positions of all particles. */
-export function seedParticles(p: Particles, release: Release, category: ObjectCategory, rng: LegacyRandom): void {
+export function seedParticles(
+  p: Particles,
+  release: Release,
+  category: ObjectCategory,
+  rng: LegacyRandom,
+): void {
   const n = p.n;
   drawCoefficients(p, category, rng);
 
@@ -55,7 +60,13 @@ function drawCoefficients(p: Particles, c: ObjectCategory, rng: LegacyRandom): v
 }
 
 /** Radius r0→r1 interpolated along the particles; gaussian or uniform disc. */
-function perturbPositions(p: Particles, r0: number, r1: number, type: "gaussian" | "uniform", rng: LegacyRandom): void {
+function perturbPositions(
+  p: Particles,
+  r0: number,
+  r1: number,
+  type: "gaussian" | "uniform",
+  rng: LegacyRandom,
+): void {
   const n = p.n;
   const radius = (i: number) => Math.fround(n > 1 ? r0 + ((r1 - r0) * i) / (n - 1) : r0);
   const a = new Float64Array(n);

@@ -6,9 +6,13 @@
 // index space, linear in time between the two bracketing fields; cells without data (land) are filled
 // beforehand, as OpenDrift fills them: repeatedly, each missing cell takes the largest value among its
 // 3×3 neighbours (scipy grey_dilation), up to 10 times, each component on its own.
+
+import type { ForcingSource, Positions } from "../core/types.js";
 import { type CurvilinearIndex, locate } from "./curvilinear.js";
-import type { Positions } from "../core/types.js";
-import type { ProjectionSpec, Projector } from "./projection.js";
+import { makeProjector, type ProjectionSpec, type Projector } from "./projection.js";
+
+/** This module's URL, for thread recipes (worker threads import it to rebuild gridded sources). */
+export const FIELD_MODULE = import.meta.url;
 
 export interface GriddedField {
   /** "regular": 1-D x/y axes (lon/lat or projected); "curvilinear": 2-D lon/lat with a lookup index. */
@@ -184,8 +188,10 @@ export function sampleGriddedField(
   const xMax = Math.max(xFirst, xLast);
   const xStep = nxa > 1 ? (xLast - xFirst) / (nxa - 1) : 1;
   // Evenly spaced axes: fractional index = (value − first) · scale, no search.
-  const xScale = f.xRegular && nxa > 1 ? (nxa - 1) / (xLast - xFirst) : Number.NaN;
-  const yScale = f.yRegular && nya > 1 ? (nya - 1) / (yLast - yFirst) : Number.NaN;
+  const xArithmetic = f.xRegular && nxa > 1;
+  const yArithmetic = f.yRegular && nya > 1;
+  const xScale = xArithmetic ? (nxa - 1) / (xLast - xFirst) : 0;
+  const yScale = yArithmetic ? (nya - 1) / (yLast - yFirst) : 0;
   const xTop = nxa - 1;
   const yTop = nya - 1;
   const i0 = f.i0;
@@ -222,20 +228,21 @@ export function sampleGriddedField(
         if (X < xMin) X += 360;
         else if (X > xMax && (period === 0 || X - 360 >= xMin)) X -= 360;
       }
-      if (yScale === yScale) {
+      if (yArithmetic) {
         fy = (Y - yFirst) * yScale;
         if (!(fy >= 0 && fy <= yTop)) continue;
       } else {
         fy = axisPosition(yAxis, false, Y);
-        if (fy !== fy) continue;
+        if (Number.isNaN(fy)) continue;
       }
-      if (xScale === xScale) {
+      if (xArithmetic) {
         fx = (X - xFirst) * xScale;
         if (!(fx >= 0 && fx <= xTop)) fx = Number.NaN;
       } else fx = axisPosition(xAxis, false, X);
-      if (fx !== fx) {
+      if (Number.isNaN(fx)) {
         // Between the last and first column of a global grid.
-        if (period > 0 && X > xMax && X < xMax + Math.abs(xStep)) fx = nxFull - 1 + (X - xMax) / Math.abs(xStep);
+        if (period > 0 && X > xMax && X < xMax + Math.abs(xStep))
+          fx = nxFull - 1 + (X - xMax) / Math.abs(xStep);
         else continue;
       }
     }
@@ -274,7 +281,7 @@ export function sampleGriddedField(
       uu = uu * w0 + ub * w;
       vv = vv * w0 + vb * w;
     }
-    if (uu !== uu || vv !== vv) continue;
+    if (Number.isNaN(uu) || Number.isNaN(vv)) continue;
     if (rotate) {
       proj.rotation(lon[p], lat[p], X, Y, xy);
       const c = xy[0];
@@ -288,4 +295,119 @@ export function sampleGriddedField(
     need[p] = 0;
   }
   return outsideLoaded;
+}
+
+/** Asks the thread that owns the files for the field covering `time` (the whole grid when `full`). */
+export type FieldLoader = (request: FieldRequest) => GriddedField;
+export interface FieldRequest {
+  time: number;
+  full: boolean;
+}
+
+/** What a worker thread needs to sample a gridded source: its description and loaded field. */
+export interface SharedField {
+  name: string;
+  timeRange: [number, number];
+  coverageText: string;
+  provenance: Record<string, string | number>;
+  field: GriddedField;
+  /** The field holds the whole grid. */
+  full: boolean;
+}
+
+/**
+ * A gridded source in a worker thread: samples a field loaded by the main thread (shared memory) and asks
+ * it for more when the run goes beyond the loaded times or area, as GriddedSource reads more itself.
+ * Needs none of the file readers, so a thread starts quickly.
+ */
+export class FieldSource implements ForcingSource {
+  readonly name: string;
+  readonly timeRange: readonly [number, number];
+  readonly coverageText: string;
+  readonly provenance: Record<string, string | number>;
+  private field: GriddedField;
+  private full: boolean;
+  private projector: Projector | null;
+  private readonly scratch = new Float64Array(8);
+
+  constructor(
+    shared: SharedField,
+    private readonly load: FieldLoader,
+  ) {
+    this.name = shared.name;
+    this.timeRange = shared.timeRange;
+    this.coverageText = shared.coverageText;
+    this.provenance = shared.provenance;
+    this.field = shared.field;
+    this.full = shared.full;
+    this.projector = shared.field.projection ? makeProjector(shared.field.projection) : null;
+  }
+
+  sample(
+    time: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void {
+    this.sampleAt(time, lon, lat, null, count, need, u, v);
+  }
+
+  samplePositions(
+    time: number,
+    positions: Positions,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void {
+    this.sampleAt(time, positions.lon, positions.lat, positions, count, need, u, v);
+  }
+
+  private sampleAt(
+    time: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    trig: Positions | null,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void {
+    if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
+    const times = this.field.times;
+    if (!(time >= times[0] && time <= times[times.length - 1]))
+      this.replace(this.load({ time, full: this.full }));
+    const s = this.scratch;
+    const outside = sampleGriddedField(
+      this.field,
+      this.projector,
+      time,
+      lon,
+      lat,
+      count,
+      need,
+      u,
+      v,
+      s,
+      trig,
+    );
+    if (outside > 0 && !this.full) {
+      this.replace(this.load({ time, full: true }));
+      this.full = true;
+      sampleGriddedField(this.field, this.projector, time, lon, lat, count, need, u, v, s, trig);
+    }
+  }
+
+  private replace(field: GriddedField): void {
+    this.field = field;
+    this.projector = field.projection ? makeProjector(field.projection) : null;
+  }
+}
+
+/** Rebuilds a gridded source in a worker thread (see GriddedSource.threadRecipe). */
+export function reviveFieldSource(shared: SharedField, load: (request: unknown) => unknown): FieldSource {
+  return new FieldSource(shared, load as FieldLoader);
 }

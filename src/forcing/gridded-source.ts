@@ -11,7 +11,15 @@ import { isoMinute, unpacker, unpackInPlace } from "./cf.js";
 import { buildCurvilinearIndex, type CurvilinearIndex } from "./curvilinear.js";
 import type { GridInfo, VectorLayout } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
-import { fillFromNeighbours, type GriddedField, isRegularAxis, sampleGriddedField } from "./field.js";
+import {
+  FIELD_MODULE,
+  type FieldRequest,
+  fillFromNeighbours,
+  type GriddedField,
+  isRegularAxis,
+  type SharedField,
+  sampleGriddedField,
+} from "./field.js";
 import { hdf5Ready } from "./netcdf/hdf5.js";
 import { openNetcdfSync } from "./netcdf/open.js";
 import { type NetcdfFile, strAttr } from "./netcdf/types.js";
@@ -275,41 +283,33 @@ export class GriddedSource implements ForcingSource {
     this.loadedK = [ka, kb];
   }
 
-  /** How a worker thread rebuilds this source: the same slices, sharing the loaded field's memory. */
+  /**
+   * How a worker thread rebuilds this source: a FieldSource over the same field (shared memory), which
+   * asks this source (on the main thread) when it needs more times or the whole grid.
+   */
   threadRecipe(): ThreadRecipe {
-    const data: SharedGriddedSource = {
-      slices: this.slices,
+    if (!this.field) this.load(this.box ?? EMPTY_BOX, 0, 0);
+    const data: SharedField = {
       name: this.name,
-      field: this.field,
-      box: this.box,
-      loadedK: this.loadedK,
+      timeRange: [this.timeRange[0], this.timeRange[1]],
+      coverageText: this.coverageText,
+      provenance: this.provenance,
+      field: this.field!,
+      full: this.isFull(),
     };
-    return { module: import.meta.url, revive: "reviveGriddedSource", data };
+    const serve = (request: unknown): GriddedField => {
+      const { time, full } = request as FieldRequest;
+      const f = this.field!;
+      if (!(time >= f.times[0] && time <= f.times[f.times.length - 1])) {
+        const ka = Math.min(this.indexAtOrBefore(time), this.loadedK[0]);
+        const kb = Math.max(this.indexAtOrAfter(time), this.loadedK[1]);
+        this.load(this.box ?? EMPTY_BOX, ka, kb);
+      }
+      if (full && !this.isFull()) this.load(this.fullBox(), this.loadedK[0], this.loadedK[1]);
+      return this.field!;
+    };
+    return { module: FIELD_MODULE, revive: "reviveFieldSource", data, serve };
   }
-
-  /** Takes over a field loaded elsewhere (by the main thread). */
-  adopt(shared: SharedGriddedSource): void {
-    this.field = shared.field;
-    this.box = shared.box;
-    this.loadedK = shared.loadedK;
-    if (shared.field?.curvilinear) this.curv = shared.field.curvilinear;
-  }
-}
-
-/** What a worker thread needs to rebuild a GriddedSource (structured-clone data; u/v stay shared). */
-export interface SharedGriddedSource {
-  slices: TimeSlice[];
-  name: string;
-  field: GriddedField | null;
-  box: IndexBox | null;
-  loadedK: [number, number];
-}
-
-/** Rebuilds a GriddedSource in a worker thread from threadRecipe() data. */
-export function reviveGriddedSource(data: SharedGriddedSource): GriddedSource {
-  const source = new GriddedSource(data.slices, data.name);
-  source.adopt(data);
-  return source;
 }
 
 /**

@@ -504,10 +504,13 @@ function conformalFactor(e: number, s: number): number {
   const at =
     z *
     (1 +
-      z2 * (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15))))))));
+      z2 *
+        (1 / 3 + z2 * (1 / 5 + z2 * (1 / 7 + z2 * (1 / 9 + z2 * (1 / 11 + z2 * (1 / 13 + z2 * (1 / 15))))))));
   const a = e * at;
   // exp a, |a| ≤ e² < 0.007
-  return 1 + a * (1 + a * (1 / 2 + a * (1 / 6 + a * (1 / 24 + a * (1 / 120 + a * (1 / 720 + a * (1 / 5040)))))));
+  return (
+    1 + a * (1 + a * (1 / 2 + a * (1 / 6 + a * (1 / 24 + a * (1 / 120 + a * (1 / 720 + a * (1 / 5040)))))))
+  );
 }
 
 class PolarStereographic implements Projector {

@@ -149,7 +149,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     meaning: "Cap on particles × time steps per job; larger jobs are refused before any work",
   },
   { name: "MAX_JOB_SECONDS", default: "3600", meaning: "Cap on one job's simulation wall time" },
-  { name: "MAX_JOB_MEMORY_MB", default: "4096", meaning: "Heap cap of the simulation thread of one job" },
+  {
+    name: "MAX_JOB_MEMORY_MB",
+    default: "4096",
+    meaning:
+      "Memory cap of one job (256 or more): jobs whose estimated memory exceeds it are refused before any work; also the heap limit of its simulation thread",
+  },
   {
     name: "PROGRESS_INTERVAL_SECONDS",
     default: "3",
@@ -262,7 +267,9 @@ const schema = z.object({
   WORKER_ID: name.optional(),
   MAX_PARTICLE_STEPS: int(1, Number.MAX_SAFE_INTEGER).default(500_000_000),
   MAX_JOB_SECONDS: seconds(1, 7 * 86400).default(3600),
-  MAX_JOB_MEMORY_MB: int(64, 1_048_576).default(4096),
+  // Below ~128 MB a simulation thread cannot even load its code, and a worker thread that reaches its heap
+  // limit can abort the whole process (nodejs/node#47224): keep a safe floor.
+  MAX_JOB_MEMORY_MB: int(256, 1_048_576).default(4096),
   PROGRESS_INTERVAL_SECONDS: seconds(0.1, 3600).default(3),
   RETRY_BASE_SECONDS: seconds(0, 3600).default(10),
   OUTAGE_RETRY_SECONDS: seconds(0, 86400).default(60),

@@ -9,9 +9,17 @@ export class PermanentJobError extends Error {
   }
 }
 
-/** The job JSON itself is unusable (not JSON, no valid mission_id): dead-letter it; no mission to fail. */
+/**
+ * The job JSON itself is unusable (not JSON, too large, no valid mission_id, params not an object):
+ * dead-letter it. `missionId` is set when the message still names a mission (a valid mission_id, or one found
+ * in the text of an unparseable or oversized message): that mission is failed with the reason too, instead
+ * of staying `queued` with no explanation.
+ */
 export class InvalidEnvelopeError extends PermanentJobError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly missionId?: string,
+  ) {
     super(message);
     this.name = "InvalidEnvelopeError";
   }

@@ -45,12 +45,15 @@ export interface JobEnvelope {
 export function parseEnvelope(raw: string): JobEnvelope {
   const bytes = Buffer.byteLength(raw, "utf8");
   if (bytes > MAX_JOB_BYTES)
-    throw new InvalidEnvelopeError(`job is ${bytes} bytes; the limit is ${MAX_JOB_BYTES} (1 MiB)`);
+    throw new InvalidEnvelopeError(
+      `job is ${bytes} bytes; the limit is ${MAX_JOB_BYTES} (1 MiB)`,
+      missionIdIn(raw),
+    );
   let doc: unknown;
   try {
     doc = JSON.parse(raw);
   } catch (err) {
-    throw new InvalidEnvelopeError(`job is not valid JSON: ${(err as Error).message}`);
+    throw new InvalidEnvelopeError(`job is not valid JSON: ${(err as Error).message}`, missionIdIn(raw));
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new InvalidEnvelopeError(
@@ -69,7 +72,10 @@ export function parseEnvelope(raw: string): JobEnvelope {
     o.params !== null &&
     (typeof o.params !== "object" || Array.isArray(o.params))
   ) {
-    throw new InvalidEnvelopeError(`params: must be an object, got ${kind(o.params)}`);
+    throw new InvalidEnvelopeError(
+      `params: must be an object, got ${kind(o.params)}`,
+      o.mission_id.toLowerCase(),
+    );
   }
   const params = (o.params ?? {}) as Record<string, unknown>;
   const ignored = Object.keys(o)
@@ -82,12 +88,25 @@ export function parseEnvelope(raw: string): JobEnvelope {
   return { missionId: o.mission_id.toLowerCase(), params, ignored };
 }
 
+/**
+ * The mission an unusable message is about, when its text names exactly one ("mission_id": "<uuid>"), so that
+ * the mission can be failed with the reason rather than left queued.
+ */
+function missionIdIn(raw: string): string | undefined {
+  const found = new Set<string>();
+  for (const m of raw.slice(0, 65_536).matchAll(MISSION_ID_TEXT)) found.add(m[1].toLowerCase());
+  return found.size === 1 ? [...found][0] : undefined;
+}
+const MISSION_ID_TEXT =
+  /"mission_id"\s*:\s*"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"/g;
+
 function kind(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
 }
 
 function preview(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+  // JSON.stringify turns Infinity and NaN (e.g. from 1e999 in the job text) into "null": name them.
+  const s = typeof v === "number" && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
@@ -129,7 +148,10 @@ const range = (unit: string, min: number, max: number) =>
   number(unit)
     .min(min, { error: `must be between ${min} and ${max} ${unit}` })
     .max(max, { error: `must be between ${min} and ${max} ${unit}` });
-const latitude = range("degrees north", -90, 90);
+// At exactly ±90 no drift direction is defined (the simulation's geodesy has no bearing there).
+const latitude = range("degrees north", -90, 90).refine((v) => Math.abs(v) !== 90, {
+  error: "must not be exactly ±90 (a pole: no drift direction is defined there)",
+});
 const longitude = number("degrees east")
   .min(-180, { error: "must be in [-180, 360) degrees east" })
   .lt(360, { error: "must be in [-180, 360) degrees east" });
@@ -321,6 +343,18 @@ export interface ResolveOptions {
   /** Whether a forcing catalog exists; without one, on-scene values are the only forcing. */
   catalog: boolean;
   maxParticleSteps?: number;
+  /** MAX_JOB_MEMORY_MB: jobs whose estimated memory exceeds it are refused before any work. */
+  maxJobMemoryMb?: number;
+}
+
+/**
+ * A deliberately generous estimate of one job's memory, MB: a fixed part (code, land mask, map rendering),
+ * the particle state (~200 B per particle) and the recorded trajectory with the products' working copies
+ * (~24 B per particle and output time). Typed arrays live outside the thread's V8 heap, so the heap limit
+ * alone cannot cap them; this estimate does, before anything is allocated.
+ */
+export function estimateJobMemoryMb(particles: number, outputs: number): number {
+  return Math.ceil(200 + (particles * 200 + particles * outputs * 24) / (1024 * 1024));
 }
 
 /** Same mission → same random seed, so that a re-delivered job reproduces its results exactly. */
@@ -339,7 +373,10 @@ function defaultTimeStep(durationSeconds: number): number {
   return 1;
 }
 
-function checkForcingHints(forcing: Record<string, unknown>): {
+function checkForcingHints(
+  forcing: Record<string, unknown>,
+  catalog: boolean,
+): {
   wind?: VariableForcing;
   current?: VariableForcing;
 } {
@@ -356,7 +393,12 @@ function checkForcingHints(forcing: Record<string, unknown>): {
     sources.forEach((s, i) => {
       const where = `params.forcing.${variable}${Array.isArray(v) ? `.${i}` : ""}`;
       const files = (s as { files?: unknown })?.files;
-      if (Array.isArray(files)) {
+      if (files !== undefined && !catalog) {
+        // Without a forcing directory, names would resolve against the worker's working directory.
+        problems.push(
+          `${where}.files: no forcing directory is configured on this worker (FORCING_DIR); give on-scene wind and current instead`,
+        );
+      } else if (Array.isArray(files)) {
         files.forEach((f, k) => {
           if (typeof f !== "string" || f.startsWith("/") || f.includes("\\") || f.split("/").includes("..")) {
             problems.push(
@@ -460,7 +502,7 @@ export function resolveJob(
   }
   if (problems.length > 0) throw new PermanentJobError(`invalid job: ${problems.join("; ")}`);
 
-  const hints = p.forcing ? checkForcingHints(p.forcing) : {};
+  const hints = p.forcing ? checkForcingHints(p.forcing, options.catalog) : {};
   const spec: SimulationSpecJson = {
     name: (p.name ?? `mission ${envelope.missionId}`).slice(0, 255),
     object_type: category.id,
@@ -489,6 +531,14 @@ export function resolveJob(
     throw new JobCapError(
       `job needs ${particleSteps.toLocaleString("en")} particle-steps (${number} particles × ${durationSeconds / dt} steps), ` +
         `over the cap MAX_PARTICLE_STEPS=${options.maxParticleSteps.toLocaleString("en")}; use fewer particles, a shorter run or a longer time step`,
+    );
+  }
+  const outputs = Math.floor(durationSeconds / output) + 1;
+  const memoryMb = estimateJobMemoryMb(number, outputs);
+  if (options.maxJobMemoryMb !== undefined && memoryMb > options.maxJobMemoryMb) {
+    throw new JobCapError(
+      `job needs an estimated ${memoryMb.toLocaleString("en")} MB (${number} particles × ${outputs} output times), ` +
+        `over the cap MAX_JOB_MEMORY_MB=${options.maxJobMemoryMb}; use fewer particles, a shorter run or a longer output step`,
     );
   }
   return { missionId: envelope.missionId, spec, category, particleSteps, products: p.products, notes };

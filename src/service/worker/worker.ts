@@ -154,10 +154,12 @@ class Worker implements DriftWorker {
     const c = this.config;
     const signal = this.stopController.signal;
     let failures = 0;
+    // One promise for the whole loop: a new one per wait would add an abort listener each time (a leak).
+    const stopped = aborted(signal);
     while (!signal.aborted) {
       this.lastLoopAt = Date.now();
       if (this.active.size >= c.maxConcurrentJobs) {
-        await Promise.race([...[...this.active.values()].map((r) => r.promise), aborted(signal)]);
+        await Promise.race([...[...this.active.values()].map((r) => r.promise), stopped]);
         continue;
       }
       try {
@@ -220,6 +222,12 @@ class Worker implements DriftWorker {
       log = log.child({ mission_id: missionId });
       outcome = await this.process(entry, envelope, workDir, log);
     } catch (err) {
+      if (missionId === undefined && err instanceof InvalidEnvelopeError && err.missionId) {
+        // An unusable message that still names its mission: fail that mission with the reason too.
+        missionId = err.missionId;
+        entry.info.missionId = missionId;
+        log = log.child({ mission_id: missionId });
+      }
       outcome = await this.onFailure(entry, missionId, err, log);
     } finally {
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
@@ -266,6 +274,7 @@ class Worker implements DriftWorker {
     const resolved = resolveJob(envelope, row, {
       catalog: this.forcingDir !== undefined,
       maxParticleSteps: c.maxParticleSteps,
+      maxJobMemoryMb: c.maxJobMemoryMb,
     });
     for (const note of resolved.notes) log.info(note);
 
@@ -467,7 +476,7 @@ class Worker implements DriftWorker {
         log.info("job returned to the queue (shutdown)");
         return "released";
       }
-      if (err instanceof InvalidEnvelopeError) {
+      if (err instanceof InvalidEnvelopeError && !missionId) {
         await queue.deadLetter(job, err.message);
         log.warn({ reason: err.message }, "invalid job dead-lettered");
         return "dead_lettered";
