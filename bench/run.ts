@@ -12,6 +12,7 @@
 // memory and threads start from JavaScript. Writes bench/results/latest.json and README-table.md.
 //
 //   npm run bench -- [--quick] [--only const|arctic20] [--threads N] [--skip-pipeline] [--skip-worker] [--no-build]
+//   npm run bench -- --table-only   (rewrite README-table.md from latest.json)
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -31,10 +32,13 @@ interface Options {
   pipeline: boolean;
   worker: boolean;
   build: boolean;
+  /** Only rewrite README-table.md from latest.json. */
+  tableOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
+    tableOnly: false,
     quick: false,
     only: [],
     threads: os.availableParallelism(),
@@ -50,9 +54,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--skip-pipeline") o.pipeline = false;
     else if (a === "--skip-worker") o.worker = false;
     else if (a === "--no-build") o.build = false;
+    else if (a === "--table-only") o.tableOnly = true;
     else
       throw new Error(
-        `bench: unknown argument ${a} (allowed: --quick --only NAME --threads N --skip-pipeline --skip-worker --no-build)`,
+        `bench: unknown argument ${a} (allowed: --quick --only NAME --threads N --skip-pipeline --skip-worker --no-build --table-only)`,
       );
   }
   if (!Number.isInteger(o.threads) || o.threads < 1)
@@ -180,6 +185,11 @@ function simTable(rows: SimRow[]): string[] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.tableOnly) {
+    const result = JSON.parse(readFileSync(path.join(RESULTS, "latest.json"), "utf8"));
+    writeFileSync(path.join(RESULTS, "README-table.md"), readmeTable(result, result.simulation));
+    return;
+  }
   const info = machine();
   const loadBefore = loadAverage();
   progress(
@@ -343,7 +353,25 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
       "",
     );
   }
+  lines.push(...targets(result, rows), "");
   return `${lines.join("\n")}\n`;
+}
+
+/** The issue's targets next to what was measured. */
+function targets(result: Figures, rows: SimRow[]): string[] {
+  const a20 = rows.find((r) => r.scenario === "arctic20" && r.particles === 20_000 && r.hours === 48);
+  const p = result.pipeline1M;
+  const w = result.worker?.jobs as { claimedToCompletedSeconds: number }[] | undefined;
+  const cell = (x: number | undefined, unit: string, digits = 2) =>
+    x === undefined ? "not run" : `${x.toFixed(digits)} ${unit}`;
+  return [
+    "| target (2-core machine) | goal | measured |",
+    "|---|--:|--:|",
+    `| arctic20, 20,000 particles × 48 h, simulation | ≤ 0.2 s (100× OpenDrift) | ${cell(a20?.wallSeconds, "s")} (${a20?.speedup ? `${a20.speedup.toFixed(1)}×` : "—"}) |`,
+    `| arctic20, 1,000,000 particles × 24 h, with products | ≤ 20 s | ${cell(p?.wallSeconds, "s", 1)} |`,
+    `| same, peak memory | ≤ 1 GB | ${cell(p?.peakRssMB, "MB", 0)} |`,
+    `| worker job 5,000 × 48 h, claimed → completed | ≤ 3 s | ${cell(w?.[w.length - 1]?.claimedToCompletedSeconds, "s")} |`,
+  ];
 }
 
 await main();

@@ -1,0 +1,112 @@
+// One benchmark case in a fresh process, on the built code (dist/), so that its peak memory is its own and
+// threads start from JavaScript. Called by bench/run.ts:
+//   node bench/case.mjs '{"mode":"sim"|"pipeline","scenario":"arctic20","particles":20000,"hours":48,"threads":2}'
+// Prints one JSON line with the measured figures.
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SHARED = path.resolve(ROOT, "../shared");
+const DIST = path.join(ROOT, "dist");
+const args = JSON.parse(process.argv[2] ?? "{}");
+const {
+  mode = "sim",
+  scenario = "arctic20",
+  particles = 20000,
+  hours = 48,
+  threads = 1,
+  threadThreshold,
+} = args;
+
+const spec = JSON.parse(
+  readFileSync(path.join(SHARED, `reference/opendrift/scenarios/${scenario}.json`), "utf8"),
+);
+spec.seed.number = particles;
+spec.duration_hours = hours;
+const forcingDir = path.join(SHARED, "data/forcing");
+const cpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
+
+if (mode === "sim") {
+  const { runSimulationThreaded } = await import(path.join(DIST, "core/parallel/pool.js"));
+  const { buildForcing } = await import(path.join(DIST, "forcing/index.js"));
+  const { landMaskRecipe } = await import(path.join(DIST, "pipeline/run.js"));
+  const { parseSimulationSpec } = await import(path.join(DIST, "pipeline/spec.js"));
+  const { prepareLandmaskFor, reachableWindow } = await import(path.join(DIST, "pipeline/window.js"));
+  const { simulation, category } = parseSimulationSpec(spec);
+  const { set } = await buildForcing(spec.forcing, { forcingDir, window: reachableWindow(simulation) });
+  const landmask = await prepareLandmaskFor(simulation);
+  const cpu0 = cpu();
+  const started = performance.now();
+  const result = await runSimulationThreaded(simulation, category, set, {
+    landmask,
+    landmaskRecipe: landMaskRecipe(landmask),
+    recordForcing: false,
+    threads,
+    threadThreshold,
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const t = result.trajectory;
+  const last = t.times.length - 1;
+  let stranded = 0;
+  for (let i = 0; i < t.n; i++) if (t.status[last * t.n + i] === 1) stranded++;
+  print({
+    wallSeconds,
+    cpuSeconds: cpu() - cpu0,
+    particleSteps: result.particleSteps,
+    threads: result.threads,
+    stranded,
+  });
+} else {
+  const { runSimulationSpec } = await import(path.join(DIST, "pipeline/run.js"));
+  const outDir = args.outDir ?? path.join(ROOT, "bench/results/run.tmp");
+  rmSync(outDir, { recursive: true, force: true });
+  const cpu0 = cpu();
+  const started = performance.now();
+  // Seconds per stage (prepare, simulate, products) and per product ("writing png" …).
+  const stages = {};
+  const products = {};
+  let stage = "";
+  let stageStart = started;
+  let product = "";
+  let productStart = started;
+  const result = await runSimulationSpec(spec, {
+    outDir,
+    forcingDir,
+    threads,
+    onProgress: (p) => {
+      const now = performance.now();
+      if (p.stage !== stage) {
+        if (stage) stages[stage] = (now - stageStart) / 1000;
+        stage = p.stage;
+        stageStart = now;
+      }
+      const name = p.stage === "products" ? p.message.replace(/^writing /, "") : "";
+      if (name !== product) {
+        if (product) products[product] = (now - productStart) / 1000;
+        product = name;
+        productStart = now;
+      }
+    },
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  stages[stage] = (performance.now() - stageStart) / 1000;
+  rmSync(outDir, { recursive: true, force: true });
+  print({
+    wallSeconds,
+    cpuSeconds: cpu() - cpu0,
+    simulationSeconds: result.summary.simulationSeconds,
+    stages,
+    products,
+    particleSteps: result.summary.particleSteps,
+    stranded: result.summary.strandedCount,
+  });
+}
+
+function print(figures) {
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ ...args, ...figures, peakRssMB })}\n`);
+}

@@ -1,0 +1,376 @@
+// Runs a simulation on several threads: the particles are split into contiguous ranges, the main thread
+// steps the first and one worker thread each of the others, all over shared memory. The result is the
+// same, byte for byte, whatever the number of threads:
+//   - every process but the random draws is particle by particle (step.ts), so a range steps alone;
+//   - the draws stay one sequence in particle order: after each begin-half the threads report how many
+//     draws their range takes, the main thread makes the step's draws into shared memory and gives each
+//     range its offset, then the end-halves consume them;
+//   - forcing values do not depend on which part of a grid a thread has loaded (gridded-source.ts).
+// One barrier per step: a thread goes on from its end-half into the next step's begin-half. Without
+// capsizing a thread drifts its particles while the main thread makes the draws.
+import { availableParallelism } from "node:os";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { ObjectCategory } from "../objects.js";
+import { allocateParticles, type Particles } from "../particles.js";
+import type { LegacyRandom } from "../rng.js";
+import { runSimulation, type SimulationOptions, type SimulationResult, seedRun } from "../simulate.js";
+import { allocateTrajectory, ParticleRange, simulationClock } from "../step.js";
+import type { Trajectory } from "../trajectory.js";
+import type { ForcingSet, ForcingSource, LandMask, Simulation } from "../types.js";
+import {
+  CONTROL_SLOTS,
+  type MainThreadRequest,
+  type SentRecipe,
+  Slot,
+  type ThreadReport,
+  type ThreadSetup,
+} from "./protocol.js";
+import { isThreadShareable, type ThreadRecipe } from "./recipe.js";
+
+/** Below this many particles a run stays on one thread (starting threads costs more than it saves). */
+export const DEFAULT_THREAD_THRESHOLD = 50_000;
+/** Fewest particles per thread. */
+const MIN_PARTICLES_PER_THREAD = 1000;
+
+export interface ThreadedSimulationOptions extends SimulationOptions {
+  /** Threads stepping particles, this one included (default 1). */
+  threads?: number;
+  /** Fewest particles for which threads are used (default DEFAULT_THREAD_THRESHOLD). */
+  threadThreshold?: number;
+  /** How threads rebuild the land mask, when the mask is not ThreadShareable itself. */
+  landmaskRecipe?: ThreadRecipe;
+}
+
+export interface ThreadedSimulationResult extends SimulationResult {
+  /** Threads that stepped the particles (1 when the run stayed on this thread). */
+  threads: number;
+  /** Why a run that could use threads stayed on one, if it did. */
+  singleThreadReason?: string;
+}
+
+/**
+ * Thread count from an option, else env SIM_THREADS, else one per CPU; 0 or "auto" also mean one per CPU.
+ * (Threads are only started for runs of DEFAULT_THREAD_THRESHOLD particles or more.)
+ */
+export function threadCount(option: number | undefined, env = process.env.SIM_THREADS): number {
+  const raw = option ?? (env !== undefined && env !== "" ? (env === "auto" ? 0 : Number(env)) : 0);
+  if (!Number.isInteger(raw) || raw < 0 || raw > 256) {
+    throw new Error(
+      `threads: ${option ?? env} is not allowed; use an integer 1..256, or 0/"auto" for one per CPU`,
+    );
+  }
+  return raw === 0 ? availableParallelism() : raw;
+}
+
+/** Contiguous ranges of about equal size covering [0, n). */
+export function splitRanges(n: number, parts: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let r = 0; r < parts; r++)
+    ranges.push([Math.floor((n * r) / parts), Math.floor((n * (r + 1)) / parts)]);
+  return ranges;
+}
+
+/**
+ * Runs a simulation on `options.threads` threads when the run is large enough and its forcing sources and
+ * land mask can be rebuilt in threads; otherwise on this thread (runSimulation). Same result either way.
+ */
+export async function runSimulationThreaded(
+  sim: Simulation,
+  category: ObjectCategory,
+  forcing: ForcingSet,
+  options: ThreadedSimulationOptions = {},
+): Promise<ThreadedSimulationResult> {
+  const n = sim.release.number;
+  const threads = Math.min(options.threads ?? 1, Math.max(1, Math.floor(n / MIN_PARTICLES_PER_THREAD)));
+  const single = (reason?: string): ThreadedSimulationResult => ({
+    ...runSimulation(sim, category, forcing, options),
+    threads: 1,
+    ...(reason ? { singleThreadReason: reason } : {}),
+  });
+  if (threads <= 1 || n < (options.threadThreshold ?? DEFAULT_THREAD_THRESHOLD)) return single();
+  const recipes = shareRecipes(forcing, sim, options);
+  if (typeof recipes === "string") return single(recipes);
+
+  const run = sharedRun(sim, category, options, threads);
+  const crew = startCrew(run, recipes);
+  try {
+    await crew.ready;
+  } catch (e) {
+    // Threads that cannot start (a missing loader, no memory) must not fail the run: it is the same on one.
+    await crew.stop();
+    return single(`threads did not start: ${(e as Error).message}`);
+  }
+  try {
+    return { ...(await stepInLockstep(run, crew, forcing, options)), threads };
+  } finally {
+    await crew.stop();
+  }
+}
+
+/** Recipes of every source and the mask, or why threads cannot rebuild them. */
+function shareRecipes(
+  forcing: ForcingSet,
+  sim: Simulation,
+  options: ThreadedSimulationOptions,
+): { wind: ThreadRecipe[]; current: ThreadRecipe[]; landmask: ThreadRecipe | null } | string {
+  const list = (sources: ForcingSource[]): ThreadRecipe[] | string => {
+    const out: ThreadRecipe[] = [];
+    for (const s of sources) {
+      if (!isThreadShareable(s)) return `forcing source ${s.name} cannot be shared with threads`;
+      out.push(s.threadRecipe());
+    }
+    return out;
+  };
+  const wind = list(forcing.wind);
+  if (typeof wind === "string") return wind;
+  const current = list(forcing.current);
+  if (typeof current === "string") return current;
+  const mask = sim.coastline === "none" ? null : (options.landmask ?? null);
+  let landmask: ThreadRecipe | null = null;
+  if (mask) {
+    if (isThreadShareable(mask)) landmask = mask.threadRecipe();
+    else if (options.landmaskRecipe) landmask = options.landmaskRecipe;
+    else return `land mask ${mask.name} cannot be shared with threads`;
+  }
+  return { wind, current, landmask };
+}
+
+/** A seeded run in shared memory, with the arrays the threads synchronise on. */
+interface SharedRun {
+  sim: Simulation;
+  particles: Particles;
+  rng: LegacyRandom;
+  releaseOnLand: SimulationResult["releaseOnLand"];
+  landmask: LandMask | null;
+  trajectory: Trajectory;
+  steps: number;
+  stepsPerOutput: number;
+  ranges: [number, number][];
+  control: Int32Array;
+  counts: Int32Array;
+  offsets: Int32Array;
+  draws: Float64Array;
+}
+
+function sharedRun(
+  sim: Simulation,
+  category: ObjectCategory,
+  options: ThreadedSimulationOptions,
+  threads: number,
+): SharedRun {
+  const seeded = seedRun(sim, category, options.landmask, (n) => allocateParticles(n, true));
+  const n = seeded.particles.n;
+  const { steps, stepsPerOutput, outputs } = simulationClock(sim);
+  const i32 = (length: number) => new Int32Array(new SharedArrayBuffer(4 * length));
+  return {
+    sim,
+    ...seeded,
+    trajectory: allocateTrajectory(
+      n,
+      outputs,
+      seeded.particles.releaseTime,
+      options.recordForcing ?? true,
+      true,
+    ),
+    steps,
+    stepsPerOutput,
+    ranges: splitRanges(n, threads),
+    control: i32(CONTROL_SLOTS),
+    counts: i32(2 * threads),
+    offsets: i32(2 * threads),
+    draws: new Float64Array(new SharedArrayBuffer(16 * n)),
+  };
+}
+
+/** The worker threads of a run (ranges 1 …). */
+interface Crew {
+  /** Resolves when every thread has rebuilt its sources and mask. */
+  ready: Promise<void>;
+  /** The first failure of a thread, if any. */
+  failure(): Error | null;
+  stop(): Promise<void>;
+}
+
+/** Under vitest/tsx the sources are .ts, which a thread loads through tsx (ts-bootstrap.mjs). */
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+
+function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecipes>, string>): Crew {
+  const entry = new URL(FROM_SOURCE ? "./step-thread.ts" : "./step-thread.js", import.meta.url);
+  const start = FROM_SOURCE ? new URL("./ts-bootstrap.mjs", import.meta.url) : entry;
+  const { control } = run;
+  // Recipes go without their serve(), which stays on this thread under an id.
+  const serves: ((request: unknown) => unknown)[] = [];
+  const send = ({ serve, ...recipe }: ThreadRecipe): SentRecipe => {
+    if (!serve) return { ...recipe, id: -1 };
+    serves.push(serve);
+    return { ...recipe, id: serves.length - 1 };
+  };
+  const forcing = { wind: recipes.wind.map(send), current: recipes.current.map(send) };
+  const landmask = recipes.landmask ? send(recipes.landmask) : null;
+  const { releaseTime: _, ...trajectory } = run.trajectory;
+
+  let failure: Error | null = null;
+  const fail = (e: Error) => {
+    failure ??= e;
+    Atomics.store(control, Slot.failed, 1);
+    Atomics.notify(control, Slot.done);
+  };
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  const readiness: Promise<void>[] = [];
+  for (let r = 1; r < run.ranges.length; r++) {
+    const { port1, port2 } = new MessageChannel();
+    const answered = new Int32Array(new SharedArrayBuffer(4));
+    const setup: ThreadSetup = {
+      tsEntry: entry.href,
+      sim: run.sim,
+      steps: run.steps,
+      stepsPerOutput: run.stepsPerOutput,
+      particles: run.particles,
+      trajectory,
+      forcing,
+      landmask,
+      port: port2,
+      answered,
+      range: r,
+      from: run.ranges[r][0],
+      to: run.ranges[r][1],
+      control,
+      counts: run.counts,
+      offsets: run.offsets,
+      draws: run.draws,
+    };
+    const worker = new Worker(start, { workerData: setup, transferList: [port2], execArgv: [] });
+    workers.push(worker);
+    ports.push(port1);
+    // The thread's sources ask for more forcing: answered whenever this thread awaits.
+    port1.on("message", ({ id, request }: MainThreadRequest) => {
+      let answer: unknown;
+      try {
+        answer = serves[id](request);
+      } catch (e) {
+        fail(e as Error);
+        Atomics.store(control, Slot.stop, 1);
+      }
+      port1.postMessage(answer);
+      Atomics.store(answered, 0, 1);
+      Atomics.notify(answered, 0);
+    });
+    port1.unref();
+    readiness.push(
+      new Promise<void>((resolve, reject) => {
+        const failed = (e: Error) => {
+          fail(e);
+          reject(e);
+        };
+        worker.on("message", (m: ThreadReport) => {
+          if (m.type === "ready") resolve();
+          else failed(Object.assign(new Error(`step thread ${r}: ${m.message}`), { stack: m.stack }));
+        });
+        worker.on("error", failed);
+        worker.on("exit", (code) => {
+          if (Atomics.load(control, Slot.stop) === 0)
+            failed(new Error(`step thread ${r} exited (code ${code})`));
+        });
+      }),
+    );
+  }
+  return {
+    ready: Promise.all(readiness).then(() => undefined),
+    failure: () => failure,
+    async stop() {
+      Atomics.store(control, Slot.stop, 1);
+      for (const slot of [Slot.start, Slot.ready]) Atomics.notify(control, slot);
+      await Promise.all(workers.map((w) => w.terminate()));
+      for (const port of ports) port.close();
+    },
+  };
+}
+
+/** The step loop of the main thread: its own range, the barrier, the draws; the threads do the same. */
+async function stepInLockstep(
+  run: SharedRun,
+  crew: Crew,
+  forcing: ForcingSet,
+  options: ThreadedSimulationOptions,
+): Promise<SimulationResult> {
+  const {
+    sim,
+    particles,
+    rng,
+    landmask,
+    trajectory,
+    steps,
+    stepsPerOutput,
+    ranges,
+    control,
+    counts,
+    offsets,
+    draws,
+  } = run;
+  const plan = { sim, forcing, landmask, trajectory, stepsPerOutput };
+  const main = new ParticleRange(plan, particles, ranges[0][0], ranges[0][1]);
+  const others = ranges.length - 1;
+  let particleSteps = 0;
+  Atomics.store(control, Slot.start, 1);
+  Atomics.notify(control, Slot.start);
+  for (let step = 0; ; step++) {
+    main.begin(step);
+    counts[0] = main.capsizeCandidates;
+    counts[1] = main.active;
+    if (step % stepsPerOutput === 0) options.onProgress?.(step / steps);
+    await waitForCount(control, Slot.done, others * (step + 1), crew.failure);
+    if (step === steps) break;
+    // Offsets in particle order: every capsize draw first, then the jibe draws.
+    let candidates = 0;
+    for (let r = 0; r < ranges.length; r++) {
+      offsets[2 * r] = candidates;
+      candidates += counts[2 * r];
+    }
+    let active = 0;
+    for (let r = 0; r < ranges.length; r++) {
+      offsets[2 * r + 1] = candidates + active;
+      active += counts[2 * r + 1];
+    }
+    if (candidates > 0) rng.fillRandom(draws, candidates, 0);
+    rng.fillRandom(draws, active, candidates);
+    particleSteps += active;
+    Atomics.store(control, Slot.ready, step + 1);
+    Atomics.notify(control, Slot.ready);
+    main.end(draws, offsets[0], offsets[1]);
+  }
+  return { trajectory, releaseOnLand: run.releaseOnLand, particleSteps };
+}
+
+interface WaitAsync {
+  waitAsync(
+    a: Int32Array,
+    index: number,
+    value: number,
+    timeout?: number,
+  ): { async: boolean; value: Promise<string> | string };
+}
+
+/**
+ * Waits until control[slot] ≥ target without blocking the event loop (which answers the threads'
+ * requests meanwhile); throws a thread's failure.
+ */
+async function waitForCount(
+  control: Int32Array,
+  slot: number,
+  target: number,
+  failure: () => Error | null,
+): Promise<void> {
+  const atomics = Atomics as unknown as WaitAsync;
+  for (;;) {
+    const value = Atomics.load(control, slot);
+    if (value >= target) return;
+    if (Atomics.load(control, Slot.failed) !== 0) {
+      // The thread's error message may still be on its way.
+      for (let i = 0; i < 50 && !failure(); i++) await new Promise((r) => setTimeout(r, 10));
+      throw failure() ?? new Error("a step thread failed");
+    }
+    const w = atomics.waitAsync(control, slot, value, 500);
+    if (w.async) await w.value;
+  }
+}

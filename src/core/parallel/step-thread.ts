@@ -1,0 +1,94 @@
+// Entry of a step thread: rebuilds the forcing sources and the land mask from their recipes, then steps its
+// range of particles in lock step with the main thread (see pool.ts for the protocol).
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { ParticleRange } from "../step.js";
+import type { ForcingSource, LandMask } from "../types.js";
+import {
+  type MainThreadRequest,
+  type SentRecipe,
+  Slot,
+  type ThreadReport,
+  type ThreadSetup,
+} from "./protocol.js";
+import { revive } from "./recipe.js";
+
+const setup = workerData as ThreadSetup;
+const report = (m: ThreadReport) => parentPort?.postMessage(m);
+const control = setup.control;
+
+/** Waits until control[slot] ≥ target; false when the run was stopped meanwhile. */
+function waitFor(slot: number, target: number): boolean {
+  for (;;) {
+    const value = Atomics.load(control, slot);
+    if (value >= target) return true;
+    if (Atomics.load(control, Slot.stop) !== 0) return false;
+    Atomics.wait(control, slot, value, 1000);
+  }
+}
+
+/** A synchronous request to the main thread (which answers between its own pieces of work). */
+function callMain(id: number, request: unknown): unknown {
+  Atomics.store(setup.answered, 0, 0);
+  setup.port.postMessage({ id, request } satisfies MainThreadRequest);
+  for (;;) {
+    if (Atomics.load(control, Slot.stop) !== 0) throw new Error("run stopped");
+    if (Atomics.load(setup.answered, 0) === 1) {
+      const answer = receiveMessageOnPort(setup.port);
+      if (answer) return answer.message;
+    }
+    Atomics.wait(setup.answered, 0, 0, 100);
+  }
+}
+
+const rebuild = <T>(recipe: SentRecipe) =>
+  revive<T>(recipe, recipe.id >= 0 ? (request) => callMain(recipe.id, request) : undefined);
+
+async function prepare(): Promise<ParticleRange> {
+  const sources = (list: SentRecipe[]) => Promise.all(list.map((recipe) => rebuild<ForcingSource>(recipe)));
+  const [wind, current, landmask] = await Promise.all([
+    sources(setup.forcing.wind),
+    sources(setup.forcing.current),
+    setup.landmask ? rebuild<LandMask>(setup.landmask) : null,
+  ]);
+  const plan = {
+    sim: setup.sim,
+    forcing: { wind, current },
+    landmask,
+    trajectory: { ...setup.trajectory, releaseTime: new Float64Array(0) },
+    stepsPerOutput: setup.stepsPerOutput,
+  };
+  return new ParticleRange(plan, setup.particles, setup.from, setup.to);
+}
+
+function run(range: ParticleRange): void {
+  const { counts, offsets, draws, steps } = setup;
+  const r = setup.range;
+  const capsizing = setup.sim.capsizing.enabled;
+  if (!waitFor(Slot.start, 1)) return;
+  for (let step = 0; ; step++) {
+    range.begin(step);
+    counts[2 * r] = range.capsizeCandidates;
+    counts[2 * r + 1] = range.active;
+    Atomics.add(control, Slot.done, 1);
+    Atomics.notify(control, Slot.done);
+    if (step === steps) return;
+    // Without capsizing the drift needs no draws: move while the main thread makes them.
+    if (!capsizing) range.driftOnly();
+    if (!waitFor(Slot.ready, step + 1)) return;
+    if (capsizing) range.end(draws, offsets[2 * r], offsets[2 * r + 1]);
+    else range.jibeOnly(draws, offsets[2 * r + 1]);
+  }
+}
+
+try {
+  const range = await prepare();
+  report({ type: "ready" });
+  run(range);
+} catch (err) {
+  const e = err as Error;
+  report({ type: "error", message: e?.message ?? String(err), stack: e?.stack });
+  Atomics.store(control, Slot.failed, 1);
+  Atomics.notify(control, Slot.done);
+} finally {
+  setup.port.close();
+}

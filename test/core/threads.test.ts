@@ -1,0 +1,186 @@
+// Threads do not change results: the same run on 1, 2 and 3 threads gives the same bytes.
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { describe, expect, it } from "vitest";
+import { constantSource } from "../../src/core/constant-source.js";
+import { runSimulationThreaded, splitRanges, threadCount } from "../../src/core/parallel/pool.js";
+import { runSimulation } from "../../src/core/simulate.js";
+import type { Trajectory } from "../../src/core/trajectory.js";
+import { type ForcingSet, type LandMask, Status } from "../../src/core/types.js";
+import { buildForcing } from "../../src/forcing/index.js";
+import { landMaskRecipe } from "../../src/pipeline/run.js";
+import { parseSimulationSpec } from "../../src/pipeline/spec.js";
+import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
+import { FORCING_DIR, SCENARIO_DIR } from "../helpers/reference.js";
+
+function bytesOf(t: Trajectory): Buffer[] {
+  const arrays = [
+    t.times,
+    t.lon,
+    t.lat,
+    t.status,
+    t.orientation,
+    t.capsized,
+    t.windU,
+    t.windV,
+    t.currentU,
+    t.currentV,
+  ];
+  return arrays.map((a) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : Buffer.alloc(0)));
+}
+
+function expectSameBytes(a: Trajectory, b: Trajectory): void {
+  const x = bytesOf(a);
+  const y = bytesOf(b);
+  const names = [
+    "times",
+    "lon",
+    "lat",
+    "status",
+    "orientation",
+    "capsized",
+    "windU",
+    "windV",
+    "currentU",
+    "currentV",
+  ];
+  for (let k = 0; k < x.length; k++) expect(x[k].equals(y[k]), names[k]).toBe(true);
+}
+
+/** The scenario JSON files, as far as these tests change them. */
+interface ScenarioSpec {
+  seed: Record<string, unknown>;
+  start_time: string;
+  [key: string]: unknown;
+}
+
+async function scenario(name: string, change: (spec: ScenarioSpec) => void) {
+  const spec = JSON.parse(readFileSync(`${SCENARIO_DIR}${name}.json`, "utf8"));
+  change(spec);
+  const { simulation, category } = parseSimulationSpec(spec);
+  const forcing = async (): Promise<ForcingSet> =>
+    (await buildForcing(spec.forcing, { forcingDir: FORCING_DIR, window: reachableWindow(simulation) })).set;
+  return { simulation, category, forcing };
+}
+
+describe("threads", () => {
+  it("give the same bytes as one thread on real forcing with stranding (arctic20)", async () => {
+    const { simulation, category, forcing } = await scenario("arctic20", (s) => {
+      s.seed.number = 3000;
+      s.seed.radius_m = 8000;
+      s.duration_hours = 8;
+    });
+    const set = await forcing();
+    const landmask: LandMask = await prepareLandmaskFor(simulation);
+    const single = runSimulation(simulation, category, set, { landmask });
+    const threaded = await runSimulationThreaded(simulation, category, set, {
+      landmask,
+      landmaskRecipe: landMaskRecipe(landmask),
+      threads: 3,
+      threadThreshold: 0,
+    });
+    expect(threaded.singleThreadReason).toBeUndefined();
+    expect(threaded.threads).toBe(3);
+    expect(threaded.particleSteps).toBe(single.particleSteps);
+    expectSameBytes(single.trajectory, threaded.trajectory);
+    const t = single.trajectory;
+    const stranded = t.status.subarray(t.status.length - t.n).filter((s) => s === Status.stranded).length;
+    expect(stranded).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("draw capsizing and jibing uniforms in particle order across threads, with a release window", async () => {
+    const { simulation, category, forcing } = await scenario("const", (s) => {
+      s.seed.number = 4000;
+      s.seed.radius_m = 2000;
+      s.seed.time = [s.start_time, "2016-02-01T16:00:00Z"];
+      s.duration_hours = 12;
+      s.coastline = "none";
+      s.capsizing = { enabled: true, wind_threshold: 9, wind_threshold_sigma: 2 };
+    });
+    const set = await forcing();
+    const single = runSimulation(simulation, category, set, {});
+    const threaded = await runSimulationThreaded(simulation, category, set, {
+      threads: 2,
+      threadThreshold: 0,
+    });
+    expect(threaded.threads).toBe(2);
+    expectSameBytes(single.trajectory, threaded.trajectory);
+    const last = single.trajectory.capsized.subarray(single.trajectory.capsized.length - 4000);
+    expect(last.some((c) => c === 1)).toBe(true);
+  }, 60_000);
+
+  it("give the same bytes as one thread when backtracking with capsized objects righting", async () => {
+    const { simulation, category } = parseSimulationSpec({
+      start_time: "2016-02-01T12:00:00Z",
+      duration_hours: -6,
+      time_step_seconds: -600,
+      seed: { lon: 3, lat: 60, radius_m: 500, number: 3000 },
+      forcing: { wind: { constant: { x: -4, y: 10 } }, current: { constant: { x: -0.2, y: -0.05 } } },
+      capsizing: { enabled: true, wind_threshold: 10, wind_threshold_sigma: 2 },
+      coastline: "none",
+    });
+    const set: ForcingSet = { wind: [constantSource(-4, 10)], current: [constantSource(-0.2, -0.05)] };
+    const single = runSimulation(simulation, category, set, {});
+    const threaded = await runSimulationThreaded(simulation, category, set, {
+      threads: 2,
+      threadThreshold: 0,
+    });
+    expect(threaded.threads).toBe(2);
+    expectSameBytes(single.trajectory, threaded.trajectory);
+  }, 60_000);
+
+  it("load the whole grid through the main thread when particles leave the loaded part", async () => {
+    const { simulation, category, forcing } = await scenario("arctic20", (s) => {
+      s.seed.number = 2000;
+      s.seed.radius_m = 5000;
+      s.duration_hours = 12;
+      s.coastline = "none";
+    });
+    // Prepared for a tiny area: the particles leave it and the sources must read the whole grid.
+    const prepareTiny = async () => {
+      const set = await forcing();
+      const w = reachableWindow(simulation);
+      const tiny = { ...w, west: 13.99, east: 14.01, south: 68.89, north: 68.91 };
+      for (const s of [...set.wind, ...set.current]) await s.prepare?.(tiny);
+      return set;
+    };
+    const single = runSimulation(simulation, category, await prepareTiny(), {});
+    const threaded = await runSimulationThreaded(simulation, category, await prepareTiny(), {
+      threads: 2,
+      threadThreshold: 0,
+    });
+    expect(threaded.threads).toBe(2);
+    expectSameBytes(single.trajectory, threaded.trajectory);
+  }, 120_000);
+
+  it("stay on one thread below the threshold or when a source cannot be shared", async () => {
+    const { simulation, category, forcing } = await scenario("const", (s) => {
+      s.seed.number = 2000;
+      s.duration_hours = 1;
+      s.coastline = "none";
+    });
+    const set = await forcing();
+    const small = await runSimulationThreaded(simulation, category, set, { threads: 2 });
+    expect(small.threads).toBe(1);
+    const opaque = { ...set, wind: [{ ...set.wind[0], threadRecipe: undefined }] };
+    const unshared = await runSimulationThreaded(simulation, category, opaque, {
+      threads: 2,
+      threadThreshold: 0,
+    });
+    expect(unshared.threads).toBe(1);
+    expect(unshared.singleThreadReason).toMatch(/cannot be shared/);
+  });
+
+  it("split particles into contiguous ranges and read the thread count", () => {
+    expect(splitRanges(10, 3)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 10],
+    ]);
+    expect(threadCount(4)).toBe(4);
+    expect(threadCount(undefined, "3")).toBe(3);
+    expect(threadCount(undefined, undefined)).toBe(availableParallelism());
+    expect(threadCount(undefined, "auto")).toBeGreaterThanOrEqual(1);
+    expect(() => threadCount(undefined, "many")).toThrow(/threads/);
+  });
+});
