@@ -30,8 +30,8 @@ export interface RunOptions {
   /** Products to write; default all. */
   products?: ProductName[];
   /**
-   * Threads for the step loop of large runs (results do not depend on it); default env SIM_THREADS, else 1;
-   * 0 = one per CPU.
+   * Threads for the step loop of large runs (results do not depend on it); default env SIM_THREADS, else
+   * one per CPU; 0 = one per CPU.
    */
   threads?: number;
   onProgress?: (p: RunProgress) => void;
