@@ -18,7 +18,7 @@ export const TIME_UNITS = "seconds since 1970-01-01 00:00:00";
 /** Fill of the byte variables (NetCDF default byte fill). */
 const BYTE_FILL = -127;
 /** Above this much uncompressed data, "auto" writes NetCDF-4 with deflate instead of classic. */
-export const NETCDF4_THRESHOLD_BYTES = 64 * 1024 * 1024;
+export const NETCDF4_THRESHOLD_BYTES = 512 * 1024 * 1024;
 
 export interface ParticlesNetcdfOptions {
   /**
