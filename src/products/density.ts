@@ -333,7 +333,7 @@ function laeaParams(proj4: string): { lat0: number; lon0: number } {
 /**
  * density.nc: probability (afloat share) per cell and time, stranded counts, afloat totals, the grid's
  * projected coordinates, 2-D lon/lat, the land flag and the CRS as a CF grid mapping. Written as NetCDF
- * classic, or NetCDF-4 with deflate when larger than 512 MiB.
+ * classic, or NetCDF-4 with deflate when larger than 64 MiB.
  */
 export async function writeDensityNetcdf(
   ctx: ProductContext,

@@ -359,6 +359,9 @@ export function describeConfig(config: WorkerConfig): Record<string, unknown> {
     ...config,
     databaseUrl: config.databaseUrl && redactUrl(config.databaseUrl),
     redisUrl: config.redisUrl && redactUrl(config.redisUrl),
+    // Endpoints may carry credentials too (http://user:pass@host).
+    s3Endpoint: config.s3Endpoint && redactUrl(config.s3Endpoint),
+    dataServiceUrl: config.dataServiceUrl && redactUrl(config.dataServiceUrl),
     s3SecretKey: config.s3SecretKey ? "***" : undefined,
   };
 }
