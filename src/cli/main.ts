@@ -4,15 +4,36 @@ import { SOFTWARE_VERSION } from "../version.js";
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
-  simulate: { summary: "run a simulation spec: simulate SPEC.json --out DIR [--forcing-dir DIR]", load: () => import("./simulate.js") },
-  "object-types": { summary: "list the 85 Leeway object categories [--json]", load: () => import("./object-types.js") },
-  forcing: { summary: "forcing files: inspect FILE | list [DIR] | prefetch …", load: () => import("./forcing.js") },
+  simulate: {
+    summary: "run a simulation spec: simulate SPEC.json --out DIR [--forcing-dir DIR]",
+    load: () => import("./simulate.js"),
+  },
+  "object-types": {
+    summary: "list the 85 Leeway object categories [--json]",
+    load: () => import("./object-types.js"),
+  },
+  forcing: {
+    summary: "forcing files: inspect FILE | list [DIR] | prefetch …",
+    load: () => import("./forcing.js"),
+  },
   landmask: { summary: "land mask: classify FILE.csv", load: () => import("./landmask.js") },
-  worker: { summary: "run the drift worker (Redis queue → PostgreSQL + S3)", load: () => import("./worker.js") },
-  enqueue: { summary: "insert a mission and push its job, as the API would", load: () => import("./enqueue.js") },
+  worker: {
+    summary: "run the drift worker (Redis queue → PostgreSQL + S3)",
+    load: () => import("./worker.js"),
+  },
+  enqueue: {
+    summary: "insert a mission and push its job, as the API would",
+    load: () => import("./enqueue.js"),
+  },
   queue: { summary: "queue status | clear | retry-dead", load: () => import("./queue.js") },
-  apikey: { summary: "API keys: create [--name N] [--email E] [--data-dir DIR]", load: () => import("./apikey.js") },
-  serve: { summary: "API, web page and worker in one process (embedded services by default)", load: () => import("./serve.js") },
+  apikey: {
+    summary: "API keys: create [--name N] [--email E] [--data-dir DIR]",
+    load: () => import("./apikey.js"),
+  },
+  serve: {
+    summary: "API, web page and worker in one process (embedded services by default)",
+    load: () => import("./serve.js"),
+  },
 };
 
 function usage(): string {

@@ -13,7 +13,9 @@ export class ProgressLine {
     if (this.out.isTTY) {
       const width = 30;
       const filled = Math.round((pct / 100) * width);
-      this.out.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(pct).padStart(3)} % ${elapsed} s ${message}\x1b[K`);
+      this.out.write(
+        `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(pct).padStart(3)} % ${elapsed} s ${message}\x1b[K`,
+      );
       return;
     }
     const decile = Math.floor(pct / 10);

@@ -1,9 +1,21 @@
 // Minimal RFC 7946 geometry types (we only write these; no dependency needed).
 export type Position = [number, number];
-export interface Point { type: "Point"; coordinates: Position }
-export interface LineString { type: "LineString"; coordinates: Position[] }
-export interface Polygon { type: "Polygon"; coordinates: Position[][] }
-export interface MultiPolygon { type: "MultiPolygon"; coordinates: Position[][][] }
+export interface Point {
+  type: "Point";
+  coordinates: Position;
+}
+export interface LineString {
+  type: "LineString";
+  coordinates: Position[];
+}
+export interface Polygon {
+  type: "Polygon";
+  coordinates: Position[][];
+}
+export interface MultiPolygon {
+  type: "MultiPolygon";
+  coordinates: Position[][][];
+}
 export type Geometry = Point | LineString | Polygon | MultiPolygon;
 export interface Feature<G extends Geometry = Geometry> {
   type: "Feature";

@@ -45,7 +45,10 @@ export async function writeProducts(
     } else if (product === "gif") {
       await writeFile(file, await renderAnimationGif(input));
     } else {
-      await writeFile(file, await renderReportPdf({ ...input, heatmapPng: png ?? (await renderHeatmapPng(input)) }));
+      await writeFile(
+        file,
+        await renderReportPdf({ ...input, heatmapPng: png ?? (await renderHeatmapPng(input)) }),
+      );
     }
     files[product] = file;
   }

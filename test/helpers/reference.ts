@@ -34,7 +34,10 @@ export async function readReferenceRun(file: string, names: string[]): Promise<R
       const out = new Float64Array(raw.length);
       for (let i = 0; i < raw.length; i++) {
         const x = Number(raw[i]);
-        out[i] = fill !== undefined && (x === Number(fill) || (Number.isNaN(Number(fill)) && Number.isNaN(x))) ? Number.NaN : x;
+        out[i] =
+          fill !== undefined && (x === Number(fill) || (Number.isNaN(Number(fill)) && Number.isNaN(x)))
+            ? Number.NaN
+            : x;
       }
       vars[name] = out;
     }

@@ -14,7 +14,11 @@ it("strands a share of particles within a factor 1.5 of the reference", async ()
     const spec = JSON.parse(readFileSync(`${SCENARIO_DIR}arctic20.json`, "utf8"));
     spec.duration_hours = 48;
     spec.seed.number = 20_000;
-    const { summary } = await runSimulationSpec(spec, { outDir: dir, forcingDir: FORCING_DIR, products: ["summary"] });
+    const { summary } = await runSimulationSpec(spec, {
+      outDir: dir,
+      forcingDir: FORCING_DIR,
+      products: ["summary"],
+    });
     const reference = 616;
     expect(summary.strandedCount).toBeGreaterThan(reference / 1.5);
     expect(summary.strandedCount).toBeLessThan(reference * 1.5);

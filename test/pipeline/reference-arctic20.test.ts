@@ -17,7 +17,10 @@ beforeAll(async () => {
   ref = await readReferenceRun("arctic20_N1000_24h_dt10min_full.nc", ["lon", "lat", "status"]);
   const spec = JSON.parse(readFileSync(`${SCENARIO_DIR}arctic20.json`, "utf8"));
   const { simulation, category } = parseSimulationSpec(spec);
-  const { set } = await buildForcing(spec.forcing, { forcingDir: FORCING_DIR, window: reachableWindow(simulation) });
+  const { set } = await buildForcing(spec.forcing, {
+    forcingDir: FORCING_DIR,
+    window: reachableWindow(simulation),
+  });
   checkCoverage(set, 14, 68.9, simulation.startTime);
   const landmask = await prepareLandmaskFor(simulation);
   t = runSimulation(simulation, category, set, { landmask }).trajectory;
@@ -70,7 +73,12 @@ describe("arctic20 against OpenDrift", () => {
     for (let k = 0; k < ref.nt; k++) {
       let close = 0;
       for (let i = 0; i < ref.n; i++) {
-        const d = geodesicInverse(ref.vars.lat[i * ref.nt + k], ref.vars.lon[i * ref.nt + k], t.lat[k * t.n + i], t.lon[k * t.n + i]).distM;
+        const d = geodesicInverse(
+          ref.vars.lat[i * ref.nt + k],
+          ref.vars.lon[i * ref.nt + k],
+          t.lat[k * t.n + i],
+          t.lon[k * t.n + i],
+        ).distM;
         if (d < 100) close++;
         worst = Math.max(worst, d);
       }

@@ -616,14 +616,18 @@ class Worker implements DriftWorker {
     const timers = new AbortController();
     try {
       // The claim in flight returns within one poll interval (its job, if any, goes straight back).
-      if (this.loop) await Promise.race([this.loop, sleep(Math.max(0, deadline - Date.now()), timers.signal)]);
+      if (this.loop)
+        await Promise.race([this.loop, sleep(Math.max(0, deadline - Date.now()), timers.signal)]);
       const all = () => Promise.allSettled([...this.active.values()].map((r) => r.promise));
       const finished = await Promise.race([
         all().then(() => true),
         sleep(Math.max(0, deadline - Date.now()), timers.signal).then(() => false),
       ]);
       if (!finished) {
-        this.log.warn({ running: this.active.size }, "grace period over: returning running jobs to the queue");
+        this.log.warn(
+          { running: this.active.size },
+          "grace period over: returning running jobs to the queue",
+        );
         for (const entry of this.active.values()) entry.controller.abort("shutdown");
         // Settling is quick (release + row update); bounded anyway so that shutdown never hangs.
         await Promise.race([all(), sleep(10_000, timers.signal)]);
