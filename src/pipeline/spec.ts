@@ -22,7 +22,7 @@ const rfc3339 = z
   .refine(isRealDate, "is not a valid date");
 
 /** Date.parse accepts 2016-02-31 (as 2 March): check the calendar date really exists. */
-function isRealDate(text: string): boolean {
+export function isRealDate(text: string): boolean {
   if (!Number.isFinite(Date.parse(text))) return false;
   const [y, m, d] = text.slice(0, 10).split("-").map(Number);
   const day = new Date(Date.UTC(y, m - 1, d));

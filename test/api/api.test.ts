@@ -40,7 +40,7 @@ describe("service endpoints", () => {
       ]),
     );
     const body = doc.json.components.schemas.MissionCreate;
-    expect(body.properties.lastKnownLat).toMatchObject({ minimum: -90, maximum: 90 });
+    expect(body.properties.lastKnownLat).toMatchObject({ exclusiveMinimum: -90, exclusiveMaximum: 90 });
     expect(body.properties.ensembleSize).toMatchObject({ minimum: 100, maximum: 10000 });
     const page = await call(server, "GET", "/api/docs");
     expect(page.status).toBe(200);

@@ -1,18 +1,31 @@
 // Request bodies and query strings of the HTTP API, validated with zod. The same schemas generate the
 // OpenAPI document, so the reference page and the validation never disagree.
+
 import { z } from "zod";
 import { OBJECT_CATEGORIES, tryFindObjectCategory } from "../../core/objects.js";
+import { isRealDate } from "../../pipeline/spec.js";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
 const rfc3339 = z
   .string()
-  .refine((s) => RFC3339.test(s) && Number.isFinite(Date.parse(s)), {
+  .refine((s) => RFC3339.test(s) && isRealDate(s), {
     message: "must be an RFC 3339 time with a time zone, e.g. 2024-01-01T12:00:00Z",
   })
+  .refine(
+    (s) => {
+      const year = new Date(s).getUTCFullYear();
+      return year >= 1950 && year <= 2100;
+    },
+    { message: "must be between 1950 and 2100" },
+  )
   .meta({ format: "date-time", example: "2024-01-01T12:00:00Z" });
 
-const latitude = z.number().min(-90).max(90);
+// The poles themselves are refused: a drift there has no direction (the worker refuses them too).
+const latitude = z
+  .number()
+  .gt(-90, "must be between -90 and 90, poles excluded")
+  .lt(90, "must be between -90 and 90, poles excluded");
 const longitude = z.number().min(-180).max(180);
 
 /** Observed wind or current: speed and direction, or east/north components, all in m/s. */

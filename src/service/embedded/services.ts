@@ -2,7 +2,7 @@
 // under the data directory), each replaced by the real one when its variable is set (DATABASE_URL,
 // REDIS_URL, S3_ENDPOINT). The API, the worker and the SQL are the same either way.
 import path from "node:path";
-import type { WorkerConfig } from "../config.js";
+import { redactUrl, type WorkerConfig } from "../config.js";
 import { PgDatabase } from "../db/pg-database.js";
 import type { Logger } from "../log.js";
 import type { Database, JobQueue, ObjectStorage } from "../ports.js";
@@ -68,7 +68,7 @@ export async function openServices(config: WorkerConfig, dataDir: string, log?: 
         secretAccessKey: config.s3SecretKey,
         region: config.s3Region,
       });
-      storageText = `S3 ${config.s3Endpoint} bucket ${config.resultsBucket}`;
+      storageText = `S3 ${redactUrl(config.s3Endpoint)} bucket ${config.resultsBucket}`;
     } else {
       const dir = path.join(dataDir, "products");
       storage = new LocalStorage(dir);
