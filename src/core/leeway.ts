@@ -133,12 +133,13 @@ export function capsize(
   }
 }
 
+/** Scratch point of drift(): the step loop allocates nothing. */
+const point = ellipsoidPoint();
+
 /**
  * Moves active particles by the leeway (from the 10 m wind) over dt, then by the current over dt: two
  * successive geodesic steps, as the reference does.
  */
-const point = ellipsoidPoint();
-
 export function drift(p: Particles, dt: number, capsizedLeewayFraction: number): void {
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active) continue;

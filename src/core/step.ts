@@ -102,11 +102,10 @@ export class ParticleRange {
    */
   end(draws: Float64Array, capsizeOffset: number, jibeOffset: number): void {
     const { sim } = this.plan;
-    const p = this.view;
-    const dt = sim.timeStepSeconds;
-    if (this.capsizeCandidates > 0) capsize(p, dt, sim.capsizing, draws, capsizeOffset);
-    drift(p, dt, sim.capsizing.leewayFraction);
-    jibe(p, dt, sim.jibeProbability, draws, jibeOffset);
+    if (this.capsizeCandidates > 0)
+      capsize(this.view, sim.timeStepSeconds, sim.capsizing, draws, capsizeOffset);
+    this.driftOnly();
+    this.jibeOnly(draws, jibeOffset);
   }
 
   /** Drift alone, for a thread that moves its particles while the draws are being made (no capsizing). */

@@ -1,5 +1,4 @@
 // The recorded output of a run: particle states at each output time, time-major typed arrays.
-import { Status } from "./types.js";
 
 /**
  * Snapshots of every particle at every output time. Index of particle i at output time k is k * n + i.
@@ -23,13 +22,4 @@ export interface Trajectory {
   readonly currentV?: Float32Array;
   /** Release time of each particle, Unix seconds. */
   readonly releaseTime: Float64Array;
-}
-
-export function snapshotCount(t: Trajectory): number {
-  return t.times.length;
-}
-
-/** True when particle i at snapshot k has a position to show (released). */
-export function isReleased(t: Trajectory, k: number, i: number): boolean {
-  return t.status[k * t.n + i] !== Status.unreleased;
 }
