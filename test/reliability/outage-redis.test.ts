@@ -88,8 +88,15 @@ describe.skipIf(!REDIS_SERVER)("Redis crash and restart", () => {
     );
     for (const id of ids) expect((await resultRows(database.db, id)).length).toBe(1);
     // Each job ran to completion exactly once across the two processes.
-    const completed = outcomesByMission(workers, "completed");
-    expect(ids.map((id) => completed.get(id) ?? 0)).toEqual(ids.map(() => 1));
+    // The row says completed a moment before the worker logs it: wait for the log lines, then count them.
+    const logged = () => ids.map((id) => outcomesByMission(workers, "completed").get(id) ?? 0);
+    await waitFor(
+      async () => logged().every((c) => c >= 1),
+      "a completion log line per mission",
+      10_000,
+      100,
+    );
+    expect(logged()).toEqual(ids.map(() => 1));
     // Neither process crashed; both noticed the outage and the reconnection.
     for (const w of workers) {
       expect(w.child.exitCode).toBeNull();

@@ -80,9 +80,16 @@ export async function postgresOutage(options: {
       250,
     );
     for (const id of ids) expect((await resultRows(db, id)).length).toBe(1);
-    expect(ids.map((id) => outcomesByMission([worker as WorkerProcess], "completed").get(id) ?? 0)).toEqual([
-      1, 1, 1, 1,
-    ]);
+    // The row says completed a moment before the worker logs it: wait for the log lines, then count them.
+    const logged = () =>
+      ids.map((id) => outcomesByMission([worker as WorkerProcess], "completed").get(id) ?? 0);
+    await waitFor(
+      async () => logged().every((c) => c >= 1),
+      "a completion log line per mission",
+      10_000,
+      100,
+    );
+    expect(logged()).toEqual([1, 1, 1, 1]);
     // The process rode the outage out: still running, and it said what was happening.
     expect(worker.child.exitCode).toBeNull();
     await waitFor(async () => (await producer.stats()).processing === 0, "processing list empty");
