@@ -320,16 +320,18 @@ describe("drift worker", () => {
       async () => (await redis.llen(`${queueName}:processing:${first.worker.id}`)) === 0,
       "job reclaimed",
     );
+    const duplicateCount = async () =>
+      (await second.worker.metrics.jobs.get()).values.find((v) => v.labels.outcome === "duplicate")?.value;
+    // The queue can look empty for a moment between the reclaim and the second worker's claim: wait for the
+    // re-delivery to be handled (its outcome counted), then for the lists to settle.
+    await waitFor(async () => (await duplicateCount()) !== undefined, "re-delivery handled");
     await waitFor(
       async () => (await second.queue.stats()).processing === 0 && (await redis.llen(queueName)) === 0,
       "re-delivery settled",
     );
     expect((await results(id)).length).toBe(1);
     expect((await mission(id)).status).toBe("completed");
-    const duplicates = (await second.worker.metrics.jobs.get()).values.find(
-      (v) => v.labels.outcome === "duplicate",
-    );
-    expect(duplicates?.value).toBe(1);
+    expect(await duplicateCount()).toBe(1);
   });
 
   it("completes a job whose worker died mid-run, after the lease expires; one result row", async () => {
