@@ -1,6 +1,6 @@
 // The Leeway processes, one tight loop each over the particle arrays (OceanParcels-style kernels).
 // Physics as in docs/leeway-model.md and OpenDrift's leeway.update().
-import { DEG_TO_RAD, ellipsoidPoint, RAD_TO_DEG, stepGeodesic } from "./geodesy.js";
+import { moveTwice } from "./geodesy.js";
 import { type Particles, syncTrig } from "./particles.js";
 import {
   type CapsizeSettings,
@@ -133,51 +133,35 @@ export function capsize(
   }
 }
 
-/** Scratch point of drift(): the step loop allocates nothing. */
-const point = ellipsoidPoint();
-
 /**
  * Moves active particles by the leeway (from the 10 m wind) over dt, then by the current over dt: two
- * successive geodesic steps, as the reference does.
+ * successive geodesic moves, as the reference does.
  */
 export function drift(p: Particles, dt: number, capsizedLeewayFraction: number): void {
+  const { status, lon, lat, prevLon, prevLat, windU, windV, currentU, currentV, capsized } = p;
+  const { dwSlope, dwOffset, dwEps, cwSlope, cwOffset, cwEps } = p;
   for (let i = 0; i < p.n; i++) {
-    if (p.status[i] !== Status.active) continue;
-    const lon = p.lon[i];
-    const lat = p.lat[i];
-    p.prevLon[i] = lon;
-    p.prevLat[i] = lat;
-    const u10 = p.windU[i];
-    const v10 = p.windV[i];
+    if (status[i] !== Status.active) continue;
+    prevLon[i] = lon[i];
+    prevLat[i] = lat[i];
+    const u10 = windU[i];
+    const v10 = windV[i];
     const speed = Math.sqrt(u10 * u10 + v10 * v10);
     // Direction the wind blows toward: sin θ = u/U, cos θ = v/U (θ clockwise from north).
     const sinT = speed > 0 ? u10 / speed : 0;
     const cosT = speed > 0 ? v10 / speed : 1;
-    const dwEps = p.dwEps[i];
-    const cwEps = p.cwEps[i];
-    const downwind = ((p.dwSlope[i] + dwEps / 20.0) * speed + p.dwOffset[i] + dwEps / 2.0) * 0.01;
-    const crosswind = ((p.cwSlope[i] + cwEps / 20.0) * speed + p.cwOffset[i] + cwEps / 2.0) * 0.01;
+    const dwE = dwEps[i];
+    const cwE = cwEps[i];
+    const downwind = ((dwSlope[i] + dwE / 20.0) * speed + dwOffset[i] + dwE / 2.0) * 0.01;
+    const crosswind = ((cwSlope[i] + cwE / 20.0) * speed + cwOffset[i] + cwE / 2.0) * 0.01;
     // Positive crosswind is to the LEFT of downwind, as in the reference and the original code.
     let east = downwind * sinT - crosswind * cosT;
     let north = downwind * cosT + crosswind * sinT;
-    if (p.capsized[i] === 1) {
+    if (capsized[i] === 1) {
       east *= capsizedLeewayFraction;
       north *= capsizedLeewayFraction;
     }
-    point[0] = lat * DEG_TO_RAD;
-    point[1] = lon * DEG_TO_RAD;
-    point[2] = p.sinLat[i];
-    point[3] = p.cosLat[i];
-    point[4] = p.sinLon[i];
-    point[5] = p.cosLon[i];
-    stepGeodesic(point, east * dt, north * dt);
-    stepGeodesic(point, p.currentU[i] * dt, p.currentV[i] * dt);
-    p.lat[i] = point[0] * RAD_TO_DEG;
-    p.lon[i] = point[1] * RAD_TO_DEG;
-    p.sinLat[i] = point[2];
-    p.cosLat[i] = point[3];
-    p.sinLon[i] = point[4];
-    p.cosLon[i] = point[5];
+    moveTwice(p, i, east * dt, north * dt, currentU[i] * dt, currentV[i] * dt);
   }
 }
 

@@ -171,6 +171,8 @@ export function sampleGriddedField(
   const twoTimes = k1 !== k0;
   const U = f.u;
   const V = f.v;
+  // Many particles per grid cell: blend the two times once per cell rather than at every particle.
+  const blend = twoTimes && plane <= 2 * count ? timeBlend(f, k0, k1, w, w0) : null;
   const rotate = f.gridRelative && proj !== null;
   const curv = f.curvilinear;
   const xAxis = f.xAxis;
@@ -273,13 +275,28 @@ export function sampleGriddedField(
     const k10 = iy * nx + ix1;
     const k01 = k00 + nx;
     const k11 = k10 + nx;
-    let uu = a00 * U[base0 + k00] + a10 * U[base0 + k10] + a01 * U[base0 + k01] + a11 * U[base0 + k11];
-    let vv = a00 * V[base0 + k00] + a10 * V[base0 + k10] + a01 * V[base0 + k01] + a11 * V[base0 + k11];
-    if (twoTimes) {
-      const ub = a00 * U[base1 + k00] + a10 * U[base1 + k10] + a01 * U[base1 + k01] + a11 * U[base1 + k11];
-      const vb = a00 * V[base1 + k00] + a10 * V[base1 + k10] + a01 * V[base1 + k01] + a11 * V[base1 + k11];
-      uu = uu * w0 + ub * w;
-      vv = vv * w0 + vb * w;
+    let uu: number;
+    let vv: number;
+    if (blend !== null) {
+      const Ub = blend.u;
+      const Vb = blend.v;
+      uu = a00 * Ub[k00] + a10 * Ub[k10] + a01 * Ub[k01] + a11 * Ub[k11];
+      vv = a00 * Vb[k00] + a10 * Vb[k10] + a01 * Vb[k01] + a11 * Vb[k11];
+    } else if (twoTimes) {
+      // The same numbers as the blended plane: each corner linear in time, then bilinear in space.
+      uu =
+        a00 * (U[base0 + k00] * w0 + U[base1 + k00] * w) +
+        a10 * (U[base0 + k10] * w0 + U[base1 + k10] * w) +
+        a01 * (U[base0 + k01] * w0 + U[base1 + k01] * w) +
+        a11 * (U[base0 + k11] * w0 + U[base1 + k11] * w);
+      vv =
+        a00 * (V[base0 + k00] * w0 + V[base1 + k00] * w) +
+        a10 * (V[base0 + k10] * w0 + V[base1 + k10] * w) +
+        a01 * (V[base0 + k01] * w0 + V[base1 + k01] * w) +
+        a11 * (V[base0 + k11] * w0 + V[base1 + k11] * w);
+    } else {
+      uu = a00 * U[base0 + k00] + a10 * U[base0 + k10] + a01 * U[base0 + k01] + a11 * U[base0 + k11];
+      vv = a00 * V[base0 + k00] + a10 * V[base0 + k10] + a01 * V[base0 + k01] + a11 * V[base0 + k11];
     }
     if (Number.isNaN(uu) || Number.isNaN(vv)) continue;
     if (rotate) {
@@ -295,6 +312,40 @@ export function sampleGriddedField(
     need[p] = 0;
   }
   return outsideLoaded;
+}
+
+/** A field's two bracketing times blended at one weight, per cell (the time step's forcing). */
+interface TimeBlend {
+  k0: number;
+  k1: number;
+  w: number;
+  u: Float64Array;
+  v: Float64Array;
+}
+const timeBlends = new WeakMap<GriddedField, TimeBlend>();
+
+/** The field's u/v at times k0, k1 blended with weights w0, w (cached: the last blend per field). */
+function timeBlend(f: GriddedField, k0: number, k1: number, w: number, w0: number): TimeBlend {
+  const plane = f.nx * f.ny;
+  let b = timeBlends.get(f);
+  if (b !== undefined && b.k0 === k0 && b.k1 === k1 && b.w === w) return b;
+  if (b === undefined) {
+    b = { k0, k1, w, u: new Float64Array(plane), v: new Float64Array(plane) };
+    timeBlends.set(f, b);
+  }
+  b.k0 = k0;
+  b.k1 = k1;
+  b.w = w;
+  const { u, v } = b;
+  const U = f.u;
+  const V = f.v;
+  const o0 = k0 * plane;
+  const o1 = k1 * plane;
+  for (let k = 0; k < plane; k++) {
+    u[k] = U[o0 + k] * w0 + U[o1 + k] * w;
+    v[k] = V[o0 + k] * w0 + V[o1 + k] * w;
+  }
+  return b;
 }
 
 /** Asks the thread that owns the files for the field covering `time` (the whole grid when `full`). */

@@ -84,13 +84,13 @@ function radiiRatio(es: number, sinphi: number): number {
  * esP), the azimuth OpenDrift computes: the direction's WGS84 azimuth from the same (dλ, dφ).
  */
 function conformalRotation(gamma: number, esP: number, lat: number, out: Float64Array): void {
-  conformalRotationSC(Math.sin(gamma), Math.cos(gamma), esP, lat, out);
+  conformalRotationSC(Math.sin(gamma), Math.cos(gamma), esP, Math.sin(lat * D2R), out);
 }
 function conformalRotationSC(
   sinGamma: number,
   cosGamma: number,
   esP: number,
-  lat: number,
+  sinphi: number,
   out: Float64Array,
 ): void {
   if (esP === WGS84_ES) {
@@ -98,7 +98,6 @@ function conformalRotationSC(
     out[1] = sinGamma;
     return;
   }
-  const sinphi = Math.sin(lat * D2R);
   const s = sinGamma * radiiRatio(WGS84_ES, sinphi);
   const c = cosGamma * radiiRatio(esP, sinphi);
   const h = 1 / Math.sqrt(s * s + c * c);
@@ -498,6 +497,7 @@ class LonLatProjector implements Projector {
  * ellipsoid, so eight terms of atanh and seven of exp reach double precision, without pow or log.
  */
 function conformalFactor(e: number, s: number): number {
+  if (e === 0) return 1; // sphere
   const z = e * s;
   const z2 = z * z;
   // atanh z = z (1 + z²/3 + z⁴/5 + … + z¹⁴/15)
@@ -543,6 +543,7 @@ class PolarStereographic implements Projector {
   private lastLat = Number.NaN;
   private lastSinLam = 0;
   private lastCosLam = 1;
+  private lastSinLat = 0;
   forward(lon: number, lat: number, out: Float64Array): void {
     const lam = wrapPi(lon * D2R - this.lam0);
     const phi = (this.north ? lat : -lat) * D2R;
@@ -557,6 +558,7 @@ class PolarStereographic implements Projector {
     this.lastLat = lat;
     this.lastSinLam = sl;
     this.lastCosLam = cl;
+    this.lastSinLat = this.north ? sinPhi : -sinPhi;
   }
   forwardTrig(
     lon: number,
@@ -578,6 +580,7 @@ class PolarStereographic implements Projector {
     this.lastLat = lat;
     this.lastSinLam = sl;
     this.lastCosLam = cl;
+    this.lastSinLat = sinLat;
   }
   inverse(x: number, y: number, out: Float64Array): void {
     const dx = x - this.s.x0;
@@ -592,16 +595,19 @@ class PolarStereographic implements Projector {
     // Meridians are straight lines through the pole: the +y axis is at azimuth ±(λ − λ0).
     let sg: number;
     let cg: number;
+    let sinLat: number;
     if (lon === this.lastLon && lat === this.lastLat) {
       sg = this.lastSinLam;
       cg = this.lastCosLam;
+      sinLat = this.lastSinLat;
     } else {
       const d = wrapPi(lon * D2R - this.lam0);
       sg = Math.sin(d);
       cg = Math.cos(d);
+      sinLat = Math.sin(lat * D2R);
     }
     if (!this.north) sg = -sg;
-    conformalRotationSC(sg, cg, this.s.es, lat, out);
+    conformalRotationSC(sg, cg, this.s.es, sinLat, out);
   }
 }
 

@@ -129,6 +129,25 @@ describe("prepare", () => {
     expect(src.field!.times.length).toBeGreaterThan(2);
   });
 
+  it("gives the same numbers whether the two times are blended per cell (many particles) or per particle", async () => {
+    const src = await one(`${FORCING}Arctic20_1to5Feb_2016.nc`, "current");
+    const t = T0 + 17.25 * 3600; // between two fields
+    const n = 20_000; // more particles than grid cells: the sampler blends the fields once per cell
+    const lons = Array.from({ length: n }, (_, i) => 12 + (6 * ((i * 7919) % n)) / n);
+    const lats = Array.from({ length: n }, (_, i) => 68 + (2 * i) / n);
+    const many = sampleAt(src, t, lons, lats);
+    let checked = 0;
+    for (let i = 0; i < n; i += 997) {
+      const single = sampleAt(src, t, [lons[i]], [lats[i]]); // one particle: blended per particle
+      expect(single.need[0]).toBe(many.need[i]);
+      if (single.need[0] === 1) continue;
+      expect(single.u[0]).toBe(many.u[i]);
+      expect(single.v[0]).toBe(many.v[i]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
   it("prepares a curvilinear (ROMS) grid for a window", async () => {
     const src = await one(`${FORCING}Nordic_subset.nc`, "current");
     const ref = await one(`${FORCING}Nordic_subset.nc`, "current");
