@@ -58,6 +58,41 @@ describe("thread runner", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  it("reuses a warm thread for the next job, but not a thread that was stopped or failed", async () => {
+    const run = createThreadRunner({ entry, prestart: 1 });
+    try {
+      const threadOf = async () =>
+        ((await run(spec("ok"), { outDir })).summary as unknown as { threadId: number }).threadId;
+      const first = await threadOf();
+      expect(await threadOf()).toBe(first);
+      // A job that fails normally (bad spec) leaves the thread usable.
+      await expect(run(spec("fail"), { outDir })).rejects.toMatchObject({ name: "SpecError" });
+      expect(await threadOf()).toBe(first);
+      // A stopped job's thread is terminated: the next job gets a fresh one.
+      const controller = new AbortController();
+      setTimeout(() => controller.abort("shutdown"), 200);
+      await expect(run(spec("hang"), { outDir, signal: controller.signal })).rejects.toMatchObject({
+        name: "AbortError",
+      });
+      expect(await threadOf()).not.toBe(first);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it("replaces a thread after jobsPerThread jobs", async () => {
+    const run = createThreadRunner({ entry, jobsPerThread: 2 });
+    try {
+      const threadOf = async () =>
+        ((await run(spec("ok"), { outDir })).summary as unknown as { threadId: number }).threadId;
+      const a = await threadOf();
+      expect(await threadOf()).toBe(a);
+      expect(await threadOf()).not.toBe(a);
+    } finally {
+      await run.close();
+    }
+  });
+
   it("turns running out of the heap cap into a JobCapError naming MAX_JOB_MEMORY_MB", async () => {
     const run = createThreadRunner({ entry, memoryMb: 64 });
     await expect(run(spec("hog"), { outDir })).rejects.toMatchObject({

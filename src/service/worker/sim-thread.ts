@@ -1,17 +1,6 @@
-// Worker-thread entry: runs one simulation spec and posts progress, then the result or the error.
-import { parentPort, workerData } from "node:worker_threads";
-import { type RunOptions, runSimulationSpec } from "../../pipeline/run.js";
-import { serializeError, type ThreadMessage } from "./thread-runner.js";
+// Worker-thread entry: runs simulation specs one at a time as the runner sends them (thread-runner.ts),
+// posting progress, then the result or the error. The thread lives on between jobs.
+import { runSimulationSpec } from "../../pipeline/run.js";
+import { serveRuns } from "./thread-runner.js";
 
-const { spec, opts } = workerData as { spec: unknown; opts: RunOptions };
-const post = (m: ThreadMessage) => parentPort?.postMessage(m);
-
-try {
-  const result = await runSimulationSpec(spec, {
-    ...opts,
-    onProgress: (progress) => post({ type: "progress", progress }),
-  });
-  post({ type: "result", result });
-} catch (err) {
-  post({ type: "error", error: serializeError(err) });
-}
+serveRuns(runSimulationSpec);

@@ -1,7 +1,7 @@
 // Runs a simulation in a worker thread, so that the worker's event loop (leases, progress, health) stays
 // responsive however long the step loop computes. The thread can be stopped at once (shutdown, wall-time
 // cap) and has its own heap limit (memory cap).
-import { Worker } from "node:worker_threads";
+import { parentPort, Worker } from "node:worker_threads";
 import type { RunOptions, RunProgress, RunResult } from "../../pipeline/run.js";
 import { JobCapError } from "../job.js";
 
@@ -50,6 +50,17 @@ export interface ThreadRunnerOptions {
   memoryMb?: number;
   /** Thread entry module; default sim-thread (runSimulationSpec). Tests point it at a stand-in. */
   entry?: URL;
+  /** Threads started at once, before the first job (default 0). */
+  prestart?: number;
+  /** Jobs a thread runs before it is replaced (bounds what a long-lived thread can accumulate; default 50). */
+  jobsPerThread?: number;
+}
+
+/** Messages to a thread: one job at a time. */
+export interface RunRequest {
+  type: "run";
+  spec: unknown;
+  opts: Omit<RunOptions, "onProgress" | "signal">;
 }
 
 /**
@@ -58,56 +69,114 @@ export interface ThreadRunnerOptions {
  */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
-export function createThreadRunner(options: ThreadRunnerOptions = {}): SimulationRunner {
+/** What a thread entry does with each job (see sim-thread.ts): run it, posting progress. */
+export function serveRuns(run: (spec: unknown, opts: RunOptions) => Promise<RunResult>): void {
+  const post = (m: ThreadMessage) => parentPort?.postMessage(m);
+  parentPort?.on("message", async (m: RunRequest) => {
+    if (m.type !== "run") return;
+    try {
+      const result = await run(m.spec, {
+        ...m.opts,
+        onProgress: (progress) => post({ type: "progress", progress }),
+      });
+      post({ type: "result", result });
+    } catch (err) {
+      post({ type: "error", error: serializeError(err) });
+    }
+  });
+}
+
+/** A simulation runner with warm threads; close() ends the idle ones. */
+export type ThreadRunner = SimulationRunner & { close(): Promise<void> };
+
+/**
+ * Runs each job in a worker thread. Threads stay alive between jobs (idle ones do not keep the process
+ * up), so a job does not pay for loading the pipeline, and the thread's caches (coastline rasters, forcing
+ * index) serve the next job. A thread that was stopped, crashed or ran out of memory is not reused.
+ */
+export function createThreadRunner(options: ThreadRunnerOptions = {}): ThreadRunner {
   const entry =
     options.entry ?? new URL(FROM_SOURCE ? "./sim-thread.ts" : "./sim-thread.js", import.meta.url);
   const needsTsx = entry.pathname.endsWith(".ts");
   const start = needsTsx ? new URL("./ts-thread-bootstrap.mjs", import.meta.url) : entry;
-  return (spec, opts) =>
+  const jobsPerThread = options.jobsPerThread ?? 50;
+  const idle: { worker: Worker; jobs: number }[] = [];
+
+  const spawn = (): { worker: Worker; jobs: number } => {
+    const worker = new Worker(start, {
+      workerData: { tsEntry: entry.href },
+      execArgv: [],
+      resourceLimits: options.memoryMb ? { maxOldGenerationSizeMb: options.memoryMb } : undefined,
+      stdout: false,
+      stderr: false,
+    });
+    // An idle thread that dies (it should not) is simply dropped.
+    worker.on("error", () => undefined);
+    worker.on("exit", () => {
+      const k = idle.findIndex((t) => t.worker === worker);
+      if (k >= 0) idle.splice(k, 1);
+    });
+    worker.unref();
+    return { worker, jobs: 0 };
+  };
+  for (let k = 0; k < (options.prestart ?? 0); k++) idle.push(spawn());
+
+  const run = (spec: unknown, opts: RunOptions) =>
     new Promise<RunResult>((resolve, reject) => {
       const { onProgress, signal, ...plain } = opts;
       if (signal?.aborted) return reject(abortError(signal));
-      const worker = new Worker(start, {
-        workerData: { spec, opts: plain, tsEntry: entry.href },
-        execArgv: [],
-        resourceLimits: options.memoryMb ? { maxOldGenerationSizeMb: options.memoryMb } : undefined,
-        stdout: false,
-        stderr: false,
-      });
+      const thread = idle.pop() ?? spawn();
+      const { worker } = thread;
+      worker.ref();
       let settled = false;
-      const settle = (fn: () => void) => {
+      const settle = (fn: () => void, reusable: boolean) => {
         if (settled) return;
         settled = true;
         signal?.removeEventListener("abort", onAbort);
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+        thread.jobs++;
+        if (reusable && thread.jobs < jobsPerThread) {
+          worker.unref();
+          idle.push(thread);
+        } else void worker.terminate();
         fn();
       };
-      const onAbort = () => {
-        settle(() => reject(abortError(signal as AbortSignal)));
-        void worker.terminate();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      worker.on("message", (m: ThreadMessage) => {
+      const onAbort = () => settle(() => reject(abortError(signal as AbortSignal)), false);
+      const onMessage = (m: ThreadMessage) => {
         if (m.type === "progress") onProgress?.(m.progress);
-        else if (m.type === "result") settle(() => resolve(m.result));
-        else if (m.type === "error") settle(() => reject(deserializeError(m.error)));
-      });
-      worker.on("error", (err: Error & { code?: string }) => {
+        else if (m.type === "result") settle(() => resolve(m.result), true);
+        else if (m.type === "error") settle(() => reject(deserializeError(m.error)), true);
+      };
+      const onError = (err: Error & { code?: string }) => {
         if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
-          settle(() =>
-            reject(
-              new JobCapError(
-                `simulation ran out of memory: over the cap MAX_JOB_MEMORY_MB=${options.memoryMb ?? "(node default)"}; use fewer particles or a shorter run`,
+          settle(
+            () =>
+              reject(
+                new JobCapError(
+                  `simulation ran out of memory: over the cap MAX_JOB_MEMORY_MB=${options.memoryMb ?? "(node default)"}; use fewer particles or a shorter run`,
+                ),
               ),
-            ),
+            false,
           );
         } else {
-          settle(() => reject(err));
+          settle(() => reject(err), false);
         }
-      });
-      worker.on("exit", (code) => {
-        settle(() => reject(new Error(`simulation thread exited (code ${code}) without a result`)));
-      });
+      };
+      const onExit = (code: number) =>
+        settle(() => reject(new Error(`simulation thread exited (code ${code}) without a result`)), false);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      worker.postMessage({ type: "run", spec, opts: plain } satisfies RunRequest);
     });
+  return Object.assign(run, {
+    async close() {
+      await Promise.all(idle.splice(0).map((t) => t.worker.terminate()));
+    },
+  });
 }
 
 function abortError(signal: AbortSignal): Error {

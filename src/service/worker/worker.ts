@@ -39,7 +39,7 @@ import { backoffMs, retryTransient, sleep } from "../retry.js";
 import { contentTypeFor, productKey } from "../storage/keys.js";
 import type { HealthReport } from "./health-server.js";
 import { type JobOutcome, WorkerMetrics, withTimeout } from "./metrics.js";
-import { createThreadRunner, type SimulationRunner } from "./thread-runner.js";
+import { createThreadRunner, type SimulationRunner, type ThreadRunner } from "./thread-runner.js";
 
 export interface WorkerDeps {
   db: Database;
@@ -98,6 +98,7 @@ class Worker implements DriftWorker {
   readonly stopped: Promise<void>;
   private readonly log: Logger;
   private readonly runner: SimulationRunner;
+  private readonly threadRunner?: ThreadRunner;
   private readonly forcingDir?: string;
   /** Storage holding FORCING_BUCKET, when the platform's forcing files are mirrored into forcingDir. */
   private readonly forcingStorage?: ObjectStorage;
@@ -116,7 +117,11 @@ class Worker implements DriftWorker {
     this.id = `${c.workerId}-${randomBytes(3).toString("hex")}`;
     this.log = deps.logger.child({ worker: this.id });
     this.metrics = deps.metrics ?? new WorkerMetrics({ queue: deps.queue });
-    this.runner = deps.runner ?? createThreadRunner({ memoryMb: c.maxJobMemoryMb });
+    // One warm thread from the start, so that even the first job does not wait for the pipeline to load.
+    this.threadRunner = deps.runner
+      ? undefined
+      : createThreadRunner({ memoryMb: c.maxJobMemoryMb, prestart: 1 });
+    this.runner = deps.runner ?? (this.threadRunner as ThreadRunner);
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
@@ -637,6 +642,7 @@ class Worker implements DriftWorker {
     }
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.threadRunner?.close();
     this.log.info("worker stopped");
     this.resolveStopped();
   }
