@@ -206,21 +206,7 @@ export function moveTwice(
   let cosPhi = pos.cosLat[i];
   const short2 = SHORT_MOVE_M * SHORT_MOVE_M;
   if (!(cosPhi > SHORT_MOVE_MIN_COS && e1 * e1 + n1 * n1 <= short2 && e2 * e2 + n2 * n2 <= short2)) {
-    const point = movePoint;
-    point[0] = pos.lat[i] * DEG;
-    point[1] = pos.lon[i] * DEG;
-    point[2] = sinPhi;
-    point[3] = cosPhi;
-    point[4] = pos.sinLon[i];
-    point[5] = pos.cosLon[i];
-    stepGeodesic(point, e1, n1);
-    stepGeodesic(point, e2, n2);
-    pos.lat[i] = point[0] / DEG;
-    pos.lon[i] = point[1] / DEG;
-    pos.sinLat[i] = point[2];
-    pos.cosLat[i] = point[3];
-    pos.sinLon[i] = point[4];
-    pos.cosLon[i] = point[5];
+    moveTwiceLong(pos, i, e1, n1, e2, n2);
     return;
   }
   let dPhi = 0;
@@ -256,6 +242,32 @@ export function moveTwice(
   pos.cosLat[i] = cosPhi;
   pos.sinLon[i] = sinLam * ce + cosLam * se;
   pos.cosLon[i] = cosLam * ce - sinLam * se;
+}
+
+/** moveTwice() for long moves and near the poles: RK2 sub-steps (kept apart so that the short path inlines). */
+function moveTwiceLong(
+  pos: CarriedPositions,
+  i: number,
+  e1: number,
+  n1: number,
+  e2: number,
+  n2: number,
+): void {
+  const point = movePoint;
+  point[0] = pos.lat[i] * DEG;
+  point[1] = pos.lon[i] * DEG;
+  point[2] = pos.sinLat[i];
+  point[3] = pos.cosLat[i];
+  point[4] = pos.sinLon[i];
+  point[5] = pos.cosLon[i];
+  stepGeodesic(point, e1, n1);
+  stepGeodesic(point, e2, n2);
+  pos.lat[i] = point[0] / DEG;
+  pos.lon[i] = point[1] / DEG;
+  pos.sinLat[i] = point[2];
+  pos.cosLat[i] = point[3];
+  pos.sinLon[i] = point[4];
+  pos.cosLon[i] = point[5];
 }
 
 const scratchPoint = ellipsoidPoint();

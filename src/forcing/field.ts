@@ -199,6 +199,8 @@ export function sampleGriddedField(
   const i0 = f.i0;
   const j0 = f.j0;
   const withTrig = trig !== null && proj !== null && proj.forwardTrig !== undefined;
+  const rotationWithPosition = withTrig && proj.forwardTrigRotates === true && curv === null;
+  const rotationAt = rotationWithPosition ? 2 : 0;
   const sinLat = trig?.sinLat;
   const cosLat = trig?.cosLat;
   const sinLon = trig?.sinLon;
@@ -300,9 +302,10 @@ export function sampleGriddedField(
     }
     if (Number.isNaN(uu) || Number.isNaN(vv)) continue;
     if (rotate) {
-      proj.rotation(lon[p], lat[p], X, Y, xy);
-      const c = xy[0];
-      const s = xy[1];
+      // The projection may have turned the vector's rotation out with the position (forwardTrigRotates).
+      if (!rotationWithPosition) proj.rotation(lon[p], lat[p], X, Y, xy);
+      const c = xy[rotationAt];
+      const s = xy[rotationAt + 1];
       uOut[p] = uu * c + vv * s;
       vOut[p] = vv * c - uu * s;
     } else {

@@ -72,6 +72,8 @@ export interface Projector {
    * Grid components turn into east = u·cos + v·sin, north = −u·sin + v·cos.
    */
   rotation(lon: number, lat: number, x: number, y: number, out: Float64Array): void;
+  /** forwardTrig() also writes rotation()'s cos and sin at that point into out[2], out[3]. */
+  readonly forwardTrigRotates?: boolean;
 }
 
 /** N/M, the ratio of the prime-vertical to the meridional radius of curvature, (1 − e² sin²φ)/(1 − e²). */
@@ -92,17 +94,18 @@ function conformalRotationSC(
   esP: number,
   sinphi: number,
   out: Float64Array,
+  at = 0,
 ): void {
   if (esP === WGS84_ES) {
-    out[0] = cosGamma;
-    out[1] = sinGamma;
+    out[at] = cosGamma;
+    out[at + 1] = sinGamma;
     return;
   }
   const s = sinGamma * radiiRatio(WGS84_ES, sinphi);
   const c = cosGamma * radiiRatio(esP, sinphi);
   const h = 1 / Math.sqrt(s * s + c * c);
-  out[0] = c * h;
-  out[1] = s * h;
+  out[at] = c * h;
+  out[at + 1] = s * h;
 }
 
 /** The rotation by OpenDrift's own method: positions of (x, y) and (x, y + dy), WGS84 azimuth. */
@@ -576,12 +579,9 @@ class PolarStereographic implements Projector {
     const rho = ((this.akm1 * cosLat) / (1 + sinPhi)) * conformalFactor(this.e, sinPhi);
     out[0] = rho * sl + this.s.x0;
     out[1] = (this.north ? -rho : rho) * cl + this.s.y0;
-    this.lastLon = lon;
-    this.lastLat = lat;
-    this.lastSinLam = sl;
-    this.lastCosLam = cl;
-    this.lastSinLat = sinLat;
+    conformalRotationSC(this.north ? sl : -sl, cl, this.s.es, sinLat, out, 2);
   }
+  readonly forwardTrigRotates = true;
   inverse(x: number, y: number, out: Float64Array): void {
     const dx = x - this.s.x0;
     const dy = y - this.s.y0;

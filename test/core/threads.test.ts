@@ -177,6 +177,11 @@ describe("threads", () => {
       [3, 6],
       [6, 10],
     ]);
+    // A lighter first range (the main thread also makes the draws).
+    expect(splitRanges(1000, 2, 0.9)).toEqual([
+      [0, 473],
+      [473, 1000],
+    ]);
     expect(threadCount(4)).toBe(4);
     expect(threadCount(undefined, "3")).toBe(3);
     expect(threadCount(undefined, undefined)).toBe(availableParallelism());
