@@ -564,8 +564,8 @@ class PolarStereographic implements Projector {
     this.lastSinLat = this.north ? sinPhi : -sinPhi;
   }
   forwardTrig(
-    lon: number,
-    lat: number,
+    _lon: number,
+    _lat: number,
     sinLat: number,
     cosLat: number,
     sinLon: number,
