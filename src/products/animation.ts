@@ -1,8 +1,8 @@
 // animation.gif: the particle cloud (afloat and stranded) and the 50/90/95 % areas at every output time, on
 // one fixed map so the drift reads as motion. One palette for all frames (no colour flicker between frames).
-import { createRequire } from "node:module";
-import { type Canvas, createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
+import { type Canvas, createCanvas, type ImageData, type SKRSContext2D } from "@napi-rs/canvas";
 import { Status } from "../core/types.js";
+import { encodeAnimatedGif } from "./gif-frames.js";
 import {
   AREA_KEYS,
   boundsAllTimes,
@@ -38,31 +38,6 @@ import {
   snapshotAt,
 } from "./map-render.js";
 
-// gifenc ships CommonJS without types; its ESM build's default export differs, so load the CJS object.
-interface GifEncoderStream {
-  writeFrame(
-    index: Uint8Array,
-    width: number,
-    height: number,
-    opts?: {
-      palette?: number[][];
-      delay?: number;
-      repeat?: number;
-      transparent?: boolean;
-      transparentIndex?: number;
-      dispose?: number;
-    },
-  ): void;
-  finish(): void;
-  bytes(): Uint8Array;
-}
-interface GifencModule {
-  GIFEncoder(opts?: { initialCapacity?: number }): GifEncoderStream;
-  quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, opts?: { format?: string }): number[][];
-  applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: number[][], format?: string): Uint8Array;
-}
-const gifenc = createRequire(import.meta.url)("gifenc") as GifencModule;
-
 export interface AnimationOptions {
   width?: number;
   height?: number;
@@ -91,48 +66,21 @@ export async function renderAnimationGif(input: MapInput, opts: AnimationOptions
   const base = drawBase(input, view, width, height);
   const canvas = createCanvas(width, height);
   const g = canvas.getContext("2d");
-  const layer = new ParticleLayer(input, view, frames);
+  const layer = new ParticleLayer(input, view, frames, base);
 
-  const render = (fi: number): Uint8ClampedArray => {
+  const render = (fi: number): Uint8Array => {
     drawFrameContent(g, base, input, view, layer, frames, fi);
-    return g.getImageData(0, 0, width, height).data;
+    const d = g.getImageData(0, 0, width, height).data;
+    return new Uint8Array(d.buffer, d.byteOffset, d.length);
   };
 
-  // One palette from the first, middle and last frames: covers the static map and every overlay colour.
-  const sample = [0, frames.length >> 1, frames.length - 1].filter((v, i, a) => a.indexOf(v) === i);
-  const pixels = width * height * 4;
-  const joined = new Uint8ClampedArray(pixels * sample.length);
-  for (let s = 0; s < sample.length; s++) joined.set(render(sample[s]), s * pixels);
-  // 255 colours + one transparent slot: later frames mark unchanged pixels transparent over the previous
-  // frame (dispose 1 = keep), which shrinks the file several-fold since only the cloud moves.
-  const palette = gifenc.quantize(joined, 255);
-  while (palette.length < 255) palette.push([0, 0, 0]);
-  palette.push([255, 0, 255]);
-  const TRANSPARENT = 255;
-
-  const gif = gifenc.GIFEncoder({ initialCapacity: 1 << 20 });
-  let previous: Uint8Array | null = null;
-  for (let fi = 0; fi < frames.length; fi++) {
-    const index = gifenc.applyPalette(render(fi), palette);
-    const last = fi === frames.length - 1;
-    const frameDelay = last ? delay * 5 : delay;
-    if (previous === null) {
-      gif.writeFrame(index, width, height, { palette, delay: frameDelay, repeat: 0 });
-      previous = index;
-      continue;
-    }
-    const diff = new Uint8Array(index.length);
-    for (let p = 0; p < index.length; p++) diff[p] = index[p] === previous[p] ? TRANSPARENT : index[p];
-    gif.writeFrame(diff, width, height, {
-      delay: frameDelay,
-      transparent: true,
-      transparentIndex: TRANSPARENT,
-      dispose: 1,
-    });
-    previous = index;
-  }
-  gif.finish();
-  return gif.bytes();
+  return encodeAnimatedGif({
+    width,
+    height,
+    count: frames.length,
+    render,
+    delayMs: (fi) => (fi === frames.length - 1 ? delay * 5 : delay),
+  });
 }
 
 /** The fixed map view of the animation: every position of the run, with a small margin. */
@@ -276,17 +224,29 @@ function drawFrameContent(
  */
 class ParticleLayer {
   private readonly counts: Uint16Array;
+  /** The pixels with a non-zero count, the first `hits` entries (in the order first hit). */
+  private readonly hitPixels: Int32Array;
+  private hits = 0;
   /** Pixel count that maps to the top of the ramp. */
   private readonly reference: number;
   private readonly proj: TableProjection;
+  /** The map rectangle's pixels: the base map under the particles of the frame being drawn. */
+  private readonly img: ImageData;
+  /** The base map's pixels of the map rectangle, to restore `img` after each frame. */
+  private readonly basePx: Uint8ClampedArray;
 
   constructor(
     private readonly input: MapInput,
     private readonly view: MapView,
     frames: number[],
+    base: Canvas,
   ) {
     this.proj = new TableProjection(view);
-    this.counts = new Uint16Array(view.rect.w * view.rect.h);
+    const { x: rx, y: ry, w, h } = view.rect;
+    this.img = base.getContext("2d").getImageData(rx, ry, w, h);
+    this.basePx = this.img.data.slice();
+    this.counts = new Uint16Array(w * h);
+    this.hitPixels = new Int32Array(Math.min(w * h, 4 * input.ctx.trajectory.n));
     // The most spread-out of the middle and last frames sets the scale: its 95th percentile is "dense".
     let reference = 1;
     let widest = -1;
@@ -295,7 +255,7 @@ class ParticleLayer {
       if (nonZero <= widest) continue;
       widest = nonZero;
       const values: number[] = [];
-      for (const c of this.counts) if (c > 0) values.push(c);
+      for (let j = 0; j < nonZero; j++) values.push(this.counts[this.hitPixels[j]]);
       values.sort((a, b) => a - b);
       reference = Math.max(1, values[Math.floor(values.length * 0.95)] ?? 1);
     }
@@ -307,7 +267,8 @@ class ParticleLayer {
     const t = this.input.ctx.trajectory;
     const { x: rx, y: ry, w, h } = this.view.rect;
     const counts = this.counts;
-    counts.fill(0);
+    const hitPixels = this.hitPixels;
+    for (let j = 0; j < this.hits; j++) counts[hitPixels[j]] = 0;
     const base = k * t.n;
     let hit = 0;
     for (let i = 0; i < t.n; i++) {
@@ -320,25 +281,35 @@ class ParticleLayer {
           const yy = y + dy;
           if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
           const p = yy * w + xx;
-          if (counts[p] === 0) hit++;
+          if (counts[p] === 0) hitPixels[hit++] = p;
           if (counts[p] < 65535) counts[p]++;
         }
     }
+    this.hits = hit;
     return hit;
   }
 
-  /** Draws time k into the map rectangle of `g`; returns the afloat and stranded counts. */
+  /**
+   * Draws time k into the map rectangle of `g`, which must hold the base map there; returns the afloat and
+   * stranded counts. Only the rectangle around the particles is written to the canvas (the rest of the map
+   * rectangle is the base map already).
+   */
   draw(g: SKRSContext2D, k: number): { afloat: number; stranded: number } {
     const t = this.input.ctx.trajectory;
     const { x: rx, y: ry, w, h } = this.view.rect;
-    const img = g.getImageData(rx, ry, w, h);
-    const px = img.data;
+    const px = this.img.data;
     this.accumulate(k);
     const scale = 1 / Math.log1p(this.reference);
     const counts = this.counts;
-    for (let p = 0; p < counts.length; p++) {
+    // Bounding box of the pixels written (inclusive).
+    let minX = w;
+    let maxX = -1;
+    let minY = h;
+    let maxY = -1;
+    const hitPixels = this.hitPixels;
+    for (let j = 0; j < this.hits; j++) {
+      const p = hitPixels[j];
       const c = counts[p];
-      if (c === 0) continue;
       // Sparse pixels start a third up the ramp so single particles stay visible on the sea colour.
       const f = Math.min(1, 0.35 + 0.65 * Math.log1p(c - 1) * scale);
       const r = Math.round(f * 255) * 3;
@@ -346,6 +317,12 @@ class ParticleLayer {
       px[o] = DENSITY_RAMP[r];
       px[o + 1] = DENSITY_RAMP[r + 1];
       px[o + 2] = DENSITY_RAMP[r + 2];
+      const y = (p / w) | 0;
+      const x = p - y * w;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
     }
     let stranded = 0;
     const base = k * t.n;
@@ -367,10 +344,23 @@ class ParticleLayer {
           px[o] = STRANDED_RGB[0];
           px[o + 1] = STRANDED_RGB[1];
           px[o + 2] = STRANDED_RGB[2];
+          if (xx < minX) minX = xx;
+          if (xx > maxX) maxX = xx;
+          if (yy < minY) minY = yy;
+          if (yy > maxY) maxY = yy;
         }
       }
     }
-    g.putImageData(img, rx, ry);
+    if (maxY >= 0) {
+      g.putImageData(this.img, rx, ry, minX, minY, maxX - minX + 1, maxY - minY + 1);
+      // Back to the base map for the next frame.
+      const base = this.basePx;
+      for (let y = minY; y <= maxY; y++) {
+        const from = (y * w + minX) * 4;
+        const to = (y * w + maxX + 1) * 4;
+        px.set(base.subarray(from, to), from);
+      }
+    }
     return { afloat, stranded };
   }
 }

@@ -4,7 +4,8 @@
 import { open, writeFile } from "node:fs/promises";
 import type { ProductContext } from "./context.js";
 import type { Position } from "./geojson-types.js";
-import { degreesMinutes, fixed5, isoUtc, wrapLon } from "./time-format.js";
+import { TextFileWriter } from "./text-writer.js";
+import { degreesMinutes, isoUtc, wrapLon } from "./time-format.js";
 import { sampleParticles, shownAt, statusName } from "./tracks.js";
 import type { SearchAreaSnapshot } from "./types.js";
 
@@ -34,21 +35,30 @@ export async function writeParticlesCsv(
   const fh = await open(path, "w");
   let rows = 0;
   try {
-    let buf = "time,particle_id,lon,lat,status\n";
+    const out = new TextFileWriter(fh);
+    await out.text("time,particle_id,lon,lat,status\n");
+    // Each status name and time as bytes, encoded once.
+    const names: (Uint8Array | undefined)[] = [];
+    const COMMA = 0x2c;
     for (let k = 0; k < t.times.length; k++) {
-      const time = isoUtc(t.times[k]);
+      const time = Buffer.from(`${isoUtc(t.times[k])},`, "latin1");
       const o = k * t.n;
       for (const i of particles) {
         if (!shownAt(t, k, i)) continue;
-        buf += `${time},${i + 1},${fixed5(wrapLon(t.lon[o + i]))},${fixed5(t.lat[o + i])},${statusName(t.status[o + i])}\n`;
+        const s = t.status[o + i];
+        const name = (names[s] ??= Buffer.from(`,${statusName(s)}\n`, "latin1"));
+        out.bytes(time);
+        out.number(i + 1);
+        out.byte(COMMA);
+        out.fixed5(wrapLon(t.lon[o + i]));
+        out.byte(COMMA);
+        out.fixed5(t.lat[o + i]);
+        out.bytes(name);
         rows++;
-        if (buf.length > 1 << 20) {
-          await fh.write(buf);
-          buf = "";
-        }
+        if (out.full) await out.flush();
       }
     }
-    await fh.write(buf);
+    await out.flush();
   } finally {
     await fh.close();
   }

@@ -5,7 +5,7 @@
 import { open } from "node:fs/promises";
 import { Status } from "../core/types.js";
 import type { ProductContext } from "./context.js";
-import { fixed5 } from "./time-format.js";
+import { TextFileWriter } from "./text-writer.js";
 
 /** Python's str() of a float: "3.0" for integral values, the shortest round-trip text otherwise. */
 function pyFloat(v: number): string {
@@ -86,7 +86,10 @@ export async function writeLeewayAscii(ctx: ProductContext, path: string): Promi
   const first = new Int32Array(n).fill(-1);
   const fh = await open(path, "w");
   try {
-    let buf = `${leewayAsciiHeader(ctx).join("\n")}\n`;
+    const out = new TextFileWriter(fh);
+    await out.text(`${leewayAsciiHeader(ctx).join("\n")}\n`);
+    const TAB = 0x09;
+    const NL = 0x0a;
     let before = 0;
     for (let k = 0; k < nt; k++) {
       const o = k * n;
@@ -108,26 +111,36 @@ export async function writeLeewayAscii(ctx: ProductContext, path: string): Promi
       const [date, time] = dateTime(t.times[k]);
       const mean =
         afloat > 0 ? `${(sumLon / afloat).toFixed(5)}\t${(sumLat / afloat).toFixed(5)}` : "nan\tnan";
-      buf +=
+      await out.text(
         `\n# Date [UTC]:\nnowDate   nowTime\n${date}\t${time}\n` +
-        "# Time passed [min] & [timesteps], now seeded, seeded so far:\ntimePassed  nStep   nowSeeded   nSeeded\n" +
-        `  ${pyInt((t.times[k] - t.times[0]) / 60)}\t${k + 1}\t${released - before}\t${released}\n` +
-        `# Mean position:\nmeanLon meanLat\n${mean}\n` +
-        "# Particle data:\nid  lon lat state   age orientation\n";
+          "# Time passed [min] & [timesteps], now seeded, seeded so far:\ntimePassed  nStep   nowSeeded   nSeeded\n" +
+          `  ${pyInt((t.times[k] - t.times[0]) / 60)}\t${k + 1}\t${released - before}\t${released}\n` +
+          `# Mean position:\nmeanLon meanLat\n${mean}\n` +
+          "# Particle data:\nid  lon lat state   age orientation\n",
+      );
       before = released;
       for (let i = 0; i < n; i++) {
         const s = t.status[o + i];
         if (s === Status.unreleased) continue;
         const state = s === Status.active ? 11 : s === Status.stranded ? 41 : s;
         const age = Math.trunc(Math.abs(t.times[k] - t.times[first[i]]) / 60);
-        buf += `${i + 1}\t${fixed5(t.lon[o + i])}\t${fixed5(t.lat[o + i])}\t${state}\t${age}\t${t.orientation[o + i]}\n`;
-        if (buf.length > 1 << 20) {
-          await fh.write(buf);
-          buf = "";
-        }
+        // `${i + 1}\t${fixed5(lon)}\t${fixed5(lat)}\t${state}\t${age}\t${orientation}\n`
+        out.number(i + 1);
+        out.byte(TAB);
+        out.fixed5(t.lon[o + i]);
+        out.byte(TAB);
+        out.fixed5(t.lat[o + i]);
+        out.byte(TAB);
+        out.number(state);
+        out.byte(TAB);
+        out.number(age);
+        out.byte(TAB);
+        out.number(t.orientation[o + i]);
+        out.byte(NL);
+        if (out.full) await out.flush();
       }
     }
-    await fh.write(buf);
+    await out.flush();
   } finally {
     await fh.close();
   }
