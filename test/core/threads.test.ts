@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { constantSource } from "../../src/core/constant-source.js";
-import { runSimulationThreaded, splitRanges, threadCount } from "../../src/core/parallel/pool.js";
+import {
+  closeIdleThreads,
+  idleThreadCount,
+  runSimulationThreaded,
+  splitRanges,
+  threadCount,
+} from "../../src/core/parallel/pool.js";
 import { runSimulation } from "../../src/core/simulate.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { type ForcingSet, type LandMask, Status } from "../../src/core/types.js";
@@ -12,6 +18,7 @@ import { landMaskRecipe } from "../../src/pipeline/run.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
 import { FORCING_DIR, SCENARIO_DIR } from "../helpers/reference.js";
+import { failingInThread, unrevivable } from "./threads/failing-source.js";
 
 function bytesOf(t: Trajectory): Buffer[] {
   const arrays = [
@@ -86,6 +93,60 @@ describe("threads", () => {
     const t = single.trajectory;
     const stranded = t.status.subarray(t.status.length - t.n).filter((s) => s === Status.stranded).length;
     expect(stranded).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("keep their threads for the next run, which gives the same bytes", async () => {
+    const { simulation, category } = await scenario("const", (s) => {
+      s.seed.number = 3000;
+      s.duration_hours = 2;
+    });
+    const set: ForcingSet = { wind: [constantSource(6, 2)], current: [constantSource(0.2, -0.1)] };
+    await closeIdleThreads();
+    const opts = { threads: 3, threadThreshold: 0, recordForcing: true };
+    const first = await runSimulationThreaded(simulation, category, set, opts);
+    expect(first.threads).toBe(3);
+    const kept = idleThreadCount();
+    expect(kept).toBe(Math.min(2, availableParallelism()));
+    const second = await runSimulationThreaded(simulation, category, set, opts);
+    expect(second.threads).toBe(3);
+    expect(idleThreadCount()).toBe(kept);
+    expectSameBytes(first.trajectory, second.trajectory);
+    expectSameBytes(runSimulation(simulation, category, set).trajectory, second.trajectory);
+    await closeIdleThreads();
+    expect(idleThreadCount()).toBe(0);
+  }, 120_000);
+
+  it("fall back to one thread when threads cannot set up, and end a run a thread fails; neither keeps its threads", async () => {
+    const { simulation, category } = await scenario("const", (s) => {
+      s.seed.number = 3000;
+      s.duration_hours = 2;
+    });
+    const current = [constantSource(0.2, -0.1)];
+    await closeIdleThreads();
+    const opts = { threads: 2, threadThreshold: 0 };
+    const fallback = await runSimulationThreaded(
+      simulation,
+      category,
+      { wind: [unrevivable()], current },
+      opts,
+    );
+    expect(fallback.threads).toBe(1);
+    expect(fallback.singleThreadReason).toMatch(/threads did not start: .*cannot rebuild this source/);
+    expect(idleThreadCount()).toBe(0);
+    const failAt = simulation.startTime + 3600;
+    await expect(
+      runSimulationThreaded(simulation, category, { wind: [failingInThread(failAt)], current }, opts),
+    ).rejects.toThrow(/step thread 1: sampling failed at/);
+    expect(idleThreadCount()).toBe(0);
+    // The next run starts fresh threads and completes.
+    const ok = await runSimulationThreaded(
+      simulation,
+      category,
+      { wind: [constantSource(5, 0)], current },
+      opts,
+    );
+    expect(ok.threads).toBe(2);
+    await closeIdleThreads();
   }, 120_000);
 
   it("draw capsizing and jibing uniforms in particle order across threads, with a release window", async () => {

@@ -19,16 +19,18 @@ import type { Trajectory } from "../trajectory.js";
 import type { ForcingSet, ForcingSource, LandMask, Simulation } from "../types.js";
 import {
   CONTROL_SLOTS,
+  type CrewMessage,
   type MainThreadRequest,
   type SentRecipe,
   Slot,
+  type ThreadData,
   type ThreadReport,
   type ThreadSetup,
 } from "./protocol.js";
 import { isThreadShareable, type ThreadRecipe } from "./recipe.js";
 
 /** Below this many particles a run stays on one thread (starting threads costs more than it saves). */
-export const DEFAULT_THREAD_THRESHOLD = 50_000;
+export const DEFAULT_THREAD_THRESHOLD = 20_000;
 /** Fewest particles per thread. */
 const MIN_PARTICLES_PER_THREAD = 1000;
 
@@ -111,13 +113,16 @@ export async function runSimulationThreaded(
     await crew.ready;
   } catch (e) {
     // Threads that cannot start (a missing loader, no memory) must not fail the run: it is the same on one.
-    await crew.stop();
+    await crew.stop(false);
     return single(`threads did not start: ${(e as Error).message}`);
   }
+  let completed = false;
   try {
-    return { ...(await stepInLockstep(run, crew, forcing, options)), threads };
+    const result = await stepInLockstep(run, crew, forcing, options);
+    completed = true;
+    return { ...result, threads };
   } finally {
-    await crew.stop();
+    await crew.stop(completed);
   }
 }
 
@@ -202,15 +207,61 @@ interface Crew {
   ready: Promise<void>;
   /** The first failure of a thread, if any. */
   failure(): Error | null;
-  stop(): Promise<void>;
+  /** Ends the run: threads of a completed run go back to the idle pool, the others are terminated. */
+  stop(completed: boolean): Promise<void>;
 }
 
 /** Under vitest/tsx the sources are .ts, which a thread loads through tsx (ts-bootstrap.mjs). */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
-function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecipes>, string>): Crew {
+/**
+ * Step threads between runs. Starting a thread (loading the core and the adapters' modules) costs about a
+ * third of a second, as much as a 20,000-particle day on one thread: kept threads start the next run at
+ * once. Idle threads do not keep the process alive.
+ */
+const idleThreads: Worker[] = [];
+
+function acquireThread(): Worker {
+  const reused = idleThreads.pop();
+  if (reused) {
+    reused.ref();
+    return reused;
+  }
   const entry = new URL(FROM_SOURCE ? "./step-thread.ts" : "./step-thread.js", import.meta.url);
   const start = FROM_SOURCE ? new URL("./ts-bootstrap.mjs", import.meta.url) : entry;
+  const worker = new Worker(start, {
+    workerData: { tsEntry: entry.href } satisfies ThreadData,
+    execArgv: [],
+  });
+  worker.on("exit", () => {
+    const k = idleThreads.indexOf(worker);
+    if (k >= 0) idleThreads.splice(k, 1);
+  });
+  // Errors of a run are handled by its crew; an idle thread's error only drops the thread (exit above).
+  worker.on("error", () => undefined);
+  return worker;
+}
+
+function releaseThread(worker: Worker): void {
+  if (idleThreads.length >= availableParallelism()) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  idleThreads.push(worker);
+}
+
+/** Step threads waiting for the next run. */
+export function idleThreadCount(): number {
+  return idleThreads.length;
+}
+
+/** Ends the idle step threads (tests, shutdown); new runs start new ones. */
+export async function closeIdleThreads(): Promise<void> {
+  await Promise.all(idleThreads.splice(0).map((w) => w.terminate()));
+}
+
+function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecipes>, string>): Crew {
   const { control } = run;
   // Recipes go without their serve(), which stays on this thread under an id.
   const serves: ((request: unknown) => unknown)[] = [];
@@ -229,14 +280,13 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
     Atomics.store(control, Slot.failed, 1);
     Atomics.notify(control, Slot.done);
   };
-  const workers: Worker[] = [];
+  const members: { worker: Worker; finished: Promise<boolean>; detach: () => void }[] = [];
   const ports: MessagePort[] = [];
   const readiness: Promise<void>[] = [];
   for (let r = 1; r < run.ranges.length; r++) {
     const { port1, port2 } = new MessageChannel();
     const answered = new Int32Array(new SharedArrayBuffer(4));
     const setup: ThreadSetup = {
-      tsEntry: entry.href,
       sim: run.sim,
       steps: run.steps,
       stepsPerOutput: run.stepsPerOutput,
@@ -254,8 +304,7 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
       offsets: run.offsets,
       draws: run.draws,
     };
-    const worker = new Worker(start, { workerData: setup, transferList: [port2], execArgv: [] });
-    workers.push(worker);
+    const worker = acquireThread();
     ports.push(port1);
     // The thread's sources ask for more forcing: answered whenever this thread awaits.
     port1.on("message", ({ id, request }: MainThreadRequest) => {
@@ -271,31 +320,61 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
       Atomics.notify(answered, 0);
     });
     port1.unref();
+    let resolveReady!: () => void;
+    let rejectReady!: (e: Error) => void;
+    let resolveFinished!: (completed: boolean) => void;
     readiness.push(
       new Promise<void>((resolve, reject) => {
-        const failed = (e: Error) => {
-          fail(e);
-          reject(e);
-        };
-        worker.on("message", (m: ThreadReport) => {
-          if (m.type === "ready") resolve();
-          else failed(Object.assign(new Error(`step thread ${r}: ${m.message}`), { stack: m.stack }));
-        });
-        worker.on("error", failed);
-        worker.on("exit", (code) => {
-          if (Atomics.load(control, Slot.stop) === 0)
-            failed(new Error(`step thread ${r} exited (code ${code})`));
-        });
+        resolveReady = resolve;
+        rejectReady = reject;
       }),
     );
+    const finished = new Promise<boolean>((resolve) => {
+      resolveFinished = resolve;
+    });
+    const failed = (e: Error) => {
+      fail(e);
+      rejectReady(e);
+      resolveFinished(false);
+    };
+    const onMessage = (m: ThreadReport) => {
+      if (m.type === "ready") resolveReady();
+      else if (m.type === "finished") resolveFinished(true);
+      else if (m.type === "stopped") resolveFinished(false);
+      else failed(Object.assign(new Error(`step thread ${r}: ${m.message}`), { stack: m.stack }));
+    };
+    const onError = (e: Error) => failed(e);
+    const onExit = (code: number) => failed(new Error(`step thread ${r} exited (code ${code})`));
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    const detach = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    members.push({ worker, finished, detach });
+    worker.postMessage({ type: "run", setup } satisfies CrewMessage, [port2]);
   }
   return {
     ready: Promise.all(readiness).then(() => undefined),
     failure: () => failure,
-    async stop() {
-      Atomics.store(control, Slot.stop, 1);
-      for (const slot of [Slot.start, Slot.ready]) Atomics.notify(control, slot);
-      await Promise.all(workers.map((w) => w.terminate()));
+    async stop(completed: boolean) {
+      if (!completed) {
+        Atomics.store(control, Slot.stop, 1);
+        for (const slot of [Slot.start, Slot.ready]) Atomics.notify(control, slot);
+      }
+      await Promise.all(
+        members.map(async ({ worker, finished, detach }) => {
+          // A completed run's threads report "finished" right after their last step.
+          const reusable =
+            completed &&
+            (await Promise.race([finished, new Promise<boolean>((r) => setTimeout(r, 5000, false))]));
+          detach();
+          if (reusable) releaseThread(worker);
+          else await worker.terminate();
+        }),
+      );
       for (const port of ports) port.close();
     },
   };

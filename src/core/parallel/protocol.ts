@@ -21,10 +21,8 @@ export const Slot = {
 } as const;
 export const CONTROL_SLOTS = 8;
 
-/** workerData of a step thread. */
+/** What a step thread receives for each run. */
 export interface ThreadSetup {
-  /** The .ts entry, for the tsx bootstrap when running from sources. */
-  tsEntry: string;
   sim: Simulation;
   steps: number;
   stepsPerOutput: number;
@@ -60,5 +58,17 @@ export interface MainThreadRequest {
   request: unknown;
 }
 
-/** Messages of a step thread. */
-export type ThreadReport = { type: "ready" } | { type: "error"; message: string; stack?: string };
+/** workerData of a step thread: the .ts entry, for the tsx bootstrap when running from sources. */
+export interface ThreadData {
+  tsEntry: string;
+}
+
+/** Messages to a step thread: one run at a time. */
+export type CrewMessage = { type: "run"; setup: ThreadSetup };
+
+/** Messages of a step thread: set up; then the run completed, or it was stopped; or an error. */
+export type ThreadReport =
+  | { type: "ready" }
+  | { type: "finished" }
+  | { type: "stopped" }
+  | { type: "error"; message: string; stack?: string };

@@ -1,9 +1,11 @@
-// Entry of a step thread: rebuilds the forcing sources and the land mask from their recipes, then steps its
-// range of particles in lock step with the main thread (see pool.ts for the protocol).
-import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+// Entry of a step thread. The thread lives on between runs (pool.ts keeps idle ones): for each run it
+// receives a setup, rebuilds the forcing sources and the land mask from their recipes, then steps its range
+// of particles in lock step with the main thread (see pool.ts for the protocol) and reports "finished".
+import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { ParticleRange } from "../step.js";
 import type { ForcingSource, LandMask } from "../types.js";
 import {
+  type CrewMessage,
   type MainThreadRequest,
   type SentRecipe,
   Slot,
@@ -12,12 +14,10 @@ import {
 } from "./protocol.js";
 import { revive } from "./recipe.js";
 
-const setup = workerData as ThreadSetup;
 const report = (m: ThreadReport) => parentPort?.postMessage(m);
-const control = setup.control;
 
 /** Waits until control[slot] ≥ target; false when the run was stopped meanwhile. */
-function waitFor(slot: number, target: number): boolean {
+function waitFor(control: Int32Array, slot: number, target: number): boolean {
   for (;;) {
     const value = Atomics.load(control, slot);
     if (value >= target) return true;
@@ -27,11 +27,11 @@ function waitFor(slot: number, target: number): boolean {
 }
 
 /** A synchronous request to the main thread (which answers between its own pieces of work). */
-function callMain(id: number, request: unknown): unknown {
+function callMain(setup: ThreadSetup, id: number, request: unknown): unknown {
   Atomics.store(setup.answered, 0, 0);
   setup.port.postMessage({ id, request } satisfies MainThreadRequest);
   for (;;) {
-    if (Atomics.load(control, Slot.stop) !== 0) throw new Error("run stopped");
+    if (Atomics.load(setup.control, Slot.stop) !== 0) throw new Error("run stopped");
     if (Atomics.load(setup.answered, 0) === 1) {
       const answer = receiveMessageOnPort(setup.port);
       if (answer) return answer.message;
@@ -40,10 +40,9 @@ function callMain(id: number, request: unknown): unknown {
   }
 }
 
-const rebuild = <T>(recipe: SentRecipe) =>
-  revive<T>(recipe, recipe.id >= 0 ? (request) => callMain(recipe.id, request) : undefined);
-
-async function prepare(): Promise<ParticleRange> {
+async function prepare(setup: ThreadSetup): Promise<ParticleRange> {
+  const rebuild = <T>(recipe: SentRecipe) =>
+    revive<T>(recipe, recipe.id >= 0 ? (request) => callMain(setup, recipe.id, request) : undefined);
   const sources = (list: SentRecipe[]) => Promise.all(list.map((recipe) => rebuild<ForcingSource>(recipe)));
   const [wind, current, landmask] = await Promise.all([
     sources(setup.forcing.wind),
@@ -60,35 +59,41 @@ async function prepare(): Promise<ParticleRange> {
   return new ParticleRange(plan, setup.particles, setup.from, setup.to);
 }
 
-function run(range: ParticleRange): void {
-  const { counts, offsets, draws, steps } = setup;
+/** Steps the range to the end of the run; false when the run was stopped. */
+function run(setup: ThreadSetup, range: ParticleRange): boolean {
+  const { control, counts, offsets, draws, steps } = setup;
   const r = setup.range;
   const capsizing = setup.sim.capsizing.enabled;
-  if (!waitFor(Slot.start, 1)) return;
+  if (!waitFor(control, Slot.start, 1)) return false;
   for (let step = 0; ; step++) {
     range.begin(step);
     counts[2 * r] = range.capsizeCandidates;
     counts[2 * r + 1] = range.active;
     Atomics.add(control, Slot.done, 1);
     Atomics.notify(control, Slot.done);
-    if (step === steps) return;
+    if (step === steps) return true;
     // Without capsizing the drift needs no draws: move while the main thread makes them.
     if (!capsizing) range.driftOnly();
-    if (!waitFor(Slot.ready, step + 1)) return;
+    if (!waitFor(control, Slot.ready, step + 1)) return false;
     if (capsizing) range.end(draws, offsets[2 * r], offsets[2 * r + 1]);
     else range.jibeOnly(draws, offsets[2 * r + 1]);
   }
 }
 
-try {
-  const range = await prepare();
-  report({ type: "ready" });
-  run(range);
-} catch (err) {
-  const e = err as Error;
-  report({ type: "error", message: e?.message ?? String(err), stack: e?.stack });
-  Atomics.store(control, Slot.failed, 1);
-  Atomics.notify(control, Slot.done);
-} finally {
-  setup.port.close();
-}
+parentPort?.on("message", async (m: CrewMessage) => {
+  if (m.type !== "run") return;
+  const setup = m.setup;
+  try {
+    const range = await prepare(setup);
+    report({ type: "ready" });
+    const completed = run(setup, range);
+    report({ type: completed ? "finished" : "stopped" });
+  } catch (err) {
+    const e = err as Error;
+    report({ type: "error", message: e?.message ?? String(err), stack: e?.stack });
+    Atomics.store(setup.control, Slot.failed, 1);
+    Atomics.notify(setup.control, Slot.done);
+  } finally {
+    setup.port.close();
+  }
+});
