@@ -198,13 +198,10 @@ export function sampleGriddedField(
   const yTop = nya - 1;
   const i0 = f.i0;
   const j0 = f.j0;
-  const withTrig = trig !== null && proj !== null && proj.forwardTrig !== undefined;
-  const rotationWithPosition = withTrig && proj.forwardTrigRotates === true && curv === null;
-  const rotationAt = rotationWithPosition ? 2 : 0;
-  const sinLat = trig?.sinLat;
-  const cosLat = trig?.cosLat;
-  const sinLon = trig?.sinLon;
-  const cosLon = trig?.cosLon;
+  // Projections that can take the particles' carried trigonometry do every position in one pass first.
+  const batch = trig !== null && proj !== null && proj.forwardPositions !== undefined && curv === null;
+  const pb = batch ? projectedScratch(count) : null;
+  if (batch) proj.forwardPositions!(trig, count, need, pb!.x, pb!.y, pb!.cos, pb!.sin);
 
   for (let p = 0; p < count; p++) {
     if (need[p] !== 1) continue;
@@ -217,10 +214,9 @@ export function sampleGriddedField(
       fx = xy[0];
       fy = xy[1];
     } else {
-      if (withTrig) {
-        proj.forwardTrig!(lon[p], lat[p], sinLat![p], cosLat![p], sinLon![p], cosLon![p], xy);
-        X = xy[0];
-        Y = xy[1];
+      if (pb !== null) {
+        X = pb.x[p];
+        Y = pb.y[p];
       } else if (proj) {
         proj.forward(lon[p], lat[p], xy);
         X = xy[0];
@@ -302,10 +298,16 @@ export function sampleGriddedField(
     }
     if (Number.isNaN(uu) || Number.isNaN(vv)) continue;
     if (rotate) {
-      // The projection may have turned the vector's rotation out with the position (forwardTrigRotates).
-      if (!rotationWithPosition) proj.rotation(lon[p], lat[p], X, Y, xy);
-      const c = xy[rotationAt];
-      const s = xy[rotationAt + 1];
+      let c: number;
+      let s: number;
+      if (pb !== null) {
+        c = pb.cos[p];
+        s = pb.sin[p];
+      } else {
+        proj.rotation(lon[p], lat[p], X, Y, xy);
+        c = xy[0];
+        s = xy[1];
+      }
       uOut[p] = uu * c + vv * s;
       vOut[p] = vv * c - uu * s;
     } else {
@@ -315,6 +317,28 @@ export function sampleGriddedField(
     need[p] = 0;
   }
   return outsideLoaded;
+}
+
+/** Projected positions and rotations of one sampling pass (grown as needed; one set per thread). */
+interface ProjectedPositions {
+  x: Float64Array;
+  y: Float64Array;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+let projected: ProjectedPositions = {
+  x: new Float64Array(0),
+  y: new Float64Array(0),
+  cos: new Float64Array(0),
+  sin: new Float64Array(0),
+};
+
+function projectedScratch(count: number): ProjectedPositions {
+  if (projected.x.length < count) {
+    const f = () => new Float64Array(count);
+    projected = { x: f(), y: f(), cos: f(), sin: f() };
+  }
+  return projected;
 }
 
 /** A field's two bracketing times blended at one weight, per cell (the time step's forcing). */

@@ -8,6 +8,7 @@
 // attribute only when the CF attributes cannot be used. (Arctic20's proj4_string says "sphere" while
 // its CF attributes give no earth shape: OpenDrift's numbers are the ellipsoidal ones.)
 import proj4, { type Converter } from "proj4";
+import type { Positions } from "../core/types.js";
 import type { NcAttribute } from "./netcdf/types.js";
 
 const D2R = Math.PI / 180;
@@ -53,27 +54,21 @@ export interface Projector {
   readonly degrees: boolean;
   forward(lon: number, lat: number, out: Float64Array): void;
   inverse(x: number, y: number, out: Float64Array): void;
-  /**
-   * forward() from the sines and cosines of the point's latitude and longitude, which the particles carry
-   * along: no trigonometric calls. Optional (the projections whose forward is dominated by trig have it).
-   */
-  forwardTrig?(
-    lon: number,
-    lat: number,
-    sinLat: number,
-    cosLat: number,
-    sinLon: number,
-    cosLon: number,
-    out: Float64Array,
-  ): void;
-  /**
-   * cos and sin (out[0], out[1]) of the azimuth of the grid's +y axis at a point given both ways
-   * (lon/lat and its projected x/y), measured as OpenDrift measures it (see gridNorthAzimuth).
-   * Grid components turn into east = u·cos + v·sin, north = −u·sin + v·cos.
-   */
   rotation(lon: number, lat: number, x: number, y: number, out: Float64Array): void;
-  /** forwardTrig() also writes rotation()'s cos and sin at that point into out[2], out[3]. */
-  readonly forwardTrigRotates?: boolean;
+  /**
+   * forward() and rotation() of every position p < count with need[p] === 1, in one pass and from the
+   * sines and cosines the particles carry along (no trig calls): x, y and the rotation's cos and sin.
+   * Optional (the projections whose forward is dominated by trig have it).
+   */
+  forwardPositions?(
+    pos: Positions,
+    count: number,
+    need: Uint8Array,
+    x: Float64Array,
+    y: Float64Array,
+    cos: Float64Array,
+    sin: Float64Array,
+  ): void;
 }
 
 /** N/M, the ratio of the prime-vertical to the meridional radius of curvature, (1 − e² sin²φ)/(1 − e²). */
@@ -563,25 +558,46 @@ class PolarStereographic implements Projector {
     this.lastCosLam = cl;
     this.lastSinLat = this.north ? sinPhi : -sinPhi;
   }
-  forwardTrig(
-    _lon: number,
-    _lat: number,
-    sinLat: number,
-    cosLat: number,
-    sinLon: number,
-    cosLon: number,
-    out: Float64Array,
+  forwardPositions(
+    pos: Positions,
+    count: number,
+    need: Uint8Array,
+    x: Float64Array,
+    y: Float64Array,
+    cos: Float64Array,
+    sin: Float64Array,
   ): void {
-    // sin and cos of λ − λ0 by angle subtraction.
-    const sl = sinLon * this.cosLam0 - cosLon * this.sinLam0;
-    const cl = cosLon * this.cosLam0 + sinLon * this.sinLam0;
-    const sinPhi = this.north ? sinLat : -sinLat;
-    const rho = ((this.akm1 * cosLat) / (1 + sinPhi)) * conformalFactor(this.e, sinPhi);
-    out[0] = rho * sl + this.s.x0;
-    out[1] = (this.north ? -rho : rho) * cl + this.s.y0;
-    conformalRotationSC(this.north ? sl : -sl, cl, this.s.es, sinLat, out, 2);
+    const { sinLat, cosLat, sinLon, cosLon } = pos;
+    const { sinLam0, cosLam0, north, akm1, e } = this;
+    const { x0, y0, es } = this.s;
+    // Rotation (conformalRotationSC): the +y axis at azimuth ±(λ − λ0) on this ellipsoid, seen on WGS84.
+    const wgs84 = es === WGS84_ES;
+    const invOneMinusWgs = 1 / (1 - WGS84_ES);
+    const invOneMinusEs = 1 / (1 - es);
+    for (let p = 0; p < count; p++) {
+      if (need[p] !== 1) continue;
+      // sin and cos of λ − λ0 by angle subtraction.
+      const sl = sinLon[p] * cosLam0 - cosLon[p] * sinLam0;
+      const cl = cosLon[p] * cosLam0 + sinLon[p] * sinLam0;
+      const sinGeo = sinLat[p];
+      const sinPhi = north ? sinGeo : -sinGeo;
+      const rho = ((akm1 * cosLat[p]) / (1 + sinPhi)) * conformalFactor(e, sinPhi);
+      x[p] = rho * sl + x0;
+      y[p] = (north ? -rho : rho) * cl + y0;
+      const sg = north ? sl : -sl;
+      if (wgs84) {
+        cos[p] = cl;
+        sin[p] = sg;
+      } else {
+        const s2 = sinGeo * sinGeo;
+        const sw = sg * (1 - WGS84_ES * s2) * invOneMinusWgs;
+        const cw = cl * (1 - es * s2) * invOneMinusEs;
+        const h = 1 / Math.sqrt(sw * sw + cw * cw);
+        cos[p] = cw * h;
+        sin[p] = sw * h;
+      }
+    }
   }
-  readonly forwardTrigRotates = true;
   inverse(x: number, y: number, out: Float64Array): void {
     const dx = x - this.s.x0;
     const dy = y - this.s.y0;

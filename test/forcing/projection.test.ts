@@ -37,6 +37,49 @@ const DEFS = [
 ];
 
 describe("closed-form projections", () => {
+  it.each(DEFS.filter((d) => d.includes("stere")))(
+    "%s: forwardPositions (carried sines and cosines, one pass) equals forward() and rotation()",
+    (def) => {
+      const p = makeProjector(projectionFromProj4(def));
+      expect(p.forwardPositions).toBeDefined();
+      const south = def.includes("lat_0=-");
+      const pts = [
+        [14, 68.9],
+        [5, 60],
+        [-100, 40],
+        [160, 35],
+        [-170, 88],
+      ].map(([lon, lat]) => [lon, south ? -lat : lat]);
+      const n = pts.length;
+      const f = () => new Float64Array(n);
+      const pos = { lon: f(), lat: f(), sinLat: f(), cosLat: f(), sinLon: f(), cosLon: f() };
+      pts.forEach(([lon, lat], i) => {
+        pos.lon[i] = lon;
+        pos.lat[i] = lat;
+        pos.sinLat[i] = Math.sin((lat * Math.PI) / 180);
+        pos.cosLat[i] = Math.cos((lat * Math.PI) / 180);
+        pos.sinLon[i] = Math.sin((lon * Math.PI) / 180);
+        pos.cosLon[i] = Math.cos((lon * Math.PI) / 180);
+      });
+      const need = new Uint8Array(n).fill(1);
+      need[2] = 0; // not needed: left alone
+      const [x, y, cos, sin] = [f(), f(), f(), f()];
+      p.forwardPositions!(pos, n, need, x, y, cos, sin);
+      const out = new Float64Array(2);
+      for (let i = 0; i < n; i++) {
+        if (i === 2) {
+          expect([x[i], y[i], cos[i], sin[i]]).toEqual([0, 0, 0, 0]);
+          continue;
+        }
+        p.forward(pos.lon[i], pos.lat[i], out);
+        expect(Math.hypot(x[i] - out[0], y[i] - out[1])).toBeLessThan(1e-6);
+        p.rotation(pos.lon[i], pos.lat[i], out[0], out[1], out);
+        expect(cos[i]).toBeCloseTo(out[0], 12);
+        expect(sin[i]).toBeCloseTo(out[1], 12);
+      }
+    },
+  );
+
   it.each(DEFS)("%s matches proj4js and inverts", (def) => {
     const p = makeProjector(projectionFromProj4(def));
     const ref = proj4(def);
