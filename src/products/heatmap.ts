@@ -1,6 +1,6 @@
 // heatmap.png: the probability of the object's position at one output time (default the last), with the
 // search areas, markers, coastline and everything a coordinator needs to read the map on its own.
-import { createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
+import { type Canvas, createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
 import { Status } from "../core/types.js";
 import { animationView } from "./animation.js";
 import {
@@ -97,7 +97,25 @@ export async function renderHeatmapPng(input: MapInput, timeIndex?: number): Pro
   g.textBaseline = "bottom";
   g.fillText(fitText(g, footerText(ctx), HEATMAP_WIDTH - 32), 16, HEATMAP_HEIGHT - 10);
 
-  return new Uint8Array(await canvas.encode("png"));
+  const png = new Uint8Array(await canvas.encode("png"));
+  rendered.set(png, canvas);
+  return png;
+}
+
+/** The canvas behind each heatmap.png rendered by this process, for heatmapPixels. */
+const rendered = new WeakMap<Uint8Array, Canvas>();
+
+/**
+ * The pixels of a heatmap.png that renderHeatmapPng returned (the very same array), so that the report can
+ * embed the map without decoding the PNG: RGBA, every pixel opaque. Undefined for any other array.
+ */
+export function heatmapPixels(
+  png: Uint8Array,
+): { width: number; height: number; rgba: Uint8Array } | undefined {
+  const canvas = rendered.get(png);
+  if (!canvas) return undefined;
+  // The canvas stores premultiplied pixels: the same bytes as the PNG's, since the picture is opaque.
+  return { width: canvas.width, height: canvas.height, rgba: canvas.data() };
 }
 
 /**

@@ -1,9 +1,10 @@
 // report.pdf: a two-page A4 briefing a coordinator can hand over. Page 1: the answer (most likely position,
 // search areas) and the map; the mission inputs. Page 2: forcing, search-area corners, position over time,
 // particle status and caveats. DejaVu Sans is embedded so °, ′, ² and → print everywhere.
+import { deflate } from "node:zlib";
 import PDFDocument from "pdfkit";
 import type { ProductContext } from "./context.js";
-import { hoursAt, releaseTimeText, renderHeatmapPng } from "./heatmap.js";
+import { heatmapPixels, hoursAt, releaseTimeText, renderHeatmapPng } from "./heatmap.js";
 import {
   AREA_KEYS,
   Bounds,
@@ -72,14 +73,78 @@ export async function renderReportPdf(input: ReportInput): Promise<Uint8Array> {
     doc.on("error", reject);
   });
 
-  pageOne(doc, input, k, png, generatedAt);
+  const map = mapImage(png);
+  pageOne(doc, input, k, map, generatedAt);
   doc.addPage();
   pageTwo(doc, input, k);
   footers(doc, ctx, generatedAt);
+  if (map instanceof RgbImage) await map.finish();
 
   doc.end();
   await finished;
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+// ---------------------------------------------------------------- the map image
+
+type MapImage = Buffer | RgbImage;
+
+/**
+ * heatmap.png for pdfkit. pdfkit would decode the PNG, split off its alpha channel and compress the pixels
+ * again; when we have the pixels of the PNG (rendered by this process, opaque) the same image (RGB, Flate,
+ * without the all-opaque soft mask) is compressed on the thread pool while the pages are laid out.
+ */
+function mapImage(png: Uint8Array): MapImage {
+  const pixels = heatmapPixels(png);
+  if (!pixels) return Buffer.from(png);
+  const { width, height, rgba } = pixels;
+  const n = width * height;
+  const rgb = Buffer.allocUnsafe(n * 3);
+  let opaque = 255;
+  for (let p = 0, i = 0, o = 0; p < n; p++, i += 4, o += 3) {
+    rgb[o] = rgba[i];
+    rgb[o + 1] = rgba[i + 1];
+    rgb[o + 2] = rgba[i + 2];
+    opaque &= rgba[i + 3];
+  }
+  if (opaque !== 255) return Buffer.from(png);
+  const data = new Promise<Buffer>((resolve, reject) =>
+    deflate(rgb, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  return new RgbImage(width, height, data);
+}
+
+/** An image XObject (8-bit DeviceRGB, Flate) in pdfkit's image interface: label, width, height, obj, embed. */
+class RgbImage {
+  readonly label = "Map";
+  obj: PDFKit.PDFKitReference | null = null;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    private readonly data: Promise<Buffer>,
+  ) {
+    data.catch(() => {}); // awaited in finish()
+  }
+
+  /** Called by doc.image(): creates the object; its data follows in finish(). */
+  embed(doc: Doc): void {
+    this.obj ??= doc.ref({
+      Type: "XObject",
+      Subtype: "Image",
+      BitsPerComponent: 8,
+      Width: this.width,
+      Height: this.height,
+      ColorSpace: "DeviceRGB",
+      Filter: "FlateDecode",
+    });
+  }
+
+  /** Writes the compressed pixels (before doc.end()). */
+  async finish(): Promise<void> {
+    const data = await this.data;
+    this.obj?.end(data);
+  }
 }
 
 // ---------------------------------------------------------------- text helpers
@@ -169,7 +234,7 @@ function dmAndDecimal(lon: number, lat: number): string {
 
 // ---------------------------------------------------------------- page 1
 
-function pageOne(doc: Doc, input: ReportInput, k: number, png: Uint8Array, generatedAt: number): void {
+function pageOne(doc: Doc, input: ReportInput, k: number, map: MapImage, generatedAt: number): void {
   const { ctx } = input;
   const sim = ctx.simulation;
   let y = TOP;
@@ -245,7 +310,8 @@ function pageOne(doc: Doc, input: ReportInput, k: number, png: Uint8Array, gener
   const mapH = Math.min((WIDTH * 900) / 1200, PAGE_H - 50 - y - 10 - missionH - 4);
   const mapW = (mapH * 1200) / 900;
   const mapX = LEFT + (WIDTH - mapW) / 2;
-  doc.image(Buffer.from(png), mapX, y, { width: mapW, height: mapH });
+  // pdfkit takes an object with a width and a height as an image it has opened already.
+  doc.image(map as Buffer, mapX, y, { width: mapW, height: mapH });
   doc.rect(mapX, y, mapW, mapH).lineWidth(0.5).strokeColor(RULE).stroke();
   y += mapH + 10;
 
