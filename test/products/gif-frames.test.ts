@@ -1,6 +1,8 @@
 // The GIF frame pipeline of animation.gif: nearest-colour lookup, frame differences, and the whole encoding
 // decoded back (every pixel of every frame shows the palette colour nearest to what was rendered).
+import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
+import { renderAnimationGif } from "../../src/products/animation.js";
 import {
   encodeAnimatedGif,
   FrameDiffer,
@@ -8,6 +10,7 @@ import {
   PaletteIndexer,
 } from "../../src/products/gif-frames.js";
 import { decodeGif } from "./gif-decode.js";
+import { makeFixture } from "./pictures-fixture.js";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -202,5 +205,26 @@ describe("encodeAnimatedGif", () => {
     expect(decoded.rects[0]).toEqual({ x: 0, y: 0, width, height });
     for (const r of decoded.rects.slice(1)) expect(r.width * r.height).toBeLessThan((width * height) / 2);
     expect(decoded.rects[2]).toEqual({ x: 0, y: 0, width: 27, height: 20 });
+  });
+});
+
+describe("renderAnimationGif", () => {
+  it("decodes frame by frame; the first frame as @napi-rs/canvas decodes it, later ones only where it moved", async () => {
+    const input = makeFixture({ n: 500, hours: 8 });
+    const gif = await renderAnimationGif(input, { width: 480, height: 360 });
+    const decoded = decodeGif(gif);
+    expect(decoded.frames.length).toBe(input.ctx.trajectory.times.length);
+    const img = await loadImage(Buffer.from(gif));
+    const c = createCanvas(img.width, img.height);
+    const g = c.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const first = g.getImageData(0, 0, img.width, img.height).data;
+    let diff = 0;
+    for (let p = 0; p < img.width * img.height; p++)
+      for (let k = 0; k < 3; k++) if (first[p * 4 + k] !== decoded.frames[0][p * 3 + k]) diff++;
+    expect(diff).toBe(0);
+    for (const r of decoded.rects.slice(1)) expect(r.width * r.height).toBeLessThan(480 * 360);
+    // The cloud moves: frames differ.
+    expect(Buffer.compare(Buffer.from(decoded.frames[0]), Buffer.from(decoded.frames.at(-1)!))).not.toBe(0);
   });
 });
