@@ -110,4 +110,28 @@ describe("TextFileWriter", () => {
     const lines = await writeLines(values, (w, v) => w.number(v));
     expect(lines).toEqual(values.map((v) => String(v)));
   });
+
+  it("keeps the order of rows and texts longer than the buffer", async () => {
+    const file = path.join(dir, "order.txt");
+    const fh = await open(file, "w");
+    const expected: string[] = [];
+    try {
+      const w = new TextFileWriter(fh, 1 << 14);
+      for (let block = 0; block < 5; block++) {
+        const long = `${"x".repeat(40000 * block)}é\n`;
+        await w.text(long);
+        expected.push(long);
+        for (let i = 0; i < 3000; i++) {
+          w.number(block * 1e6 + i);
+          w.byte(0x0a);
+          expected.push(`${block * 1e6 + i}\n`);
+          if (w.full) await w.flush();
+        }
+      }
+      await w.flush();
+    } finally {
+      await fh.close();
+    }
+    expect(readFileSync(file, "utf8")).toBe(expected.join(""));
+  });
 });
