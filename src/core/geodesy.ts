@@ -10,6 +10,7 @@ const E2 = WGS84_F * (2 - WGS84_F);
 const DEG = Math.PI / 180;
 const MAX_SUBSTEP_M = 1000;
 const POLE_SUBSTEP_FRACTION = 0.002;
+const MIN_SUBSTEP_M = 25;
 const INV_A = 1 / WGS84_A;
 const INV_A_1ME2 = 1 / (WGS84_A * (1 - E2));
 
@@ -89,8 +90,11 @@ export function stepGeodesic(point: EllipsoidPoint, east: number, north: number)
   const length2 = east * east + north * north;
   if (length2 === 0) return;
   // Sub-steps of at most 1 km, and near a pole at most 1/500 of the distance to the polar axis (where the
-  // heading turns fast).
-  const maxSubstep = Math.min(MAX_SUBSTEP_M, POLE_SUBSTEP_FRACTION * WGS84_A * point[3]);
+  // heading turns fast), but not under 25 m: a particle passing next to the pole must not stall the run.
+  const maxSubstep = Math.max(
+    MIN_SUBSTEP_M,
+    Math.min(MAX_SUBSTEP_M, POLE_SUBSTEP_FRACTION * WGS84_A * Math.abs(point[3])),
+  );
   const substeps = length2 > maxSubstep * maxSubstep ? Math.ceil(Math.sqrt(length2) / maxSubstep) : 1;
   let de = east / substeps;
   let dn = north / substeps;
@@ -101,6 +105,14 @@ export function stepGeodesic(point: EllipsoidPoint, east: number, north: number)
   let sinLam = point[4];
   let cosLam = point[5];
   for (let k = 0; k < substeps; k++) {
+    if (cosPhi < POLE_PLANE_COS) {
+      // Within ~11 km of a pole the rest of the move is a straight line on the polar plane.
+      const rest = substeps - k;
+      point[0] = phi;
+      point[1] = lambda;
+      movePolarPlane(point, de * rest, dn * rest);
+      return;
+    }
     // Reciprocal radii of curvature at the start: 1/N (prime vertical) and 1/M (meridian), no division.
     let w = 1 - E2 * sinPhi * sinPhi;
     let q = Math.sqrt(w);
@@ -268,6 +280,50 @@ function moveTwiceLong(
   pos.cosLat[i] = point[3];
   pos.sinLon[i] = point[4];
   pos.cosLon[i] = point[5];
+}
+
+/** cos 89.9°: closer to a pole, moves are made on the polar plane (movePolarPlane). */
+const POLE_PLANE_COS = Math.cos((89.9 * Math.PI) / 180);
+/** Radius of curvature at the poles, a/√(1 − e²). */
+const POLAR_RADIUS_OF_CURVATURE = WGS84_A / Math.sqrt(1 - E2);
+
+/**
+ * Moves a point near a pole (point[0], point[1] = latitude, longitude in radians) by east/north metres in a
+ * straight line on the plane tangent at the pole (azimuthal equidistant; within 11 km of the pole the
+ * plane and the ellipsoid differ by micrometres), so that a particle can pass over the pole. Sets all six
+ * numbers of the point.
+ */
+function movePolarPlane(point: EllipsoidPoint, east: number, north: number): void {
+  // The south pole as the north pole of the mirrored latitude: east stays east, north turns round.
+  const south = point[0] < 0;
+  const dn = south ? -north : north;
+  const lambda = point[1];
+  const rho = (Math.PI / 2 - Math.abs(point[0])) * POLAR_RADIUS_OF_CURVATURE;
+  const sl = Math.sin(lambda);
+  const cl = Math.cos(lambda);
+  // Plane coordinates with the pole at the origin: the point at (ρ sin λ, −ρ cos λ); east = (cos λ, sin λ),
+  // north (towards the pole) = (−sin λ, cos λ).
+  const x = rho * sl + east * cl - dn * sl;
+  const y = -rho * cl + east * sl + dn * cl;
+  const rho2 = Math.hypot(x, y);
+  const phi = Math.PI / 2 - rho2 / POLAR_RADIUS_OF_CURVATURE;
+  // At the pole itself the longitude stays what it was.
+  const lambda2 = rho2 > 0 ? lambda + wrapAngle(Math.atan2(x, -y) - lambda) : lambda;
+  setPointRad(point, south ? -phi : phi, lambda2);
+}
+
+/** An angle brought into (−π, π]. */
+function wrapAngle(a: number): number {
+  return a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI));
+}
+
+function setPointRad(point: EllipsoidPoint, phi: number, lambda: number): void {
+  point[0] = phi;
+  point[1] = lambda;
+  point[2] = Math.sin(phi);
+  point[3] = Math.cos(phi);
+  point[4] = Math.sin(lambda);
+  point[5] = Math.cos(lambda);
 }
 
 const scratchPoint = ellipsoidPoint();

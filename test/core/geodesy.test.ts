@@ -84,6 +84,40 @@ describe("geodesy", () => {
     },
   );
 
+  it("moves a particle next to or across a pole without stalling, to a finite position", () => {
+    const pos = {
+      lon: new Float64Array(1),
+      lat: new Float64Array(1),
+      sinLat: new Float64Array(1),
+      cosLat: new Float64Array(1),
+      sinLon: new Float64Array(1),
+      cosLon: new Float64Array(1),
+    };
+    const started = Date.now();
+    for (const lat of [89.99999, -89.9999999, 89.9]) {
+      pos.lat[0] = lat;
+      pos.lon[0] = 10;
+      pos.sinLat[0] = Math.sin((lat * Math.PI) / 180);
+      pos.cosLat[0] = Math.cos((lat * Math.PI) / 180);
+      pos.sinLon[0] = Math.sin((10 * Math.PI) / 180);
+      pos.cosLon[0] = Math.cos((10 * Math.PI) / 180);
+      for (let step = 0; step < 100; step++) moveTwice(pos, 0, 300, 1500, -200, 900);
+      expect(Number.isFinite(pos.lat[0]) && Number.isFinite(pos.lon[0])).toBe(true);
+      expect(Math.abs(pos.lat[0])).toBeLessThanOrEqual(90);
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+    // Over the pole and down the other side, as Karney's solution goes.
+    for (const [lat, azimuth] of [
+      [89.995, 20],
+      [-89.995, 160],
+    ]) {
+      const a = (azimuth * Math.PI) / 180;
+      displace(lat, 10, 1500 * Math.sin(a), 1500 * Math.cos(a));
+      const ref = geodesicDirect(lat, 10, azimuth, 1500);
+      expect(geodesicInverse(displaced[0], displaced[1], ref.lat, ref.lon).distM).toBeLessThan(0.01);
+    }
+  });
+
   it("places n points strictly between two ends, equally spaced (as pyproj's npts)", () => {
     const lon = new Float64Array(100);
     const lat = new Float64Array(100);
