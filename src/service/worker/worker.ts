@@ -87,6 +87,8 @@ interface Running {
 }
 
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
+/** Products uploaded at once. */
+const UPLOAD_LANES = 4;
 
 export function createWorker(deps: WorkerDeps): DriftWorker {
   return new Worker(deps);
@@ -436,18 +438,37 @@ class Worker implements DriftWorker {
     const bucket = this.config.resultsBucket;
     const uris: Record<string, string> = {};
     await this.withRetry("create results bucket", () => storage.ensureBucket(bucket), log, signal);
-    for (const [name, file] of Object.entries(result.files) as [ProductName, string][]) {
-      if (!file) continue;
-      const key = productKey(id, name);
-      const body = await readFile(file);
-      await this.withRetry(
-        `upload ${key}`,
-        () => storage.put(bucket, key, body, contentTypeFor(file)),
-        log,
-        signal,
-      );
-      uris[name] = storage.uri(bucket, key);
+    const products = (Object.entries(result.files) as [ProductName, string][]).filter(([, file]) => file);
+    // A few uploads at a time (most products are small: the round trips dominate). On a failure the lanes
+    // stop taking new products, the ones in flight settle, then the first error is thrown.
+    const stored: boolean[] = [];
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async () => {
+      while (next < products.length && !failure) {
+        const k = next++;
+        const [name, file] = products[k];
+        const key = productKey(id, name);
+        try {
+          const body = await readFile(file);
+          await this.withRetry(
+            `upload ${key}`,
+            () => storage.put(bucket, key, body, contentTypeFor(file)),
+            log,
+            signal,
+          );
+          stored[k] = true;
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(UPLOAD_LANES, products.length) }, lane));
+    // What was stored, in product order (a failed job's products are dropped by the caller).
+    for (let k = 0; k < products.length; k++) {
+      if (stored[k]) uris[products[k][0]] = storage.uri(bucket, productKey(id, products[k][0]));
     }
+    if (failure) throw failure.error;
     log.info({ products: Object.keys(uris).length }, "products stored");
     return uris;
   }
