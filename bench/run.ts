@@ -266,11 +266,18 @@ async function main(): Promise<void> {
     );
     pipeline = await runChild(
       "case.mjs",
-      { mode: "pipeline", scenario: "arctic20", particles: 1_000_000, hours: 24, threads: o.threads },
+      {
+        mode: "pipeline",
+        scenario: "arctic20",
+        particles: 1_000_000,
+        hours: 24,
+        threads: o.threads,
+        warm: true,
+      },
       60 * 60_000,
     );
     progress(
-      `    wall ${pipeline.wallSeconds.toFixed(1)} s (simulation ${pipeline.simulationSeconds.toFixed(1)} s), peak RSS ${pipeline.peakRssMB.toFixed(0)} MB`,
+      `    wall ${pipeline.wallSeconds.toFixed(1)} s (simulation ${pipeline.simulationSeconds.toFixed(1)} s; first run ${fmt(pipeline.firstRunSeconds, 1)} s), peak RSS ${pipeline.peakRssMB.toFixed(0)} MB`,
     );
   }
   let pipeline5k: Figures | null = null;
@@ -278,7 +285,7 @@ async function main(): Promise<void> {
     progress("pipeline: arctic20 5,000 particles × 48 h with the default products …");
     pipeline5k = await runChild(
       "case.mjs",
-      { mode: "pipeline", scenario: "arctic20", particles: 5000, hours: 48, threads: 1 },
+      { mode: "pipeline", scenario: "arctic20", particles: 5000, hours: 48, threads: 1, warm: true },
       10 * 60_000,
     );
     progress(
@@ -338,7 +345,7 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
   const p = result.pipeline1M;
   if (p) {
     lines.push(
-      `Whole pipeline, arctic20, 1,000,000 particles × 24 h, default products, ${p.threads} threads: **${p.wallSeconds.toFixed(1)} s** wall (prepare ${fmt(p.stages.prepare, 1)} s, simulation ${p.simulationSeconds.toFixed(1)} s, products ${fmt(p.stages.products, 1)} s), **peak RSS ${p.peakRssMB.toFixed(0)} MB**.`,
+      `Whole pipeline, arctic20, 1,000,000 particles × 24 h, default products, ${p.threads} threads, second run in the process (as in a running service): **${p.wallSeconds.toFixed(1)} s** wall (prepare ${fmt(p.stages.prepare, 1)} s, simulation ${p.simulationSeconds.toFixed(1)} s, density and search areas ${fmt((p.stages.simulate ?? 0) - p.simulationSeconds, 1)} s, products ${fmt(p.stages.products, 1)} s), **peak RSS ${p.peakRssMB.toFixed(0)} MB** for both runs; the first run in a fresh process (CLI) ${fmt(p.firstRunSeconds, 1)} s.`,
       "",
     );
   }
@@ -348,7 +355,7 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
       .join(", ");
     lines.push(
-      `Whole pipeline, arctic20, 5,000 particles × 48 h: ${p5.wallSeconds.toFixed(2)} s (prepare ${fmt(p5.stages.prepare, 2)} s, simulation ${p5.simulationSeconds.toFixed(2)} s, products ${fmt(p5.stages.products, 2)} s: ${prods}).`,
+      `Whole pipeline, arctic20, 5,000 particles × 48 h, second run in the process: ${p5.wallSeconds.toFixed(2)} s (first run ${fmt(p5.firstRunSeconds, 2)} s; prepare ${fmt(p5.stages.prepare, 2)} s, simulation ${p5.simulationSeconds.toFixed(2)} s, products ${fmt(p5.stages.products, 2)} s: ${prods}).`,
       "",
     );
   }
@@ -356,7 +363,7 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
   if (w) {
     const jobs = w.jobs as { claimedToCompletedSeconds: number }[];
     lines.push(
-      `Drift worker job, 5,000 particles × 48 h, claimed → completed (simulation, every product, S3 upload, database rows): first job ${jobs[0].claimedToCompletedSeconds.toFixed(2)} s, next job ${jobs[jobs.length - 1].claimedToCompletedSeconds.toFixed(2)} s.`,
+      `Drift worker job, 5,000 particles × 48 h, claimed → completed (simulation, every product, S3 upload, database rows): first job ${jobs[0].claimedToCompletedSeconds.toFixed(2)} s, next job ${jobs[jobs.length - 1].claimedToCompletedSeconds.toFixed(2)} s (the worker's simulation thread warmed up in ${fmt(w.warmUpSeconds, 1)} s after start, before the first job was pushed).`,
       "",
     );
   }
@@ -375,9 +382,10 @@ function targets(result: Figures, rows: SimRow[]): string[] {
     "| target (2-core machine) | goal | measured |",
     "|---|--:|--:|",
     `| arctic20, 20,000 particles × 48 h, simulation | ≤ 0.2 s (100× OpenDrift) | ${cell(a20?.wallSeconds, "s")} (${a20?.speedup ? `${a20.speedup.toFixed(1)}×` : "—"}) |`,
-    `| arctic20, 1,000,000 particles × 24 h, with products | ≤ 20 s | ${cell(p?.wallSeconds, "s", 1)} |`,
+    `| arctic20, 1,000,000 particles × 24 h, with products | ≤ 20 s | ${cell(p?.wallSeconds, "s", 1)} (fresh process ${cell(p?.firstRunSeconds, "s", 1)}) |`,
     `| same, peak memory | ≤ 1 GB | ${cell(p?.peakRssMB, "MB", 0)} |`,
-    `| worker job 5,000 × 48 h, claimed → completed | ≤ 3 s | ${cell(w?.[w.length - 1]?.claimedToCompletedSeconds, "s")} |`,
+    `| worker job 5,000 × 48 h, claimed → completed | ≤ 3 s | ${cell(w?.[w.length - 1]?.claimedToCompletedSeconds, "s")} (first job ${cell(w?.[0]?.claimedToCompletedSeconds, "s")}) |`,
+    `| arctic20, 20,000 × 48 h, first run in a fresh process | — | ${cell(a20?.firstRunSeconds, "s")} |`,
   ];
 }
 

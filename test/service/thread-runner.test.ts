@@ -80,6 +80,25 @@ describe("thread runner", () => {
     }
   });
 
+  it("warms a prestarted thread up before it takes jobs; a job that comes earlier gets a thread of its own", async () => {
+    type Summary = { threadId: number; warmedUp: boolean };
+    const warmed = createThreadRunner({ entry, prestart: 1, warmUp: true });
+    try {
+      await warmed.warm;
+      const later = (await warmed(spec("ok"), { outDir })).summary as unknown as Summary;
+      expect(later.warmedUp).toBe(true);
+    } finally {
+      await warmed.close();
+    }
+    const early = createThreadRunner({ entry, prestart: 1, warmUp: true });
+    try {
+      const first = (await early(spec("ok"), { outDir })).summary as unknown as Summary;
+      expect(first.warmedUp).toBe(false);
+    } finally {
+      await early.close();
+    }
+  });
+
   it("replaces a thread after jobsPerThread jobs", async () => {
     const run = createThreadRunner({ entry, jobsPerThread: 2 });
     try {

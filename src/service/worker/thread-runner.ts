@@ -10,6 +10,7 @@ export type SimulationRunner = (spec: unknown, opts: RunOptions) => Promise<RunR
 
 /** Messages from the thread entry (sim-thread.ts). */
 export type ThreadMessage =
+  | { type: "warm" }
   | { type: "progress"; progress: RunProgress }
   | { type: "result"; result: RunResult }
   | { type: "error"; error: SerializedError };
@@ -52,16 +53,19 @@ export interface ThreadRunnerOptions {
   entry?: URL;
   /** Threads started at once, before the first job (default 0). */
   prestart?: number;
+  /**
+   * Prestarted threads first run a small job of their own (compiles the step loop and the product code,
+   * loads the fonts), and take jobs once it is done; a job that comes earlier gets a thread of its own.
+   */
+  warmUp?: boolean;
   /** Jobs a thread runs before it is replaced (bounds what a long-lived thread can accumulate; default 50). */
   jobsPerThread?: number;
 }
 
-/** Messages to a thread: one job at a time. */
-export interface RunRequest {
-  type: "run";
-  spec: unknown;
-  opts: Omit<RunOptions, "onProgress" | "signal">;
-}
+/** Messages to a thread: one job at a time, or the warm-up. */
+export type RunRequest =
+  | { type: "run"; spec: unknown; opts: Omit<RunOptions, "onProgress" | "signal"> }
+  | { type: "warmup" };
 
 /**
  * Under vitest/tsx the sources are .ts: Node 20 does not hand the tsx loader to worker threads, so the
@@ -69,11 +73,22 @@ export interface RunRequest {
  */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
-/** What a thread entry does with each job (see sim-thread.ts): run it, posting progress. */
-export function serveRuns(run: (spec: unknown, opts: RunOptions) => Promise<RunResult>): void {
+/**
+ * What a thread entry does with each job (see sim-thread.ts): run it, posting progress; one after the other.
+ * `warmUp` answers the runner's warm-up request (its failure does not matter: the thread is still usable).
+ */
+export function serveRuns(
+  run: (spec: unknown, opts: RunOptions) => Promise<RunResult>,
+  warmUp?: () => Promise<void>,
+): void {
   const post = (m: ThreadMessage) => parentPort?.postMessage(m);
-  parentPort?.on("message", async (m: RunRequest) => {
-    if (m.type !== "run") return;
+  let queue: Promise<void> = Promise.resolve();
+  const handle = async (m: RunRequest): Promise<void> => {
+    if (m.type === "warmup") {
+      await warmUp?.().catch(() => undefined);
+      post({ type: "warm" });
+      return;
+    }
     try {
       const result = await run(m.spec, {
         ...m.opts,
@@ -83,11 +98,17 @@ export function serveRuns(run: (spec: unknown, opts: RunOptions) => Promise<RunR
     } catch (err) {
       post({ type: "error", error: serializeError(err) });
     }
+  };
+  parentPort?.on("message", (m: RunRequest) => {
+    queue = queue.then(() => handle(m));
   });
 }
 
-/** A simulation runner with warm threads; close() ends the idle ones. */
-export type ThreadRunner = SimulationRunner & { close(): Promise<void> };
+/**
+ * A simulation runner with warm threads: `warm` resolves when the prestarted threads are ready (warmed up
+ * when asked); close() ends the idle ones.
+ */
+export type ThreadRunner = SimulationRunner & { warm: Promise<void>; close(): Promise<void> };
 
 /**
  * Runs each job in a worker thread. Threads stay alive between jobs (idle ones do not keep the process
@@ -119,7 +140,34 @@ export function createThreadRunner(options: ThreadRunnerOptions = {}): ThreadRun
     worker.unref();
     return { worker, jobs: 0 };
   };
-  for (let k = 0; k < (options.prestart ?? 0); k++) idle.push(spawn());
+  const warming: Promise<void>[] = [];
+  const stillWarming = new Set<Worker>();
+  for (let k = 0; k < (options.prestart ?? 0); k++) {
+    const thread = spawn();
+    if (!options.warmUp) {
+      idle.push(thread);
+      continue;
+    }
+    warming.push(
+      new Promise<void>((resolve) => {
+        stillWarming.add(thread.worker);
+        const done = () => {
+          stillWarming.delete(thread.worker);
+          thread.worker.off("message", onWarm);
+          thread.worker.off("exit", done);
+          resolve();
+        };
+        const onWarm = (m: ThreadMessage) => {
+          if (m.type !== "warm") return;
+          idle.push(thread);
+          done();
+        };
+        thread.worker.on("message", onWarm);
+        thread.worker.on("exit", done);
+      }),
+    );
+    thread.worker.postMessage({ type: "warmup" } satisfies RunRequest);
+  }
 
   const run = (spec: unknown, opts: RunOptions) =>
     new Promise<RunResult>((resolve, reject) => {
@@ -173,8 +221,10 @@ export function createThreadRunner(options: ThreadRunnerOptions = {}): ThreadRun
       worker.postMessage({ type: "run", spec, opts: plain } satisfies RunRequest);
     });
   return Object.assign(run, {
+    warm: Promise.all(warming).then(() => undefined),
     async close() {
-      await Promise.all(idle.splice(0).map((t) => t.worker.terminate()));
+      const warmingNow = [...stillWarming];
+      await Promise.all([...idle.splice(0).map((t) => t.worker), ...warmingNow].map((w) => w.terminate()));
     },
   });
 }

@@ -73,6 +73,8 @@ export interface DriftWorker {
   stop(options?: { graceMs?: number }): Promise<void>;
   /** Resolves when the worker has stopped. */
   readonly stopped: Promise<void>;
+  /** Resolves when the simulation thread started with the worker has warmed up (jobs are taken before). */
+  readonly warm: Promise<void>;
   running(): RunningJobInfo[];
   liveness(): HealthReport;
   readiness(): Promise<HealthReport>;
@@ -119,10 +121,11 @@ class Worker implements DriftWorker {
     this.id = `${c.workerId}-${randomBytes(3).toString("hex")}`;
     this.log = deps.logger.child({ worker: this.id });
     this.metrics = deps.metrics ?? new WorkerMetrics({ queue: deps.queue });
-    // One warm thread from the start, so that even the first job does not wait for the pipeline to load.
+    // One thread started (and warmed up) with the worker, so that the first job does not wait for the pipeline
+    // to load and compile.
     this.threadRunner = deps.runner
       ? undefined
-      : createThreadRunner({ memoryMb: c.maxJobMemoryMb, prestart: 1 });
+      : createThreadRunner({ memoryMb: c.maxJobMemoryMb, prestart: 1, warmUp: true });
     this.runner = deps.runner ?? (this.threadRunner as ThreadRunner);
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
@@ -133,6 +136,10 @@ class Worker implements DriftWorker {
     } else {
       this.forcingDir = c.forcingDir;
     }
+  }
+
+  get warm(): Promise<void> {
+    return this.threadRunner?.warm ?? Promise.resolve();
   }
 
   private get config(): WorkerConfig {
