@@ -104,7 +104,7 @@ function runChild(script: string, args: unknown, timeoutMs: number): Promise<Fig
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--no-warnings", path.join(ROOT, "bench", script), JSON.stringify(args)],
+      ["--no-warnings", "--expose-gc", path.join(ROOT, "bench", script), JSON.stringify(args)],
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],

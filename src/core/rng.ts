@@ -84,27 +84,47 @@ export class LegacyRandom {
   fillRandom(out: Float64Array, count: number, offset = 0): void {
     const mt = this.mt;
     let index = this.index;
-    for (let i = offset; i < offset + count; i++) {
+    let i = offset;
+    const end = offset + count;
+    while (i < end) {
       if (index >= N) {
         this.twist();
         index = 0;
       }
-      let a = mt[index++];
-      a ^= a >>> 11;
-      a ^= (a << 7) & 0x9d2c5680;
-      a ^= (a << 15) & 0xefc60000;
-      a ^= a >>> 18;
-      if (index >= N) {
-        this.twist();
-        index = 0;
+      // Whole pairs left in this block of 624 words, without a bounds test per word.
+      const pairs = Math.min((N - index) >> 1, end - i);
+      for (let p = 0; p < pairs; p++) {
+        let a = mt[index];
+        a ^= a >>> 11;
+        a ^= (a << 7) & 0x9d2c5680;
+        a ^= (a << 15) & 0xefc60000;
+        a ^= a >>> 18;
+        let b = mt[index + 1];
+        b ^= b >>> 11;
+        b ^= (b << 7) & 0x9d2c5680;
+        b ^= (b << 15) & 0xefc60000;
+        b ^= b >>> 18;
+        index += 2;
+        out[i++] = ((a >>> 5) * 67108864.0 + (b >>> 6)) / 9007199254740992.0;
       }
-      let b = mt[index++];
-      b ^= b >>> 11;
-      b ^= (b << 7) & 0x9d2c5680;
-      b ^= (b << 15) & 0xefc60000;
-      b ^= b >>> 18;
-      out[i] = ((a >>> 5) * 67108864.0 + (b >>> 6)) / 9007199254740992.0;
+      // One word left in the block (an odd position after single draws): the pair spans a twist.
+      if (i < end && index === N - 1) {
+        const a = this.tempered(mt[index]);
+        this.twist();
+        const b = this.tempered(mt[0]);
+        index = 1;
+        out[i++] = ((a >>> 5) * 67108864.0 + (b >>> 6)) / 9007199254740992.0;
+      }
     }
     this.index = index;
+  }
+
+  private tempered(word: number): number {
+    let y = word;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
   }
 }

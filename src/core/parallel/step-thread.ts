@@ -4,6 +4,7 @@
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { ParticleRange } from "../step.js";
 import type { ForcingSource, LandMask } from "../types.js";
+import { collectGarbage } from "./collect-garbage.js";
 import {
   type CrewMessage,
   type MainThreadRequest,
@@ -95,5 +96,7 @@ parentPort?.on("message", async (m: CrewMessage) => {
     Atomics.notify(setup.control, Slot.done);
   } finally {
     setup.port.close();
+    // Once this handler (which holds the setup) has returned.
+    setImmediate(collectGarbage);
   }
 });

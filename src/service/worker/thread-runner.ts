@@ -2,6 +2,7 @@
 // responsive however long the step loop computes. The thread can be stopped at once (shutdown, wall-time
 // cap) and has its own heap limit (memory cap).
 import { parentPort, Worker } from "node:worker_threads";
+import { collectGarbage } from "../../core/parallel/collect-garbage.js";
 import type { RunOptions, RunProgress, RunResult } from "../../pipeline/run.js";
 import { JobCapError } from "../job.js";
 
@@ -100,7 +101,8 @@ export function serveRuns(
     }
   };
   parentPort?.on("message", (m: RunRequest) => {
-    queue = queue.then(() => handle(m));
+    // After each job: the thread waits idle for the next one, holding the last run's arrays otherwise.
+    queue = queue.then(() => handle(m)).then(collectGarbage);
   });
 }
 
