@@ -10,6 +10,7 @@ import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js"
 import { writeMissionKml, writeMissionKmz } from "./kml.js";
 import { writeLeewayAscii } from "./leeway-ascii.js";
 import { type ParticlesNetcdfOptions, writeParticlesNetcdf } from "./particles-nc.js";
+import { writeParticlesNetcdfInThread } from "./particles-nc-thread.js";
 import { computeSearchAreas } from "./search-areas.js";
 
 /** The products this module writes (summary.json is written by the pipeline, pictures by their modules). */
@@ -25,22 +26,39 @@ export const DATA_PRODUCTS = [
   "areas_csv",
 ] as const satisfies readonly ProductName[];
 
+/** From this many particle-outputs particles.nc is written in a thread of its own (starting one costs ~0.2 s). */
+export const NETCDF_THREAD_MIN_CELLS = 5_000_000;
+
 export interface DataProductsOptions {
   netcdf?: ParticlesNetcdfOptions;
+  /** Particle-outputs from which particles.nc is written in a thread (default NETCDF_THREAD_MIN_CELLS). */
+  netcdfThreadMinCells?: number;
   /** Called before each file with the share of the data products done. */
   onProgress?: (fraction: number, product: ProductName) => void;
 }
 
 /**
  * Computes the density grids and search areas (setting ctx.searchAreas) and writes the selected data products
- * into outDir. Returns the grids (for the pictures) and product → absolute path of every file written.
+ * into outDir. Returns the grids (for the pictures), product → absolute path of every file, and `pending`:
+ * for large runs particles.nc is still being written in a thread (await it before using the files).
  */
 export async function writeDataProducts(
   ctx: ProductContext,
   outDir: string,
   selection: readonly ProductName[],
   opts: DataProductsOptions = {},
-): Promise<{ grids: DensityResult; files: Partial<Record<ProductName, string>> }> {
+): Promise<{ grids: DensityResult; files: Partial<Record<ProductName, string>>; pending: Promise<void> }> {
+  const t = ctx.trajectory;
+  const netcdfFile = path.resolve(outDir, PRODUCT_FILES.netcdf);
+  let pending: Promise<void> = Promise.resolve();
+  const inThread =
+    selection.includes("netcdf") &&
+    t.n * t.times.length >= (opts.netcdfThreadMinCells ?? NETCDF_THREAD_MIN_CELLS);
+  if (inThread) {
+    pending = writeParticlesNetcdfInThread(ctx, netcdfFile, opts.netcdf);
+    // Awaited by the caller; until then a failure must not count as unhandled.
+    pending.catch(() => undefined);
+  }
   const grids = computeDensity(ctx);
   const snapshots = computeSearchAreas(ctx, grids);
   ctx.searchAreas = snapshots;
@@ -52,7 +70,7 @@ export async function writeDataProducts(
     const file = path.resolve(outDir, PRODUCT_FILES[product]);
     switch (product) {
       case "netcdf":
-        await writeParticlesNetcdf(ctx, file, opts.netcdf);
+        if (!inThread) await writeParticlesNetcdf(ctx, file, opts.netcdf);
         break;
       case "density":
         await writeDensityNetcdf(ctx, grids, file);
@@ -82,5 +100,5 @@ export async function writeDataProducts(
     files[product] = file;
   }
   opts.onProgress?.(1, wanted[wanted.length - 1] ?? "netcdf");
-  return { grids, files };
+  return { grids, files, pending };
 }

@@ -22,10 +22,13 @@ export async function writeProducts(
 ): Promise<Partial<Record<ProductName, string>>> {
   const pictures = (["png", "gif", "pdf"] as const).filter((p) => selection.includes(p));
   const share = pictures.length > 0 ? 0.7 : 1;
-  const { grids, files } = await writeDataProducts(ctx, outDir, selection, {
+  const { grids, files, pending } = await writeDataProducts(ctx, outDir, selection, {
     onProgress: (f, product) => onProgress?.(f * share, product),
   });
-  if (pictures.length === 0) return files;
+  if (pictures.length === 0) {
+    await pending;
+    return files;
+  }
 
   onProgress?.(share, "coastline");
   const input: MapInput = { ctx, grids, areas: ctx.searchAreas ?? [] };
@@ -52,5 +55,7 @@ export async function writeProducts(
     }
     files[product] = file;
   }
+  onProgress?.(1, "netcdf"); // waiting for particles.nc, when a thread writes it
+  await pending;
   return files;
 }

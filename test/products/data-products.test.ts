@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PRODUCT_FILES } from "../../src/products/context.js";
 import { DATA_PRODUCTS, writeDataProducts } from "../../src/products/data-products.js";
 import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
-import { tempDir } from "./tools.js";
+import { ncdump, tempDir } from "./tools.js";
 
 describe("writeDataProducts", () => {
   it("writes every selected data product and fills ctx.searchAreas", async () => {
@@ -24,5 +24,34 @@ describe("writeDataProducts", () => {
     }
     expect(files.png).toBeUndefined();
     expect(seen).toContain("kmz");
+  });
+
+  it("writes particles.nc in a thread for large runs, with the same data as on this thread", async () => {
+    const t = syntheticTrajectory({ n: 400, hours: 6, coastLon: 4.57 });
+    const here = tempDir();
+    const there = tempDir();
+    await writeDataProducts(syntheticContext(t, { landmask: eastOfLand(4.57) }), here, ["netcdf"]);
+    const threaded = await writeDataProducts(
+      syntheticContext(t, { landmask: eastOfLand(4.57) }),
+      there,
+      ["netcdf"],
+      { netcdfThreadMinCells: 0 },
+    );
+    await threaded.pending;
+    const data = (dir: string) => {
+      const out = ncdump(["-v", "lon,lat,status,time", path.join(dir, PRODUCT_FILES.netcdf)]);
+      return out.slice(out.indexOf("data:"));
+    };
+    expect(data(there).length).toBeGreaterThan(1000);
+    expect(data(there)).toBe(data(here));
+    // The land mask goes to the thread by name only, and still names the coastline in the file.
+    expect(ncdump(["-h", path.join(there, PRODUCT_FILES.netcdf)])).toContain(":coastline = ");
+  });
+
+  it("reports a failure of the particles.nc thread", async () => {
+    const t = syntheticTrajectory({ n: 50, hours: 2, coastLon: 4.57 });
+    const missing = path.join(tempDir(), "no", "such", "dir");
+    const r = await writeDataProducts(syntheticContext(t), missing, ["netcdf"], { netcdfThreadMinCells: 0 });
+    await expect(r.pending).rejects.toThrow(/ENOENT|no such file/);
   });
 });
