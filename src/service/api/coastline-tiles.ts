@@ -44,10 +44,13 @@ function polygonThread(gshhgFile?: string) {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(fromSource ? "./coastline-thread.ts" : "./coastline-thread.js", import.meta.url);
   const start = () => {
-    const w = new Worker(fromSource ? new URL("../worker/ts-thread-bootstrap.mjs", import.meta.url) : entry, {
-      workerData: { tsEntry: entry.href },
-      execArgv: [],
-    });
+    const w = new Worker(
+      fromSource ? new URL("../../core/parallel/ts-bootstrap.mjs", import.meta.url) : entry,
+      {
+        workerData: { tsEntry: entry.href },
+        execArgv: [],
+      },
+    );
     w.unref();
     w.on("message", (reply: CoastlineReply) => {
       const waiter = pending.get(reply.id);

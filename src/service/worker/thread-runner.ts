@@ -70,7 +70,7 @@ export type RunRequest =
 
 /**
  * Under vitest/tsx the sources are .ts: Node 20 does not hand the tsx loader to worker threads, so the
- * thread starts from ts-thread-bootstrap.mjs, which loads the .ts entry through tsx. dist/ runs .js directly.
+ * thread starts from core/parallel/ts-bootstrap.mjs, which loads the .ts entry through tsx. dist/ runs .js directly.
  */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
@@ -121,7 +121,7 @@ export function createThreadRunner(options: ThreadRunnerOptions = {}): ThreadRun
   const entry =
     options.entry ?? new URL(FROM_SOURCE ? "./sim-thread.ts" : "./sim-thread.js", import.meta.url);
   const needsTsx = entry.pathname.endsWith(".ts");
-  const start = needsTsx ? new URL("./ts-thread-bootstrap.mjs", import.meta.url) : entry;
+  const start = needsTsx ? new URL("../../core/parallel/ts-bootstrap.mjs", import.meta.url) : entry;
   const jobsPerThread = options.jobsPerThread ?? 50;
   const idle: { worker: Worker; jobs: number }[] = [];
 
