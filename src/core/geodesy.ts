@@ -3,6 +3,7 @@
 // midpoint (RK2) rule in sub-steps of at most 1 km, using angle-addition instead of trig calls. Against
 // Karney's algorithm this is within 0.1 mm for every step length a drift model takes (see test/core).
 import geodesicLib from "geographiclib-geodesic";
+import type { Positions } from "./types.js";
 
 export const WGS84_A = 6378137.0;
 export const WGS84_F = 1 / 298.257223563;
@@ -185,16 +186,6 @@ const SHORT_MOVE_M = 1000;
 /** … and only away from the poles (|latitude| < ~88.9°), where sec φ stays moderate. */
 const SHORT_MOVE_MIN_COS = 0.02;
 
-/** Positions a kernel moves in place: degrees plus the carried sines and cosines (Particles has them). */
-export interface CarriedPositions {
-  lon: Float64Array;
-  lat: Float64Array;
-  sinLat: Float64Array;
-  cosLat: Float64Array;
-  sinLon: Float64Array;
-  cosLon: Float64Array;
-}
-
 const movePoint = ellipsoidPoint();
 
 /**
@@ -206,14 +197,7 @@ const movePoint = ellipsoidPoint();
  * both moves. Error O(s³ tan²φ / R²): over 288 ten-minute steps of 20 m/s wind and 1.5 m/s current,
  * 1.7 cm from Karney's solution at 69°N (RK2: 0.9 cm), nothing next to the forcing's uncertainty.
  */
-export function moveTwice(
-  pos: CarriedPositions,
-  i: number,
-  e1: number,
-  n1: number,
-  e2: number,
-  n2: number,
-): void {
+export function moveTwice(pos: Positions, i: number, e1: number, n1: number, e2: number, n2: number): void {
   let sinPhi = pos.sinLat[i];
   let cosPhi = pos.cosLat[i];
   const short2 = SHORT_MOVE_M * SHORT_MOVE_M;
@@ -257,14 +241,7 @@ export function moveTwice(
 }
 
 /** moveTwice() for long moves and near the poles: RK2 sub-steps (kept apart so that the short path inlines). */
-function moveTwiceLong(
-  pos: CarriedPositions,
-  i: number,
-  e1: number,
-  n1: number,
-  e2: number,
-  n2: number,
-): void {
+function moveTwiceLong(pos: Positions, i: number, e1: number, n1: number, e2: number, n2: number): void {
   const point = movePoint;
   point[0] = pos.lat[i] * DEG;
   point[1] = pos.lon[i] * DEG;

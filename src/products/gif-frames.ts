@@ -169,32 +169,24 @@ export class PaletteIndexer {
     }
     let best = 256;
     let bestD = Infinity;
-    for (let i = lo; i < n; i++) {
-      const dr = pr[i] - r;
-      let d = dr * dr;
-      if (d > bestD) break; // red only grows from here
-      const dg = pg[i] - g;
-      d += dg * dg;
-      if (d > bestD) continue;
-      const db = pb[i] - b;
-      d += db * db;
-      if (d < bestD || (d === bestD && idx[i] < best)) {
-        bestD = d;
-        best = idx[i];
-      }
-    }
-    for (let i = lo - 1; i >= 0; i--) {
-      const dr = pr[i] - r;
-      let d = dr * dr;
-      if (d > bestD) break;
-      const dg = pg[i] - g;
-      d += dg * dg;
-      if (d > bestD) continue;
-      const db = pb[i] - b;
-      d += db * db;
-      if (d < bestD || (d === bestD && idx[i] < best)) {
-        bestD = d;
-        best = idx[i];
+    // Outwards from there, up then down; red alone bounds the distance, so each side stops early.
+    for (const [from, to, step] of [
+      [lo, n, 1],
+      [lo - 1, -1, -1],
+    ]) {
+      for (let i = from; i !== to; i += step) {
+        const dr = pr[i] - r;
+        let d = dr * dr;
+        if (d > bestD) break; // red only grows from here
+        const dg = pg[i] - g;
+        d += dg * dg;
+        if (d > bestD) continue;
+        const db = pb[i] - b;
+        d += db * db;
+        if (d < bestD || (d === bestD && idx[i] < best)) {
+          bestD = d;
+          best = idx[i];
+        }
       }
     }
     return best;

@@ -8,6 +8,21 @@ import {
   moveTwice,
 } from "../../src/core/geodesy.js";
 
+/** One position with its carried sines and cosines, set by place(). */
+function onePosition() {
+  const f = () => new Float64Array(1);
+  return { lon: f(), lat: f(), sinLat: f(), cosLat: f(), sinLon: f(), cosLon: f() };
+}
+
+function place(pos: ReturnType<typeof onePosition>, lat: number, lon: number): void {
+  pos.lat[0] = lat;
+  pos.lon[0] = lon;
+  pos.sinLat[0] = Math.sin((lat * Math.PI) / 180);
+  pos.cosLat[0] = Math.cos((lat * Math.PI) / 180);
+  pos.sinLon[0] = Math.sin((lon * Math.PI) / 180);
+  pos.cosLon[0] = Math.cos((lon * Math.PI) / 180);
+}
+
 describe("geodesy", () => {
   it("Karney direct reproduces published WGS84 lengths of one degree of latitude", () => {
     // Meridian arc of 1° centred on the equator and on 45°: 111132.954 − 559.822·cos 2φ + 1.175·cos 4φ m.
@@ -49,26 +64,12 @@ describe("geodesy", () => {
   ])(
     "two successive moves of %d m and %d m (the drift step) agree with Karney within %d m",
     (d1, d2, tolerance) => {
-      const pos = {
-        lon: new Float64Array(1),
-        lat: new Float64Array(1),
-        sinLat: new Float64Array(1),
-        cosLat: new Float64Array(1),
-        sinLon: new Float64Array(1),
-        cosLon: new Float64Array(1),
-      };
+      const pos = onePosition();
       let worst = 0;
       for (const lat of [-70, -45, 0, 30, 60, 69, 78, 89.5]) {
         for (const az1 of [0, 37, 90, 200, 333]) {
           for (const az2 of [15, 120, 270]) {
-            pos.lat[0] = lat;
-            pos.lon[0] = 179.99;
-            const phi = (lat * Math.PI) / 180;
-            const lam = (179.99 * Math.PI) / 180;
-            pos.sinLat[0] = Math.sin(phi);
-            pos.cosLat[0] = Math.cos(phi);
-            pos.sinLon[0] = Math.sin(lam);
-            pos.cosLon[0] = Math.cos(lam);
+            place(pos, lat, 179.99);
             const [a1, a2] = [(az1 * Math.PI) / 180, (az2 * Math.PI) / 180];
             moveTwice(pos, 0, d1 * Math.sin(a1), d1 * Math.cos(a1), d2 * Math.sin(a2), d2 * Math.cos(a2));
             const mid = geodesicDirect(lat, 179.99, az1, d1);
@@ -85,22 +86,10 @@ describe("geodesy", () => {
   );
 
   it("moves a particle next to or across a pole without stalling, to a finite position", () => {
-    const pos = {
-      lon: new Float64Array(1),
-      lat: new Float64Array(1),
-      sinLat: new Float64Array(1),
-      cosLat: new Float64Array(1),
-      sinLon: new Float64Array(1),
-      cosLon: new Float64Array(1),
-    };
+    const pos = onePosition();
     const started = Date.now();
     for (const lat of [89.99999, -89.9999999, 89.9]) {
-      pos.lat[0] = lat;
-      pos.lon[0] = 10;
-      pos.sinLat[0] = Math.sin((lat * Math.PI) / 180);
-      pos.cosLat[0] = Math.cos((lat * Math.PI) / 180);
-      pos.sinLon[0] = Math.sin((10 * Math.PI) / 180);
-      pos.cosLon[0] = Math.cos((10 * Math.PI) / 180);
+      place(pos, lat, 10);
       for (let step = 0; step < 100; step++) moveTwice(pos, 0, 300, 1500, -200, 900);
       expect(Number.isFinite(pos.lat[0]) && Number.isFinite(pos.lon[0])).toBe(true);
       expect(Math.abs(pos.lat[0])).toBeLessThanOrEqual(90);

@@ -11,17 +11,7 @@ import {
 } from "../../src/products/gif-frames.js";
 import { decodeGif } from "./gif-decode.js";
 import { makeFixture } from "./pictures-fixture.js";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./synthetic.js";
 
 /** Brute force: the lowest index among the nearest of the first `usable` entries. */
 function nearestBrute(palette: number[][], usable: number, r: number, g: number, b: number): number {

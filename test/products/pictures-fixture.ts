@@ -8,6 +8,7 @@ import type { ProductContext } from "../../src/products/context.js";
 import type { Polygon, Position } from "../../src/products/geojson-types.js";
 import type { MapInput } from "../../src/products/map-render.js";
 import type { DensityGrids, SearchArea, SearchAreaSnapshot } from "../../src/products/types.js";
+import { rng } from "./synthetic.js";
 
 export interface FixtureOptions {
   n?: number;
@@ -39,17 +40,6 @@ export function fixtureCoastline(): Position[][][] {
     lake.push([4.98 + 0.015 * Math.cos(-t), 60.3 + 0.006 * Math.sin(-t)]);
   }
   return [[main], [island, lake]];
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gauss(r: () => number): number {

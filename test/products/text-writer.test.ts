@@ -6,20 +6,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TextFileWriter } from "../../src/products/text-writer.js";
 import { fixed5 } from "../../src/products/time-format.js";
+import { rng } from "./synthetic.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "driftline-text-writer-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes every value with `write`, one per line, through a small buffer (many flushes); returns the lines. */
 async function writeLines(
