@@ -189,7 +189,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.tableOnly) {
     const result = JSON.parse(readFileSync(path.join(RESULTS, "latest.json"), "utf8"));
-    writeFileSync(path.join(RESULTS, "README-table.md"), readmeTable(result, result.simulation));
+    writeTable(readmeTable(result, result.simulation));
     return;
   }
   const info = machine();
@@ -316,9 +316,23 @@ async function main(): Promise<void> {
   writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
 
   const md = readmeTable(result, rows);
-  writeFileSync(path.join(RESULTS, "README-table.md"), md);
+  writeTable(md);
   process.stdout.write(`\n${md}\n`);
   progress(`wrote ${path.relative(ROOT, path.join(RESULTS, "latest.json"))} and README-table.md`);
+}
+
+/** Writes README-table.md, formatted as the repository's formatter (Biome) wants markdown tables. */
+function writeTable(md: string): void {
+  const file = path.join(RESULTS, "README-table.md");
+  writeFileSync(file, md);
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules/@biomejs/biome/bin/biome"), "format", "--write", file],
+    {
+      cwd: ROOT,
+      stdio: "ignore",
+    },
+  );
 }
 
 function readmeTable(result: Figures, rows: SimRow[]): string {
