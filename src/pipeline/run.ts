@@ -3,7 +3,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RasterLandMask } from "../coastline/landmask.js";
-import { runSimulationThreaded, threadCount } from "../core/parallel/pool.js";
+import {
+  DEFAULT_THREAD_THRESHOLD,
+  prestartThreads,
+  runSimulationThreaded,
+  threadCount,
+} from "../core/parallel/pool.js";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance, ProductContext, ProductName } from "../products/context.js";
@@ -78,6 +83,9 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const progress = (fraction: number, stage: RunProgress["stage"], message: string) =>
     opts.onProgress?.({ fraction, stage, message });
   const { spec, simulation, category } = parseSimulationSpec(input);
+  const threads = threadCount(opts.threads);
+  // Step threads load while forcing and coastline are read.
+  if (threads > 1 && simulation.release.number >= DEFAULT_THREAD_THRESHOLD) prestartThreads(threads - 1);
 
   progress(0, "prepare", "reading forcing and coastline");
   const window = reachableWindow(simulation);
@@ -91,7 +99,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const result = await runSimulationThreaded(simulation, category, set, {
     landmask,
     landmaskRecipe: landmask ? landMaskRecipe(landmask) : undefined,
-    threads: threadCount(opts.threads),
+    threads,
     recordForcing: simulation.release.number * 200 <= 50_000_000,
     onProgress: (f) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
   });

@@ -6,6 +6,7 @@ import { constantSource } from "../../src/core/constant-source.js";
 import {
   closeIdleThreads,
   idleThreadCount,
+  prestartThreads,
   runSimulationThreaded,
   splitRanges,
   threadCount,
@@ -114,6 +115,23 @@ describe("threads", () => {
     expectSameBytes(runSimulation(simulation, category, set).trajectory, second.trajectory);
     await closeIdleThreads();
     expect(idleThreadCount()).toBe(0);
+  }, 120_000);
+
+  it("can be started ahead of a run, which then uses them", async () => {
+    const { simulation, category } = await scenario("const", (s) => {
+      s.seed.number = 3000;
+      s.duration_hours = 1;
+    });
+    const set: ForcingSet = { wind: [constantSource(6, 2)], current: [constantSource(0.2, -0.1)] };
+    await closeIdleThreads();
+    prestartThreads(1);
+    expect(idleThreadCount()).toBe(1);
+    prestartThreads(1); // already there: no second one
+    expect(idleThreadCount()).toBe(1);
+    const run = await runSimulationThreaded(simulation, category, set, { threads: 2, threadThreshold: 0 });
+    expect(run.threads).toBe(2);
+    expect(idleThreadCount()).toBe(1);
+    await closeIdleThreads();
   }, 120_000);
 
   it("fall back to one thread when threads cannot set up, and end a run a thread fails; neither keeps its threads", async () => {

@@ -227,6 +227,10 @@ function acquireThread(): Worker {
     reused.ref();
     return reused;
   }
+  return spawnThread();
+}
+
+function spawnThread(): Worker {
   const entry = new URL(FROM_SOURCE ? "./step-thread.ts" : "./step-thread.js", import.meta.url);
   const start = FROM_SOURCE ? new URL("./ts-bootstrap.mjs", import.meta.url) : entry;
   const worker = new Worker(start, {
@@ -240,6 +244,19 @@ function acquireThread(): Worker {
   // Errors of a run are handled by its crew; an idle thread's error only drops the thread (exit above).
   worker.on("error", () => undefined);
   return worker;
+}
+
+/**
+ * Starts step threads ahead of a run (up to `count` idle ones), so that they load while the caller reads
+ * forcing and coastline: a run that then uses threads finds them ready.
+ */
+export function prestartThreads(count: number): void {
+  const wanted = Math.min(count, availableParallelism());
+  while (idleThreads.length < wanted) {
+    const worker = spawnThread();
+    worker.unref();
+    idleThreads.push(worker);
+  }
 }
 
 function releaseThread(worker: Worker): void {
