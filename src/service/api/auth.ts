@@ -112,6 +112,60 @@ export async function userForKey(db: Database, key: string): Promise<string | un
   return rows[0]?.user_id ?? undefined;
 }
 
+/** A key as listed to an operator: never the key or its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  name: string | null;
+  /** The key's first characters (dl_ plus five), enough to recognise it. */
+  prefix: string | null;
+  userId: string | null;
+  email: string | null;
+  createdAt: string | null;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT k.id, k.name, k.key_prefix, k.user_id, u.email, k.created_at, k.last_used_at, k.expires_at,
+            k.revoked_at
+       FROM api_keys k LEFT JOIN users u ON u.id = k.user_id
+      ORDER BY k.created_at, k.id`,
+  );
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const time = (v: unknown) =>
+    v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v);
+  return rows.map((r) => ({
+    id: String(r.id),
+    name: text(r.name),
+    prefix: text(r.key_prefix),
+    userId: text(r.user_id),
+    email: text(r.email),
+    createdAt: time(r.created_at),
+    lastUsedAt: time(r.last_used_at),
+    expiresAt: time(r.expires_at),
+    revokedAt: time(r.revoked_at),
+  }));
+}
+
+/**
+ * Revokes the key with this id, or the one key whose prefix this is; returns the revoked key's id. Throws
+ * when nothing matches, when a prefix matches several keys, or when the key is already revoked.
+ */
+export async function revokeApiKey(db: Database, idOrPrefix: string): Promise<string> {
+  const wanted = idOrPrefix.trim();
+  const keys = await listApiKeys(db);
+  const matches = keys.filter((k) => k.id === wanted || (wanted.length >= 4 && k.prefix === wanted));
+  if (matches.length === 0) throw new Error(`no API key with id or prefix "${wanted}" (see: apikey list)`);
+  if (matches.length > 1)
+    throw new Error(`prefix "${wanted}" matches ${matches.length} keys; give the key's id instead`);
+  const key = matches[0];
+  if (key.revokedAt) throw new Error(`API key ${key.id} was already revoked at ${key.revokedAt}`);
+  await db.query(`UPDATE api_keys SET revoked_at = (now() AT TIME ZONE 'UTC') WHERE id = $1`, [key.id]);
+  return key.id;
+}
+
 export async function countApiKeys(db: Database): Promise<number> {
   const { rows } = await db.query<{ n: string | number }>(
     "SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL",
