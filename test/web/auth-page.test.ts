@@ -46,4 +46,40 @@ describe("the page with API keys", () => {
     expect(await page.locator("#key-dialog[open]").count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it("follows a mission by an event stream sent with the key (EventSource cannot send it), not by polling", async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(new URL(r.url()).pathname));
+    await page.goto(server.url);
+    await page.evaluate((key) => localStorage.setItem("driftline.apiKey", key), server.createdApiKey!);
+    // A string, so that the test runner leaves the page's dynamic import alone.
+    const status = await page.evaluate(`(async () => {
+      const { api, followMission } = await import("/web/src/api.js");
+      const created = await api("/api/v1/missions", {
+        method: "POST",
+        body: {
+          name: "stream test",
+          lastKnownLat: 59.3,
+          lastKnownLon: 4.6,
+          lastKnownTime: "2024-03-01T06:00:00Z",
+          objectType: "Life Raft",
+          forecastHours: 6,
+          ensembleSize: 100,
+          onSceneWind: { speed: 10, direction: 225 },
+          onSceneCurrent: { x: 0.1, y: 0.2 },
+        },
+      });
+      return new Promise((resolve) => {
+        const stop = followMission(created.data.id, (s) => {
+          stop();
+          resolve(s);
+        });
+      });
+    })()`);
+    expect(status).toMatchObject({ status: "queued" });
+    expect(requests.filter((p) => p.endsWith("/events"))).toHaveLength(1);
+    expect(requests.filter((p) => p.endsWith("/status"))).toHaveLength(0);
+    await page.close();
+  });
 });

@@ -79,7 +79,39 @@ export async function api(path, options = {}) {
 }
 
 /**
- * Follows a mission's status by Server-Sent Events; falls back to polling every 2 s if the stream fails.
+ * Reads a Server-Sent Events stream with fetch (which, unlike EventSource, can send the API key), calling
+ * onEvent(name, data) for each event; resolves when the stream ends.
+ * @param {string} path
+ * @param {(event: string, data: string) => void} onEvent
+ * @param {AbortSignal} signal
+ */
+async function readEventStream(path, onEvent, signal) {
+  const response = await fetch(path, { headers: { accept: "text/event-stream", ...authHeaders() }, signal });
+  if (!response.ok || !response.body) throw new ApiError(response.status, `events: ${response.status}`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, "\n");
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = "message";
+      /** @type {string[]} */
+      const data = [];
+      for (const line of frame.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (data.length > 0) onEvent(event, data.join("\n"));
+    }
+  }
+}
+
+/**
+ * Follows a mission's status by Server-Sent Events (EventSource without a key; a fetch stream with one,
+ * since EventSource cannot send headers); falls back to polling every 2 s if the stream fails.
  * @param {string} id
  * @param {(status: any) => void} onStatus
  * @returns {() => void} stop
@@ -101,15 +133,33 @@ export function followMission(id, onStatus) {
     }
     timer = setTimeout(poll, 2000);
   };
-  // EventSource cannot send headers: with an API key, poll instead.
+  const path = `/api/v1/missions/${id}/events`;
   if (key || typeof EventSource === "undefined") {
-    poll();
+    const controller = new AbortController();
+    let ended = false;
+    readEventStream(
+      path,
+      (event, data) => {
+        if (event === "deleted") ended = true;
+        if (event !== "status") return;
+        const status = JSON.parse(data);
+        onStatus(status);
+        if (done(status)) ended = true;
+      },
+      controller.signal,
+    )
+      .catch(() => undefined)
+      .then(() => {
+        // The server ends the stream when the mission ends; otherwise it broke off: poll from here.
+        if (!ended && !stopped) poll();
+      });
     return () => {
       stopped = true;
+      controller.abort();
       clearTimeout(timer);
     };
   }
-  const source = new EventSource(`/api/v1/missions/${id}/events`);
+  const source = new EventSource(path);
   source.addEventListener("status", (event) => {
     const status = JSON.parse(/** @type {MessageEvent} */ (event).data);
     onStatus(status);
