@@ -375,52 +375,11 @@ function timeBlend(f: GriddedField, k0: number, k1: number, w: number, w0: numbe
   return b;
 }
 
-/** Asks the thread that owns the files for the field covering `time` (the whole grid when `full`). */
-export type FieldLoader = (request: FieldRequest) => GriddedField;
-export interface FieldRequest {
-  time: number;
-  full: boolean;
-}
-
-/** What a worker thread needs to sample a gridded source: its description and loaded field. */
-export interface SharedField {
-  name: string;
-  timeRange: [number, number];
-  coverageText: string;
-  provenance: Record<string, string | number>;
-  field: GriddedField;
-  /** The field holds the whole grid. */
-  full: boolean;
-}
-
 /**
- * A gridded source in a worker thread: samples a field loaded by the main thread (shared memory) and asks
- * it for more when the run goes beyond the loaded times or area, as GriddedSource reads more itself.
- * Needs none of the file readers, so a thread starts quickly.
+ * The two sampling entry points of a gridded source (ForcingSource.sample and samplePositions) over one
+ * sampleAt() of its own, which gets the positions' carried sines and cosines when there are any.
  */
-export class FieldSource implements ForcingSource {
-  readonly name: string;
-  readonly timeRange: readonly [number, number];
-  readonly coverageText: string;
-  readonly provenance: Record<string, string | number>;
-  private field: GriddedField;
-  private full: boolean;
-  private projector: Projector | null;
-  private readonly scratch = new Float64Array(8);
-
-  constructor(
-    shared: SharedField,
-    private readonly load: FieldLoader,
-  ) {
-    this.name = shared.name;
-    this.timeRange = shared.timeRange;
-    this.coverageText = shared.coverageText;
-    this.provenance = shared.provenance;
-    this.field = shared.field;
-    this.full = shared.full;
-    this.projector = shared.field.projection ? makeProjector(shared.field.projection) : null;
-  }
-
+export abstract class GriddedSampler {
   sample(
     time: number,
     lon: Float64Array,
@@ -444,7 +403,66 @@ export class FieldSource implements ForcingSource {
     this.sampleAt(time, positions.lon, positions.lat, positions, count, need, u, v);
   }
 
-  private sampleAt(
+  protected abstract sampleAt(
+    time: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    trig: Positions | null,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): void;
+}
+
+/** Asks the thread that owns the files for the field covering `time` (the whole grid when `full`). */
+export type FieldLoader = (request: FieldRequest) => GriddedField;
+export interface FieldRequest {
+  time: number;
+  full: boolean;
+}
+
+/** What a worker thread needs to sample a gridded source: its description and loaded field. */
+export interface SharedField {
+  name: string;
+  timeRange: [number, number];
+  coverageText: string;
+  provenance: Record<string, string | number>;
+  field: GriddedField;
+  /** The field holds the whole grid. */
+  full: boolean;
+}
+
+/**
+ * A gridded source in a worker thread: samples a field loaded by the main thread (shared memory) and asks
+ * it for more when the run goes beyond the loaded times or area, as GriddedSource reads more itself.
+ * Needs none of the file readers, so a thread starts quickly.
+ */
+export class FieldSource extends GriddedSampler implements ForcingSource {
+  readonly name: string;
+  readonly timeRange: readonly [number, number];
+  readonly coverageText: string;
+  readonly provenance: Record<string, string | number>;
+  private field: GriddedField;
+  private full: boolean;
+  private projector: Projector | null;
+  private readonly scratch = new Float64Array(8);
+
+  constructor(
+    shared: SharedField,
+    private readonly load: FieldLoader,
+  ) {
+    super();
+    this.name = shared.name;
+    this.timeRange = shared.timeRange;
+    this.coverageText = shared.coverageText;
+    this.provenance = shared.provenance;
+    this.field = shared.field;
+    this.full = shared.full;
+    this.projector = shared.field.projection ? makeProjector(shared.field.projection) : null;
+  }
+
+  protected sampleAt(
     time: number,
     lon: Float64Array,
     lat: Float64Array,

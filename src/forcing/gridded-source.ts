@@ -16,6 +16,7 @@ import {
   type FieldRequest,
   fillFromNeighbours,
   type GriddedField,
+  GriddedSampler,
   isRegularAxis,
   type SharedField,
   sampleGriddedField,
@@ -82,7 +83,7 @@ export function describeGrid(grid: GridInfo): string {
   return `${projectionName(grid.projection)} ${size}, ${res}`;
 }
 
-export class GriddedSource implements ForcingSource {
+export class GriddedSource extends GriddedSampler implements ForcingSource {
   readonly name: string;
   readonly timeRange: readonly [number, number];
   readonly coverageText: string;
@@ -101,6 +102,7 @@ export class GriddedSource implements ForcingSource {
   private readonly scratch = new Float64Array(8);
 
   constructor(slices: TimeSlice[], name?: string) {
+    super();
     if (slices.length === 0) throw new Error("GriddedSource needs at least one time slice");
     this.slices = [...slices].sort((a, b) => a.time - b.time);
     this.times = Float64Array.from(this.slices, (s) => s.time);
@@ -142,30 +144,7 @@ export class GriddedSource implements ForcingSource {
     this.load(box, ka, kb);
   }
 
-  sample(
-    time: number,
-    lon: Float64Array,
-    lat: Float64Array,
-    count: number,
-    need: Uint8Array,
-    u: Float64Array,
-    v: Float64Array,
-  ): void {
-    this.sampleAt(time, lon, lat, null, count, need, u, v);
-  }
-
-  samplePositions(
-    time: number,
-    positions: Positions,
-    count: number,
-    need: Uint8Array,
-    u: Float64Array,
-    v: Float64Array,
-  ): void {
-    this.sampleAt(time, positions.lon, positions.lat, positions, count, need, u, v);
-  }
-
-  private sampleAt(
+  protected sampleAt(
     time: number,
     lon: Float64Array,
     lat: Float64Array,
