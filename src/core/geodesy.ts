@@ -187,6 +187,12 @@ const SHORT_MOVE_M = 1000;
 const SHORT_MOVE_MIN_COS = 0.02;
 
 const movePoint = ellipsoidPoint();
+// Series coefficients as multipliers: a division by a constant stays a division.
+const SIXTH = 1 / 6;
+const TWENTIETH = 1 / 20;
+const TWELFTH = 1 / 12;
+const THIRTIETH = 1 / 30;
+const DEGREES_PER_RADIAN = 180 / Math.PI;
 
 /**
  * Moves position i by (e1, n1) metres east/north along a geodesic, then by (e2, n2) along another: the
@@ -214,26 +220,29 @@ export function moveTwice(pos: Positions, i: number, e1: number, n1: number, e2:
     const q = Math.sqrt(w);
     const invN = q * INV_A;
     const invM = w * q * INV_A_1ME2;
-    const sec = 1 / cosPhi;
+    // sec φ and 1/w from one division (divisions, not multiplications, bound this loop).
+    const r = 1 / (cosPhi * w);
+    const sec = w * r;
+    const invW = cosPhi * r;
     const tanInvN = sinPhi * sec * invN;
     const a = dn * invM;
-    const step = a - 0.5 * (de * de * tanInvN * invM + (3 * E2 * sinPhi * cosPhi * a * a) / w);
+    const step = a - 0.5 * (de * de * tanInvN * invM + 3 * E2 * sinPhi * cosPhi * a * a * invW);
     dLam += de * invN * sec * (1 + dn * tanInvN);
     dPhi += step;
     const d2 = step * step;
-    const sd = step * (1 - d2 / 6);
-    const cd = 1 - d2 / 2;
+    const sd = step * (1 - d2 * SIXTH);
+    const cd = 1 - d2 * 0.5;
     const s = sinPhi * cd + cosPhi * sd;
     cosPhi = cosPhi * cd - sinPhi * sd;
     sinPhi = s;
   }
   const e2s = dLam * dLam;
-  const se = dLam * (1 - (e2s / 6) * (1 - e2s / 20));
-  const ce = 1 - (e2s / 2) * (1 - (e2s / 12) * (1 - e2s / 30));
+  const se = dLam * (1 - e2s * SIXTH * (1 - e2s * TWENTIETH));
+  const ce = 1 - e2s * 0.5 * (1 - e2s * TWELFTH * (1 - e2s * THIRTIETH));
   const sinLam = pos.sinLon[i];
   const cosLam = pos.cosLon[i];
-  pos.lat[i] += dPhi / DEG;
-  pos.lon[i] += dLam / DEG;
+  pos.lat[i] += dPhi * DEGREES_PER_RADIAN;
+  pos.lon[i] += dLam * DEGREES_PER_RADIAN;
   pos.sinLat[i] = sinPhi;
   pos.cosLat[i] = cosPhi;
   pos.sinLon[i] = sinLam * ce + cosLam * se;

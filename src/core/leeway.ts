@@ -148,12 +148,13 @@ export function drift(p: Particles, dt: number, capsizedLeewayFraction: number):
     const v10 = windV[i];
     const speed = Math.sqrt(u10 * u10 + v10 * v10);
     // Direction the wind blows toward: sin θ = u/U, cos θ = v/U (θ clockwise from north).
-    const sinT = speed > 0 ? u10 / speed : 0;
-    const cosT = speed > 0 ? v10 / speed : 1;
+    const invSpeed = speed > 0 ? 1 / speed : 0;
+    const sinT = u10 * invSpeed;
+    const cosT = speed > 0 ? v10 * invSpeed : 1;
     const dwE = dwEps[i];
     const cwE = cwEps[i];
-    const downwind = ((dwSlope[i] + dwE / 20.0) * speed + dwOffset[i] + dwE / 2.0) * 0.01;
-    const crosswind = ((cwSlope[i] + cwE / 20.0) * speed + cwOffset[i] + cwE / 2.0) * 0.01;
+    const downwind = ((dwSlope[i] + dwE * 0.05) * speed + dwOffset[i] + dwE * 0.5) * 0.01;
+    const crosswind = ((cwSlope[i] + cwE * 0.05) * speed + cwOffset[i] + cwE * 0.5) * 0.01;
     // Positive crosswind is to the LEFT of downwind, as in the reference and the original code.
     let east = downwind * sinT - crosswind * cosT;
     let north = downwind * cosT + crosswind * sinT;
