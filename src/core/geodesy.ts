@@ -73,14 +73,7 @@ export function ellipsoidPoint(): EllipsoidPoint {
 }
 
 export function setPoint(point: EllipsoidPoint, latDeg: number, lonDeg: number): void {
-  const phi = latDeg * DEG;
-  const lambda = lonDeg * DEG;
-  point[0] = phi;
-  point[1] = lambda;
-  point[2] = Math.sin(phi);
-  point[3] = Math.cos(phi);
-  point[4] = Math.sin(lambda);
-  point[5] = Math.cos(lambda);
+  setPointRad(point, latDeg * DEG, lonDeg * DEG);
 }
 
 /**

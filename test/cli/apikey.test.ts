@@ -2,34 +2,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/apikey.js";
 import { type ApiKeyInfo, userForKey } from "../../src/service/api/auth.js";
 import { PGliteDatabase } from "../../src/service/embedded/pglite-database.js";
+import { capture } from "../helpers/capture.js";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "driftline-apikey-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs the command with its output captured. */
-async function apikey(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    const code = await run([...args, "--data-dir", dataDir]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+/** Runs the command on this test's data directory, with its output captured. */
+const apikey = (...args: string[]) => capture(() => run([...args, "--data-dir", dataDir]));
 
 describe("driftline apikey", () => {
   it("creates, lists (never the key) and revokes keys; a revoked key stops working", async () => {

@@ -3,9 +3,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run as enqueue } from "../../src/cli/enqueue.js";
 import { run as queueCommand } from "../../src/cli/queue.js";
+import { capture } from "../helpers/capture.js";
 import {
   createTestDatabase,
   deleteQueueKeys,
@@ -35,26 +36,6 @@ afterAll(async () => {
   await redis?.quit();
   await Promise.all([database?.drop(), s3?.close()]);
 });
-
-/** Runs a command's run() and captures what it prints. */
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe("driftline enqueue and queue", () => {
   it("inserts queued missions as the API would and pushes their jobs in the contract's JSON", async () => {
