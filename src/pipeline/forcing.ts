@@ -8,7 +8,7 @@ import {
   ForcingCoverageError,
   type ForcingSpec as LocalForcingSpec,
 } from "../forcing/index.js";
-import { fetchForcingFor } from "../forcing/providers/fetch.js";
+import { type FetchForcingOptions, fetchForcingFor } from "../forcing/providers/fetch.js";
 import { provenanceRecord } from "../forcing/providers/types.js";
 import type { ForcingProvenance } from "../products/context.js";
 import type { ForcingSpec, VariableSourceSpec } from "./spec.js";
@@ -25,6 +25,7 @@ export async function prepareForcing(
   sim: Simulation,
   window: ForcingWindow,
   forcingDir: string | undefined,
+  fetchOptions: Omit<FetchForcingOptions, "forcingDir" | "kinds"> = {},
 ): Promise<{ set: ForcingSet; provenance: ForcingProvenance[] }> {
   const { lon, lat, time } = sim.release;
   const wantsFetch = KINDS.filter((k) => list(spec[k]).some(isFetch));
@@ -44,7 +45,7 @@ export async function prepareForcing(
   }
 
   // Local sources fall short: fetch the forecasts for the variables that allow it, behind the local ones.
-  const fetched = await fetchForcingFor(window, { forcingDir, kinds: wantsFetch });
+  const fetched = await fetchForcingFor(window, { ...fetchOptions, forcingDir, kinds: wantsFetch });
   const withFetched: Record<Kind, VariableSourceSpec[]> = { ...local };
   for (const kind of wantsFetch) {
     const files = fetched[kind]?.files ?? [];

@@ -11,6 +11,7 @@ import {
 } from "../core/parallel/pool.js";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
+import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
 import type { ForcingProvenance, ProductContext, ProductName } from "../products/context.js";
 import { PRODUCT_FILES } from "../products/context.js";
 import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
@@ -41,6 +42,11 @@ export interface RunOptions {
   threads?: number;
   onProgress?: (p: RunProgress) => void;
   signal?: AbortSignal;
+  /**
+   * How `{"fetch": true}` sources download (providers, HTTP settings, "now"): default from the environment
+   * (FORCING_PROVIDERS …). For callers in this thread: providers do not cross to a worker thread.
+   */
+  fetch?: Omit<FetchForcingOptions, "forcingDir" | "kinds">;
 }
 
 export interface RunSummary {
@@ -89,7 +95,13 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
 
   progress(0, "prepare", "reading forcing and coastline");
   const window = reachableWindow(simulation);
-  const { set, provenance } = await prepareForcing(spec.forcing, simulation, window, opts.forcingDir);
+  const { set, provenance } = await prepareForcing(
+    spec.forcing,
+    simulation,
+    window,
+    opts.forcingDir,
+    opts.fetch,
+  );
   opts.signal?.throwIfAborted();
   const landmask: LandMask | null =
     simulation.coastline === "none" ? null : await prepareLandmaskFor(simulation);
