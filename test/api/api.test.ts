@@ -155,7 +155,15 @@ describe("mission validation", () => {
 
 describe("unknown and malformed mission ids", () => {
   const unknown = "7d0c4f3e-1111-4222-8333-444455556666";
-  const routes = ["", "/status", "/results", "/results/download?format=pdf", "/results/particles", "/events"];
+  const routes = [
+    "",
+    "/status",
+    "/results",
+    "/results/download?format=pdf",
+    "/results/particles",
+    "/results/density",
+    "/events",
+  ];
   it.each(routes)("GET /missions/<id>%s: 404 unknown, 400 not a UUID", async (suffix) => {
     const missing = await call(server, "GET", `/api/v1/missions/${unknown}${suffix}`);
     expect(missing.status).toBe(404);
@@ -292,6 +300,29 @@ describe("a mission through the API and the worker", () => {
     expect(c.sampleCount).toBe(50);
     expect(c.lon[6]).toHaveLength(50);
     expect(c.lon[6].filter((x: number | null) => x !== null).length).toBeGreaterThan(40);
+  });
+
+  it("serves the probability grid per output time, the one the search areas come from", async () => {
+    const r = await call(server, "GET", `/api/v1/missions/${id}/results/density`);
+    expect(r.status).toBe(200);
+    const g = r.json.data;
+    expect(g.times).toHaveLength(7);
+    expect(g.cornerLon).toHaveLength((g.nx + 1) * (g.ny + 1));
+    expect(g.cornerLat).toHaveLength((g.nx + 1) * (g.ny + 1));
+    expect(g.cells).toHaveLength(7);
+    for (const c of g.cells) {
+      expect(c.index.length).toBe(c.probability.length);
+      expect(c.index.every((k: number) => k >= 0 && k < g.nx * g.ny)).toBe(true);
+      // Afloat probabilities sum to 1 at every time (all particles afloat here).
+      expect(c.probability.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+    // Corners surround the release point at the first time.
+    const lons = g.cornerLon as number[];
+    const lats = g.cornerLat as number[];
+    expect(Math.min(...lons)).toBeLessThan(4.6);
+    expect(Math.max(...lons)).toBeGreaterThan(4.6);
+    expect(Math.min(...lats)).toBeLessThan(59.3);
+    expect(Math.max(...lats)).toBeGreaterThan(59.3);
   });
 
   it("streamed status and progress as Server-Sent Events until the mission was done", async () => {

@@ -296,6 +296,21 @@ export function openApiDocument(version: string): Json {
           responses: { 200: { description: "`{data: {times, lon[t][p], lat[t][p], status[t][p]}}`" } },
         },
       },
+      "/api/v1/missions/{id}/results/density": {
+        get: {
+          summary: "The probability grid (density.nc) per output time, for a map's heat layer",
+          parameters: [idParam],
+          responses: {
+            200: {
+              description:
+                "`{data: {times, nx, ny, cornerLon, cornerLat, cells: [{index, probability}]}}`: cell corners " +
+                "(ny+1)×(nx+1), and per time the cells with afloat probability (row-major indices)",
+            },
+            400: errorResponse("Mission not completed"),
+            404: errorResponse("No such mission, or no density.nc"),
+          },
+        },
+      },
       "/api/v1/object-types": {
         get: {
           summary: "The 85 Leeway object categories, grouped, with the common names that map to them",

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "./context.js";
+import { type DensityGridJson, densityGridFromFile } from "./density-grid.js";
 import { ApiError, badRequest } from "./errors.js";
 import { loadMission } from "./missions.js";
 import { type ParticleCloud, particleCloudFromFile } from "./particle-cloud.js";
@@ -43,6 +44,23 @@ const CLOUD_CACHE_SIZE = 8;
 
 export function registerResultRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const clouds = new Map<string, ParticleCloud>();
+  const grids = new Map<string, DensityGridJson>();
+
+  // The probability grid (density.nc) per output time, for the map's heat layer.
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/results/density", async (request) => {
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    requireCompleted(mission);
+    const id = mission.id as string;
+    let grid = grids.get(id);
+    if (!grid) {
+      const key = (await productKeys(ctx, id)).get("density.nc");
+      if (!key) throw new ApiError(404, `mission ${id} has no density.nc`);
+      grid = await withLocalCopy(ctx, key, (file) => densityGridFromFile(file));
+      grids.set(id, grid);
+      if (grids.size > CLOUD_CACHE_SIZE) grids.delete(grids.keys().next().value as string);
+    }
+    return { data: grid };
+  });
 
   app.get<{ Params: { id: string } }>("/api/v1/missions/:id/results", async (request) => {
     const mission = await loadMission(ctx, request.caller, request.params.id);
