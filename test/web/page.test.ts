@@ -16,6 +16,8 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+/** "status path" of every response the page got. */
+const responses: string[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ runner });
@@ -34,6 +36,7 @@ beforeAll(async () => {
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("response", (r) => responses.push(`${r.status()} ${new URL(r.url()).pathname}`));
   // Offline: nothing but the Driftline server may be asked for anything.
   await page.route("**/*", (route) => {
     const url = route.request().url();
@@ -142,6 +145,18 @@ describe("the Driftline page", () => {
     await expect.poll(() => areas.count()).toBe(0);
     await page.check("input[data-layer=areas]");
     await expect.poll(() => areas.count()).toBeGreaterThanOrEqual(2);
+  });
+
+  it("colours the heat layer from the product's probability grid (the grid of the search areas)", async () => {
+    expect(responses.some((r) => /^200 .*\/results\/density$/.test(r))).toBe(true);
+    const painted = await page.$eval(".leaflet-heat-pane canvas", (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(50);
   });
 
   it("downloads products from the results panel", async () => {

@@ -121,6 +121,37 @@ export function densityGrid(lon, lat, status) {
   return { west, south, dLon, dLat, nx, ny, counts: smooth, max: smoothMax, n, mostLikely };
 }
 
+/**
+ * The heat layer of one output time from the product's probability grid (GET …/results/density): the cells
+ * with probability, the largest, and the most likely cell's centre.
+ * @param {{ nx: number, cornerLon: number[], cornerLat: number[], cells: { index: number[], probability: number[] }[] }} grid
+ * @param {number} time
+ */
+export function productHeat(grid, time) {
+  const layer = grid.cells[time];
+  if (!layer || layer.index.length === 0) return null;
+  let max = 0;
+  let best = 0;
+  const cells = layer.index.map((index, k) => {
+    const probability = layer.probability[k];
+    if (probability > max) {
+      max = probability;
+      best = index;
+    }
+    return { index, probability };
+  });
+  const { nx, cornerLon, cornerLat } = grid;
+  const i = best % nx;
+  const j = Math.floor(best / nx);
+  const at = (/** @type {number[]} */ a) =>
+    (a[j * (nx + 1) + i] +
+      a[j * (nx + 1) + i + 1] +
+      a[(j + 1) * (nx + 1) + i] +
+      a[(j + 1) * (nx + 1) + i + 1]) /
+    4;
+  return { cells, max, mostLikely: { lon: at(cornerLon), lat: at(cornerLat) } };
+}
+
 export class ResultsView {
   /**
    * @param {L.Map} map
@@ -134,13 +165,15 @@ export class ResultsView {
     /** @type {any} */ this.mission = null;
     /** @type {any} */ this.result = null;
     /** @type {any} */ this.cloud = null;
+    /** The product's probability grid (…/results/density), when the mission has one. @type {any} */
+    this.density = null;
     /** @type {any[]} */ this.areaFeatures = [];
     /** Most likely position per output time, from search_areas.geojson. @type {Map<number, {lat: number, lon: number}>} */
     this.mostLikelyByTime = new Map();
     this.timeIndex = 0;
     /** @type {ReturnType<typeof setInterval> | undefined} */ this.playing = undefined;
     this.show = { particles: true, heat: true, areas: true, stranded: true, release: true, track: true };
-    this.heat = /** @type {ReturnType<typeof densityGrid>} */ (null);
+    this.heat = /** @type {ReturnType<typeof densityGrid> | ReturnType<typeof productHeat>} */ (null);
 
     this.particleLayer = new CanvasLayer("particles", (ctx, m) => this.drawParticles(ctx, m));
     this.heatLayer = new CanvasLayer("heat", (ctx, m) => this.drawHeat(ctx, m));
@@ -198,6 +231,7 @@ export class ResultsView {
     this.legend.hidden = true;
     this.mission = null;
     this.cloud = null;
+    this.density = null;
   }
 
   /** Shows a mission that is still running or failed (no layers but its release). */
@@ -241,15 +275,19 @@ export class ResultsView {
     this.mission = mission;
     this.result = null;
     this.panel.innerHTML = `<div class="results"><h2>${escapeHtml(mission.name ?? "Mission")}</h2><p class="echo">Loading results …</p></div>`;
-    const [result, cloud] = await Promise.all([
+    const [result, cloud, density] = await Promise.all([
       api(`/api/v1/missions/${mission.id}/results`).then((r) => r.data),
       api(`/api/v1/missions/${mission.id}/results/particles?max=2000`)
+        .then((r) => r.data)
+        .catch(() => null),
+      api(`/api/v1/missions/${mission.id}/results/density`)
         .then((r) => r.data)
         .catch(() => null),
     ]);
     if (this.mission?.id !== mission.id) return; // another mission was chosen meanwhile
     this.result = result;
     this.cloud = cloud;
+    this.density = density;
     this.areaFeatures = await this.loadAreas(mission.id, result);
     if (this.mission?.id !== mission.id) return;
 
@@ -421,9 +459,13 @@ export class ResultsView {
     this.slider.setAttribute("aria-valuetext", this.timeLabel.value);
 
     const cloud = this.cloud;
-    this.heat = cloud
-      ? densityGrid(cloud.lon[this.timeIndex], cloud.lat[this.timeIndex], cloud.status[this.timeIndex])
-      : null;
+    // The product's probability grid when there is one (the grid of the search areas), else a grid made
+    // here from the sampled particles.
+    this.heat = this.density
+      ? productHeat(this.density, this.timeIndex)
+      : cloud
+        ? densityGrid(cloud.lon[this.timeIndex], cloud.lat[this.timeIndex], cloud.status[this.timeIndex])
+        : null;
     this.areaLayer.clearLayers();
     if (this.show.areas) {
       // Draw 95 first so that the smaller areas stay on top.
@@ -501,6 +543,30 @@ export class ResultsView {
   drawHeat(ctx, map) {
     const g = this.heat;
     if (!g || !this.show.heat) return;
+    if ("cells" in g) {
+      // Product grid: each cell is the quadrilateral of its four corners.
+      const { nx, cornerLon, cornerLat } = /** @type {any} */ (this.density);
+      const corner = (/** @type {number} */ i, /** @type {number} */ j) =>
+        map.latLngToContainerPoint([cornerLat[j * (nx + 1) + i], cornerLon[j * (nx + 1) + i]]);
+      for (const { index, probability } of g.cells) {
+        if (probability < g.max * 0.02) continue;
+        const i = index % nx;
+        const j = Math.floor(index / nx);
+        const a = corner(i, j);
+        const b = corner(i + 1, j);
+        const c = corner(i + 1, j + 1);
+        const d = corner(i, j + 1);
+        ctx.fillStyle = heatColour(probability / g.max);
+        ctx.beginPath();
+        ctx.moveTo(a.x, a.y);
+        ctx.lineTo(b.x, b.y);
+        ctx.lineTo(c.x, c.y);
+        ctx.lineTo(d.x, d.y);
+        ctx.closePath();
+        ctx.fill();
+      }
+      return;
+    }
     for (let cy = 0; cy < g.ny; cy++) {
       for (let cx = 0; cx < g.nx; cx++) {
         const c = g.counts[cy * g.nx + cx];
