@@ -11,6 +11,7 @@ import { provenanceRecord } from "../../../src/forcing/providers/types.js";
 import { startS3 } from "../../service/helpers.js";
 import { arctic20Window, FAST_HTTP, maxDiff, NOW, samples, tempDir } from "./helpers.js";
 import {
+  arctic20Ncss,
   CMEMS_DATASET,
   CMEMS_PASSWORD,
   CMEMS_PRODUCT,
@@ -41,17 +42,7 @@ const cmems = () =>
     username: CMEMS_USER,
     password: CMEMS_PASSWORD,
   });
-const arctic = () =>
-  new ThreddsNcssProvider({
-    name: "arctic20",
-    kind: "current",
-    baseUrl: `${server.url}/thredds`,
-    dataset: "arctic20/Arctic20_1to5Feb_2016.nc",
-    variables: ["u", "v"],
-    vertCoord: 0,
-    resolutionM: 20_000,
-    timeStepHours: 24,
-  });
+const arctic = () => new ThreddsNcssProvider(arctic20Ncss(server.url));
 
 const filterCalls = () => server.requests.filter((q) => q.includes("filter_gfs_0p25.pl")).length;
 

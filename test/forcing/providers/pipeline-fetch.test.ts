@@ -9,7 +9,7 @@ import { GfsProvider } from "../../../src/forcing/providers/gfs.js";
 import { ThreddsNcssProvider } from "../../../src/forcing/providers/thredds.js";
 import { runSimulationSpec } from "../../../src/pipeline/run.js";
 import { arctic20Spec, FAST_HTTP, NOW, tempDir } from "./helpers.js";
-import { ARCTIC20, type StandIn, startStandIn } from "./stand-in.js";
+import { ARCTIC20, arctic20Ncss, type StandIn, startStandIn } from "./stand-in.js";
 
 let server: StandIn;
 let tmp: ReturnType<typeof tempDir>;
@@ -31,16 +31,7 @@ const spec = (forcing: unknown) => ({
 
 const providers = () => [
   new GfsProvider({ mode: "filter", baseUrl: `${server.url}/nomads/cgi-bin/filter_gfs_0p25.pl` }),
-  new ThreddsNcssProvider({
-    name: "arctic20",
-    kind: "current",
-    baseUrl: `${server.url}/thredds`,
-    dataset: "arctic20/Arctic20_1to5Feb_2016.nc",
-    variables: ["u", "v"],
-    vertCoord: 0,
-    resolutionM: 20_000,
-    timeStepHours: 24,
-  }),
+  new ThreddsNcssProvider(arctic20Ncss(server.url)),
 ];
 
 describe('the pipeline with {"fetch": true} sources', () => {

@@ -12,7 +12,7 @@ import {
   startPrefetchSchedule,
 } from "../../../src/forcing/providers/prefetch.js";
 import { FAST_HTTP, tempDir } from "./helpers.js";
-import { type StandIn, startStandIn } from "./stand-in.js";
+import { arctic20Ncss, type StandIn, startStandIn } from "./stand-in.js";
 
 let server: StandIn;
 beforeAll(async () => {
@@ -61,17 +61,7 @@ const standInConfig = () =>
   JSON.stringify({
     providers: [
       { type: "gfs", mode: "filter", baseUrl: `${server.url}/nomads/cgi-bin/filter_gfs_0p25.pl` },
-      {
-        type: "thredds",
-        name: "arctic20",
-        kind: "current",
-        baseUrl: `${server.url}/thredds`,
-        dataset: "arctic20/Arctic20_1to5Feb_2016.nc",
-        variables: ["u", "v"],
-        vertCoord: 0,
-        resolutionM: 20000,
-        timeStepHours: 24,
-      },
+      { type: "thredds", ...arctic20Ncss(server.url) },
     ],
   });
 

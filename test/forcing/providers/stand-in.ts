@@ -17,6 +17,7 @@ import Blosc from "numcodecs/blosc";
 import { readTimes } from "../../../src/forcing/cf.js";
 import { openNetcdf } from "../../../src/forcing/netcdf/open.js";
 import type { NcAttribute, NetcdfFile } from "../../../src/forcing/netcdf/types.js";
+import type { ThreddsOptions } from "../../../src/forcing/providers/thredds.js";
 import { type NcAttributes, type NcVariable, writeNetcdf3 } from "../../../src/products/netcdf3.js";
 import {
   bitmapSection,
@@ -39,6 +40,20 @@ export const CMEMS_DATASET = "cmems_mod_glo_phy_anfc_0.083deg_PT1H-m";
 export const CMEMS_VERSION = `${CMEMS_DATASET}_202406`;
 /** Currents of the Zarr store = synthetic wind × this. */
 export const CURRENT_SCALE = 0.05;
+
+/** THREDDS NCSS settings of the stand-in's Arctic20 dataset (served under url/thredds). */
+export function arctic20Ncss(url: string): ThreddsOptions {
+  return {
+    name: "arctic20",
+    kind: "current",
+    baseUrl: `${url}/thredds`,
+    dataset: "arctic20/Arctic20_1to5Feb_2016.nc",
+    variables: ["u", "v"],
+    vertCoord: 0,
+    resolutionM: 20_000,
+    timeStepHours: 24,
+  };
+}
 
 /**
  * A status code, or: "hang" (never answers), "truncate" (announces the whole length, sends half, drops the

@@ -6,7 +6,7 @@ import { describeFile } from "../../../src/forcing/describe.js";
 import { FetchState, fetchForcingFor } from "../../../src/forcing/providers/fetch.js";
 import { ThreddsNcssProvider, type ThreddsOptions } from "../../../src/forcing/providers/thredds.js";
 import { arctic20Window, FAST_HTTP, finiteCount, maxDiff, NOW, samples, tempDir } from "./helpers.js";
-import { ARCTIC20, type StandIn, startStandIn } from "./stand-in.js";
+import { ARCTIC20, arctic20Ncss, type StandIn, startStandIn } from "./stand-in.js";
 
 let server: StandIn;
 beforeAll(async () => {
@@ -17,17 +17,7 @@ afterAll(async () => {
 });
 
 const arctic = (over: Partial<ThreddsOptions> = {}) =>
-  new ThreddsNcssProvider({
-    name: "arctic20",
-    kind: "current",
-    baseUrl: `${server.url}/thredds`,
-    dataset: "arctic20/Arctic20_1to5Feb_2016.nc",
-    variables: ["u", "v"],
-    vertCoord: 0,
-    resolutionM: 20_000,
-    timeStepHours: 24,
-    ...over,
-  });
+  new ThreddsNcssProvider({ ...arctic20Ncss(server.url), ...over });
 
 const fetchWith = (w: ForcingWindow, dir: string, providers = [arctic()]) =>
   fetchForcingFor(w, {

@@ -14,6 +14,7 @@ import { NC_FILL, ncValues, writeNetcdf3 } from "../../../src/products/netcdf3.j
 import { arctic20Spec, FAST_HTTP, NOW, tempDir } from "./helpers.js";
 import {
   ARCTIC20,
+  arctic20Ncss,
   CMEMS_DATASET,
   CMEMS_PASSWORD,
   CMEMS_PRODUCT,
@@ -84,16 +85,7 @@ describe("missions on fetched forcing drift like missions on the local files", (
       forcingDir: tmp.dir,
       providers: [
         new GfsProvider({ mode: "filter", baseUrl: `${server.url}/nomads/cgi-bin/filter_gfs_0p25.pl` }),
-        new ThreddsNcssProvider({
-          name: "arctic20",
-          kind: "current",
-          baseUrl: `${server.url}/thredds`,
-          dataset: "arctic20/Arctic20_1to5Feb_2016.nc",
-          variables: ["u", "v"],
-          vertCoord: 0,
-          resolutionM: 20_000,
-          timeStepHours: 24,
-        }),
+        new ThreddsNcssProvider(arctic20Ncss(server.url)),
       ],
       http: FAST_HTTP,
       now: NOW,
