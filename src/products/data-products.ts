@@ -26,7 +26,10 @@ export const DATA_PRODUCTS = [
   "areas_csv",
 ] as const satisfies readonly ProductName[];
 
-/** From this many particle-outputs particles.nc is written in a thread of its own (starting one costs ~0.2 s). */
+/**
+ * From this many particle-outputs particles.nc is written in a thread of its own (starting one costs ~0.2 s),
+ * when the trajectory is in shared memory.
+ */
 export const NETCDF_THREAD_MIN_CELLS = 5_000_000;
 
 export interface DataProductsOptions {
@@ -51,8 +54,11 @@ export async function writeDataProducts(
   const t = ctx.trajectory;
   const netcdfFile = path.resolve(outDir, PRODUCT_FILES.netcdf);
   let pending: Promise<void> = Promise.resolve();
+  // Only over shared memory (a threaded run's output): copying a large trajectory to the thread would cost
+  // more memory than the thread saves time.
   const inThread =
     selection.includes("netcdf") &&
+    t.lon.buffer instanceof SharedArrayBuffer &&
     t.n * t.times.length >= (opts.netcdfThreadMinCells ?? NETCDF_THREAD_MIN_CELLS);
   if (inThread) {
     pending = writeParticlesNetcdfInThread(ctx, netcdfFile, opts.netcdf);

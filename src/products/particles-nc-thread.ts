@@ -1,7 +1,7 @@
 // particles.nc written in a worker thread, while the main thread draws the other products: for large runs
 // the file is the longest product to write (the trajectory arrays are transposed block by block), and the
-// second core is otherwise idle. The trajectory's arrays are shared memory after a threaded run, copied
-// otherwise.
+// second core is otherwise idle. Used for a threaded run's output, whose arrays are shared memory (a copy
+// would cost as much memory as the trajectory).
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { LandMask } from "../core/types.js";
 import type { ProductContext } from "./context.js";

@@ -1,10 +1,29 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Trajectory } from "../../src/core/trajectory.js";
 import { PRODUCT_FILES } from "../../src/products/context.js";
 import { DATA_PRODUCTS, writeDataProducts } from "../../src/products/data-products.js";
 import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, tempDir } from "./tools.js";
+
+/** The trajectory's arrays copied into shared memory, as a threaded run leaves them. */
+function inSharedMemory(t: Trajectory): Trajectory {
+  const share = <A extends Float32Array | Float64Array | Uint8Array>(a: A): A => {
+    const copy = new (a.constructor as new (b: SharedArrayBuffer) => A)(new SharedArrayBuffer(a.byteLength));
+    copy.set(a as never);
+    return copy;
+  };
+  return {
+    ...t,
+    times: share(t.times),
+    lon: share(t.lon),
+    lat: share(t.lat),
+    status: share(t.status),
+    orientation: share(t.orientation),
+    capsized: share(t.capsized),
+  };
+}
 
 describe("writeDataProducts", () => {
   it("writes every selected data product and fills ctx.searchAreas", async () => {
@@ -27,7 +46,7 @@ describe("writeDataProducts", () => {
   });
 
   it("writes particles.nc in a thread for large runs, with the same data as on this thread", async () => {
-    const t = syntheticTrajectory({ n: 400, hours: 6, coastLon: 4.57 });
+    const t = inSharedMemory(syntheticTrajectory({ n: 400, hours: 6, coastLon: 4.57 }));
     const here = tempDir();
     const there = tempDir();
     await writeDataProducts(syntheticContext(t, { landmask: eastOfLand(4.57) }), here, ["netcdf"]);
@@ -48,8 +67,17 @@ describe("writeDataProducts", () => {
     expect(ncdump(["-h", path.join(there, PRODUCT_FILES.netcdf)])).toContain(":coastline = ");
   });
 
-  it("reports a failure of the particles.nc thread", async () => {
+  it("writes particles.nc on this thread when the trajectory is not in shared memory (no copy)", async () => {
     const t = syntheticTrajectory({ n: 50, hours: 2, coastLon: 4.57 });
+    const r = await writeDataProducts(syntheticContext(t), tempDir(), ["netcdf"], {
+      netcdfThreadMinCells: 0,
+    });
+    // Written before the call returns: nothing pending.
+    expect(existsSync(r.files.netcdf!)).toBe(true);
+  });
+
+  it("reports a failure of the particles.nc thread", async () => {
+    const t = inSharedMemory(syntheticTrajectory({ n: 50, hours: 2, coastLon: 4.57 }));
     const missing = path.join(tempDir(), "no", "such", "dir");
     const r = await writeDataProducts(syntheticContext(t), missing, ["netcdf"], { netcdfThreadMinCells: 0 });
     await expect(r.pending).rejects.toThrow(/ENOENT|no such file/);
