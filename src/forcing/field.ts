@@ -376,10 +376,15 @@ function timeBlend(f: GriddedField, k0: number, k1: number, w: number, w0: numbe
 }
 
 /**
- * The two sampling entry points of a gridded source (ForcingSource.sample and samplePositions) over one
- * sampleAt() of its own, which gets the positions' carried sines and cosines when there are any.
+ * How a gridded source samples (ForcingSource.sample and samplePositions): make sure the loaded field holds
+ * the time, interpolate, and when particles lie inside the grid but outside the loaded part, load the whole
+ * grid and serve them. Subclasses only load: the files themselves (GriddedSource) or through the thread
+ * that owns them (FieldSource).
  */
 export abstract class GriddedSampler {
+  abstract readonly timeRange: readonly [number, number];
+  private readonly scratch = new Float64Array(8);
+
   sample(
     time: number,
     lon: Float64Array,
@@ -403,7 +408,14 @@ export abstract class GriddedSampler {
     this.sampleAt(time, positions.lon, positions.lat, positions, count, need, u, v);
   }
 
-  protected abstract sampleAt(
+  /** The loaded field, made to hold `time` (reading more when it does not). */
+  protected abstract fieldAt(time: number): GriddedField;
+  /** The projector of the loaded field's grid (null for lon/lat axes). */
+  protected abstract projector(): Projector | null;
+  /** Loads the whole grid and returns it, or null when the whole grid is loaded already. */
+  protected abstract loadWholeGrid(time: number): GriddedField | null;
+
+  private sampleAt(
     time: number,
     lon: Float64Array,
     lat: Float64Array,
@@ -412,7 +424,15 @@ export abstract class GriddedSampler {
     need: Uint8Array,
     u: Float64Array,
     v: Float64Array,
-  ): void;
+  ): void {
+    if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
+    const s = this.scratch;
+    const field = this.fieldAt(time);
+    const outside = sampleGriddedField(field, this.projector(), time, lon, lat, count, need, u, v, s, trig);
+    if (outside === 0) return;
+    const whole = this.loadWholeGrid(time);
+    if (whole) sampleGriddedField(whole, this.projector(), time, lon, lat, count, need, u, v, s, trig);
+  }
 }
 
 /** Asks the thread that owns the files for the field covering `time` (the whole grid when `full`). */
@@ -445,8 +465,7 @@ export class FieldSource extends GriddedSampler implements ForcingSource {
   readonly provenance: Record<string, string | number>;
   private field: GriddedField;
   private full: boolean;
-  private projector: Projector | null;
-  private readonly scratch = new Float64Array(8);
+  private fieldProjector: Projector | null;
 
   constructor(
     shared: SharedField,
@@ -459,47 +478,30 @@ export class FieldSource extends GriddedSampler implements ForcingSource {
     this.provenance = shared.provenance;
     this.field = shared.field;
     this.full = shared.full;
-    this.projector = shared.field.projection ? makeProjector(shared.field.projection) : null;
+    this.fieldProjector = shared.field.projection ? makeProjector(shared.field.projection) : null;
   }
 
-  protected sampleAt(
-    time: number,
-    lon: Float64Array,
-    lat: Float64Array,
-    trig: Positions | null,
-    count: number,
-    need: Uint8Array,
-    u: Float64Array,
-    v: Float64Array,
-  ): void {
-    if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
+  protected fieldAt(time: number): GriddedField {
     const times = this.field.times;
     if (!(time >= times[0] && time <= times[times.length - 1]))
       this.replace(this.load({ time, full: this.full }));
-    const s = this.scratch;
-    const outside = sampleGriddedField(
-      this.field,
-      this.projector,
-      time,
-      lon,
-      lat,
-      count,
-      need,
-      u,
-      v,
-      s,
-      trig,
-    );
-    if (outside > 0 && !this.full) {
-      this.replace(this.load({ time, full: true }));
-      this.full = true;
-      sampleGriddedField(this.field, this.projector, time, lon, lat, count, need, u, v, s, trig);
-    }
+    return this.field;
+  }
+
+  protected projector(): Projector | null {
+    return this.fieldProjector;
+  }
+
+  protected loadWholeGrid(time: number): GriddedField | null {
+    if (this.full) return null;
+    this.replace(this.load({ time, full: true }));
+    this.full = true;
+    return this.field;
   }
 
   private replace(field: GriddedField): void {
     this.field = field;
-    this.projector = field.projection ? makeProjector(field.projection) : null;
+    this.fieldProjector = field.projection ? makeProjector(field.projection) : null;
   }
 }
 

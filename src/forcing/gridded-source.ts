@@ -5,7 +5,7 @@
 // read more (synchronously, rarely) rather than report missing data.
 import { basename } from "node:path";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
-import type { ForcingSource, ForcingWindow, Positions } from "../core/types.js";
+import type { ForcingSource, ForcingWindow } from "../core/types.js";
 import { formatBox, gridArea, type IndexBox, type LonLatBox, windowIndexBox } from "./area.js";
 import { isoMinute, unpacker, unpackInPlace } from "./cf.js";
 import { buildCurvilinearIndex, type CurvilinearIndex } from "./curvilinear.js";
@@ -19,7 +19,6 @@ import {
   GriddedSampler,
   isRegularAxis,
   type SharedField,
-  sampleGriddedField,
 } from "./field.js";
 import { hdf5Ready } from "./netcdf/hdf5.js";
 import { openNetcdfSync } from "./netcdf/open.js";
@@ -95,11 +94,10 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
   field: GriddedField | null = null;
   private readonly slices: TimeSlice[];
   private readonly times: Float64Array;
-  private readonly projector: Projector | null;
+  private readonly gridProjector: Projector | null;
   private curv: CurvilinearIndex | null = null;
   private box: IndexBox | null = null;
   private loadedK: [number, number] = [0, -1];
-  private readonly scratch = new Float64Array(8);
 
   constructor(slices: TimeSlice[], name?: string) {
     super();
@@ -117,7 +115,7 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
     this.timeRange = [this.times[0], this.times[this.times.length - 1]];
     this.area = gridArea(this.grid);
     this.coverageText = `${formatBox(this.area)}, ${isoMinute(this.timeRange[0])}..${isoMinute(this.timeRange[1])}`;
-    this.projector = this.grid.kind === "projected" ? makeProjector(this.grid.projection) : null;
+    this.gridProjector = this.grid.kind === "projected" ? makeProjector(this.grid.projection) : null;
     const l = this.layout;
     this.provenance = {
       type: "file",
@@ -144,17 +142,7 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
     this.load(box, ka, kb);
   }
 
-  protected sampleAt(
-    time: number,
-    lon: Float64Array,
-    lat: Float64Array,
-    trig: Positions | null,
-    count: number,
-    need: Uint8Array,
-    u: Float64Array,
-    v: Float64Array,
-  ): void {
-    if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
+  protected fieldAt(time: number): GriddedField {
     const f = this.field;
     if (!f || !(time >= f.times[0] && time <= f.times[f.times.length - 1])) {
       // Not prepared for this time: read the bracketing fields (rare; prepare() normally did).
@@ -162,14 +150,18 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
       const kb = Math.max(this.indexAtOrAfter(time), f ? this.loadedK[1] : Number.NEGATIVE_INFINITY);
       this.load(this.box ?? EMPTY_BOX, ka, kb);
     }
-    const p = this.projector;
-    const s = this.scratch;
-    const outside = sampleGriddedField(this.field!, p, time, lon, lat, count, need, u, v, s, trig);
-    if (outside > 0 && !this.isFull()) {
-      // Particles went beyond the prepared area: read the whole grid and serve them.
-      this.load(this.fullBox(), this.loadedK[0], this.loadedK[1]);
-      sampleGriddedField(this.field!, p, time, lon, lat, count, need, u, v, s, trig);
-    }
+    return this.field!;
+  }
+
+  protected projector(): Projector | null {
+    return this.gridProjector;
+  }
+
+  protected loadWholeGrid(): GriddedField | null {
+    if (this.isFull()) return null;
+    // Particles went beyond the prepared area: read the whole grid and serve them.
+    this.load(this.fullBox(), this.loadedK[0], this.loadedK[1]);
+    return this.field!;
   }
 
   /** Index of the last time ≤ t (or the first). */
