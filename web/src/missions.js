@@ -1,20 +1,8 @@
 // The mission list: newest first, with status badges and progress, refreshed while any mission is running.
+
 import { api } from "./api.js";
 import { formatPosition } from "./coords.js";
-
-/** @param {string} s */
-const escapeHtml = (s) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) =>
-      /** @type {Record<string, string>} */ ({
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#39;",
-      })[c],
-  );
+import { escapeHtml } from "./html.js";
 
 export class MissionList {
   /**

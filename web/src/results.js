@@ -1,8 +1,10 @@
 // A mission's results on the map: particle cloud per output time (time slider, play), probability heat map
 // drawn from the particles, 50/90/95 % search areas, most likely position, stranded particles, the release;
 // the side panel with figures at the chosen time and every download.
+
 import { api } from "./api.js";
 import { formatPosition } from "./coords.js";
+import { escapeHtml } from "./html.js";
 import { CanvasLayer, L } from "./map.js";
 
 const AREA_STYLE = {
@@ -29,20 +31,6 @@ function heatColour(f) {
     a[2] + (b[2] - a[2]) * t,
   )},${0.35 + 0.45 * f})`;
 }
-
-/** @param {string} s */
-const escapeHtml = (s) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) =>
-      /** @type {Record<string, string>} */ ({
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#39;",
-      })[c],
-  );
 
 /** "2024-01-01 18:00 UTC" */
 export function utcText(/** @type {number} */ unixSeconds) {

@@ -4,8 +4,8 @@
 //   GFS_NOMADS_URL, GFS_BUCKET_URL, COPERNICUSMARINE_* for the default providers.
 // Credentials only ever come from the environment, never from the JSON file.
 import { readFileSync } from "node:fs";
-import { CMEMS_DEFAULTS, CopernicusMarineProvider } from "./copernicus.js";
-import { GfsProvider } from "./gfs.js";
+import { CMEMS_DEFAULTS, CopernicusMarineProvider, type CopernicusOptions } from "./copernicus.js";
+import { type GfsOptions, GfsProvider } from "./gfs.js";
 import { ThreddsNcssProvider, type ThreddsOptions } from "./thredds.js";
 import type { ForcingProvider } from "./types.js";
 
@@ -14,34 +14,15 @@ export const GFS_BUCKET_DEFAULT = "https://noaa-gfs-bdp-pds.s3.amazonaws.com";
 
 type Env = NodeJS.ProcessEnv;
 
-/** One entry of FORCING_PROVIDERS_CONFIG. */
+/** One entry of FORCING_PROVIDERS_CONFIG: a provider's options, credentials named by environment variable. */
 export type ProviderConfig =
-  | {
-      type: "gfs";
-      name?: string;
-      mode: "filter" | "idx";
-      baseUrl?: string;
-      availabilityDelayHours?: number;
-      previousRuns?: number;
-      hourStep?: number;
-      concurrency?: number;
-    }
-  | {
+  | ({ type: "gfs" } & Omit<GfsOptions, "baseUrl"> & { baseUrl?: string })
+  | ({
       type: "cmems";
-      name?: string;
-      stacUrl?: string;
-      zarrUrls?: { timeChunked?: string; geoChunked?: string };
-      authUrl?: string;
-      product?: string;
-      dataset?: string;
-      variables?: [string, string];
-      asset?: "auto" | "timeChunked" | "geoChunked";
-      refreshHours?: number;
-      resolutionM?: number;
       /** Environment variables holding the credentials (default COPERNICUSMARINE_SERVICE_USERNAME/PASSWORD). */
       usernameEnv?: string;
       passwordEnv?: string;
-    }
+    } & Omit<CopernicusOptions, "username" | "password" | "credentialNames">)
   | ({ type: "thredds"; usernameEnv?: string; passwordEnv?: string } & Omit<
       ThreddsOptions,
       "username" | "password"
