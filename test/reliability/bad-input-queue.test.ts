@@ -8,7 +8,6 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { runSimulationSpec } from "../../src/pipeline/run.js";
-import { migrate } from "../../src/service/db/migrations.js";
 import { insertMission } from "../../src/service/db/missions.js";
 import { InvalidEnvelopeError, PermanentJobError } from "../../src/service/errors.js";
 import { parseEnvelope, resolveJob } from "../../src/service/job.js";
@@ -17,15 +16,15 @@ import { fakeRunner } from "../service/helpers.js";
 import {
   addMission,
   BUCKET,
-  createTestDatabase,
   type InProcessWorker,
   missionRow,
   queueName,
   type RestartableS3,
   resultRows,
   smallParams,
+  startFileServices,
   startInProcessWorker,
-  startRestartableS3,
+  stopFileServices,
   type TestDatabase,
   waitFor,
 } from "./helpers.js";
@@ -34,11 +33,10 @@ let database: TestDatabase;
 let s3: RestartableS3;
 
 beforeAll(async () => {
-  [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
-  await migrate(database.db);
+  ({ database, s3 } = await startFileServices());
 });
 afterAll(async () => {
-  await Promise.all([database?.drop(), s3?.close()]);
+  await stopFileServices({ database, s3 });
 });
 
 const GHOST = "0b7e3c6a-1111-4222-8333-444455556666"; // a valid UUID with no mission row

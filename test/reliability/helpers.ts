@@ -21,7 +21,15 @@ import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { S3Storage } from "../../src/service/storage/s3-storage.js";
 import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
 import { createWorker, type DriftWorker } from "../../src/service/worker/worker.js";
-import { deleteQueueKeys, REDIS_URL, testConfig, token, waitFor } from "../service/helpers.js";
+import {
+  createTestDatabase,
+  deleteQueueKeys,
+  REDIS_URL,
+  type TestDatabase,
+  testConfig,
+  token,
+  waitFor,
+} from "../service/helpers.js";
 
 export {
   createTestDatabase,
@@ -578,4 +586,20 @@ export async function startApiHarness(s3Endpoint: string, database: { db: Databa
       await deleteQueueKeys(name);
     },
   };
+}
+
+/** What most reliability files share: a private migrated database and a restartable S3 server. */
+export interface FileServices {
+  database: TestDatabase;
+  s3: RestartableS3;
+}
+
+export async function startFileServices(): Promise<FileServices> {
+  const [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
+  await migrate(database.db);
+  return { database, s3 };
+}
+
+export async function stopFileServices(s: Partial<FileServices>): Promise<void> {
+  await Promise.all([s.database?.drop(), s.s3?.close()]);
 }

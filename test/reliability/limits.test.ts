@@ -3,12 +3,10 @@
 // fails the mission, without retrying it. Real simulation in a worker thread. 12–20 s.
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { loadConfig } from "../../src/service/config.js";
-import { migrate } from "../../src/service/db/migrations.js";
 import { estimateJobMemoryMb } from "../../src/service/job.js";
 import { createThreadRunner, type SimulationRunner } from "../../src/service/worker/thread-runner.js";
 import {
   addMission,
-  createTestDatabase,
   type InProcessWorker,
   jobJson,
   missionRow,
@@ -16,8 +14,9 @@ import {
   type RestartableS3,
   resultRows,
   smallParams,
+  startFileServices,
   startInProcessWorker,
-  startRestartableS3,
+  stopFileServices,
   type TestDatabase,
   waitFor,
 } from "./helpers.js";
@@ -27,14 +26,13 @@ let s3: RestartableS3;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
-  await migrate(database.db);
+  ({ database, s3 } = await startFileServices());
 });
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
 afterAll(async () => {
-  await Promise.all([database?.drop(), s3?.close()]);
+  await stopFileServices({ database, s3 });
 });
 
 /** The real thread runner, counting its calls. */

@@ -4,11 +4,9 @@
 // test/service/outage.test.ts covers a clean restart with one in-process worker; this is the harder case.
 // SLOW (35–70 s).
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { migrate } from "../../src/service/db/migrations.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import {
   addMission,
-  createTestDatabase,
   jobJson,
   killAllWorkers,
   outcomesByMission,
@@ -19,10 +17,11 @@ import {
   resultRows,
   sleep,
   smallParams,
+  startFileServices,
   startPrivateRedis,
-  startRestartableS3,
   startWorkerProcess,
   statusesOf,
+  stopFileServices,
   type TestDatabase,
   waitFor,
   workerEnv,
@@ -33,14 +32,13 @@ let s3: RestartableS3;
 let redis: PrivateRedis | undefined;
 
 beforeAll(async () => {
-  [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
-  await migrate(database.db);
+  ({ database, s3 } = await startFileServices());
 });
 afterEach(killAllWorkers);
 afterAll(async () => {
   await killAllWorkers();
   await redis?.close();
-  await Promise.all([database?.drop(), s3?.close()]);
+  await stopFileServices({ database, s3 });
 });
 
 describe.skipIf(!REDIS_SERVER)("Redis crash and restart", () => {

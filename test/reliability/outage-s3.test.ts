@@ -6,13 +6,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { migrate } from "../../src/service/db/migrations.js";
 import type { Database } from "../../src/service/ports.js";
 import {
   addMission,
   BUCKET,
   checkStoredProducts,
-  createTestDatabase,
   type InProcessWorker,
   jobJson,
   missionRow,
@@ -20,8 +18,9 @@ import {
   type RestartableS3,
   resultRows,
   smallParams,
+  startFileServices,
   startInProcessWorker,
-  startRestartableS3,
+  stopFileServices,
   type TestDatabase,
   waitFor,
 } from "./helpers.js";
@@ -31,15 +30,14 @@ let s3: RestartableS3;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
-  await migrate(database.db);
+  ({ database, s3 } = await startFileServices());
 });
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
   await s3.start(); // whatever a test did, the next one starts with the server up
 });
 afterAll(async () => {
-  await Promise.all([database?.drop(), s3?.close()]);
+  await stopFileServices({ database, s3 });
 });
 
 const PRODUCTS = ["netcdf", "trajectories", "png", "summary"];

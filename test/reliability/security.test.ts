@@ -10,14 +10,12 @@ import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { PRODUCT_FILES, type ProductName } from "../../src/products/context.js";
-import { migrate } from "../../src/service/db/migrations.js";
 import { LocalStorage } from "../../src/service/embedded/local-storage.js";
 import { productKey } from "../../src/service/storage/keys.js";
 import {
   type ApiHarness,
   addMission,
   BUCKET,
-  createTestDatabase,
   freePort,
   jobJson,
   killAllWorkers,
@@ -28,8 +26,9 @@ import {
   ROOT,
   smallParams,
   startApiHarness,
-  startRestartableS3,
+  startFileServices,
   startWorkerProcess,
+  stopFileServices,
   type TestDatabase,
   token,
   waitFor,
@@ -193,14 +192,13 @@ let s3: RestartableS3;
 let api: ApiHarness;
 
 beforeAll(async () => {
-  [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
-  await migrate(database.db);
+  ({ database, s3 } = await startFileServices());
   api = await startApiHarness(s3.endpoint, database);
 });
 afterEach(killAllWorkers);
 afterAll(async () => {
   await api?.close();
-  await Promise.all([database?.drop(), s3?.close()]);
+  await stopFileServices({ database, s3 });
 });
 
 const MISSION = {

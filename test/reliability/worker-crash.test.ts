@@ -4,13 +4,11 @@
 // simulation.
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { migrate } from "../../src/service/db/migrations.js";
 import {
   addMission,
   BUCKET,
   CONTRACT_PRODUCTS,
   checkStoredProducts,
-  createTestDatabase,
   deleteQueueKeys,
   jobJson,
   killAllWorkers,
@@ -20,8 +18,9 @@ import {
   type RestartableS3,
   resultRows,
   smallParams,
-  startRestartableS3,
+  startFileServices,
   startWorkerProcess,
+  stopFileServices,
   type TestDatabase,
   waitFor,
   workerEnv,
@@ -33,8 +32,7 @@ let redis: Redis;
 const queues: string[] = [];
 
 beforeAll(async () => {
-  [database, s3] = await Promise.all([createTestDatabase(), startRestartableS3()]);
-  await migrate(database.db);
+  ({ database, s3 } = await startFileServices());
   redis = new Redis(REDIS_URL);
 });
 afterEach(killAllWorkers);
@@ -42,7 +40,7 @@ afterAll(async () => {
   await killAllWorkers();
   for (const q of queues) await deleteQueueKeys(q);
   await redis?.quit();
-  await Promise.all([database?.drop(), s3?.close()]);
+  await stopFileServices({ database, s3 });
 });
 
 describe("kill -9 of a worker process mid-job", () => {
