@@ -1,6 +1,6 @@
 // Outages: a private Redis server and a private PostgreSQL cluster (so that nothing else is disturbed) go
 // away while jobs wait and run, and come back; every job still completes exactly once.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
@@ -15,6 +15,7 @@ import { silentLogger } from "../../src/service/log.js";
 import type { Database } from "../../src/service/ports.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { createWorker } from "../../src/service/worker/worker.js";
+import { startPrivateRedis } from "../reliability/helpers.js";
 import {
   createTestDatabase,
   fakeRunner,
@@ -113,49 +114,16 @@ describe("outages", () => {
   it.skipIf(!REDIS_SERVER)(
     "Redis restarted while jobs wait and run: no job lost, the worker reconnects by itself",
     async () => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), "driftline-redis-"));
-      const port = await freePort();
-      let server: ChildProcess | undefined;
-      const startRedis = async () => {
-        server = spawn(
-          REDIS_SERVER as string,
-          ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--dir", dir],
-          {
-            stdio: "ignore",
-          },
-        );
-        const probe = new Redis(port, "127.0.0.1", {
-          lazyConnect: true,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => null,
-        });
-        probe.on("error", () => undefined);
-        await waitFor(
-          async () => (await probe.connect().then(() => probe.ping())) === "PONG",
-          "redis up",
-          10_000,
-          50,
-        );
-        probe.disconnect();
-      };
-      const stopRedis = async () => {
-        const s = server;
-        if (!s || s.exitCode !== null) return;
-        const exited = new Promise((r) => s.once("exit", r));
-        s.kill("SIGTERM"); // clean shutdown: the append-only file is complete
-        await exited;
-      };
-      await startRedis();
+      const redis = await startPrivateRedis();
       let database: TestDatabase | undefined = await createTestDatabase();
       cleanups.push(async () => {
-        await stopRedis();
+        await redis.close();
         await database?.drop();
         database = undefined;
-        await rm(dir, { recursive: true, force: true });
       });
       const db = database.db;
       await migrate(db);
-      const url = `redis://127.0.0.1:${port}/0`;
+      const url = redis.url;
       const queueName = `dl_outage_${token()}`;
       const queue = new RedisJobQueue({ url, queueName });
       const worker = createWorker({
@@ -182,9 +150,9 @@ describe("outages", () => {
         async () => (await statuses(db, ids)).filter((s) => s === "processing").length === 2,
         "two running",
       );
-      await stopRedis();
+      await redis.stop("SIGTERM"); // clean shutdown: the append-only file is complete
       await sleep(1500);
-      await startRedis();
+      await redis.start();
       await waitFor(
         async () => (await statuses(db, ids)).every((s) => s === "completed"),
         "all completed",
