@@ -40,7 +40,8 @@ export function sampleForcing(
   v: Float64Array,
 ): number {
   const n = p.n;
-  for (let i = 0; i < n; i++) need[i] = p.status[i] === Status.active ? 1 : 0;
+  if (p.kernels !== null) p.kernels.exports.needActive(n, p.status.byteOffset, need.byteOffset);
+  else for (let i = 0; i < n; i++) need[i] = p.status[i] === Status.active ? 1 : 0;
   for (const source of sources) {
     if (source.samplePositions) source.samplePositions(t, p, n, need, u, v);
     else source.sample(t, p.lon, p.lat, n, need, u, v);
@@ -135,13 +136,60 @@ export function capsize(
 
 /**
  * Moves active particles by the leeway (from the 10 m wind) over dt, then by the current over dt: two
- * successive geodesic moves, as the reference does.
+ * successive geodesic moves, as the reference does. With WebAssembly kernels (and `scratch`, n bytes in
+ * their memory) those move the particles; what they leave (long moves, near the poles) is moved here.
  */
-export function drift(p: Particles, dt: number, capsizedLeewayFraction: number): void {
+export function drift(
+  p: Particles,
+  dt: number,
+  capsizedLeewayFraction: number,
+  scratch: Uint8Array | null = null,
+): void {
+  let only: Uint8Array | null = null;
+  if (p.kernels !== null && scratch !== null) {
+    const left = p.kernels.exports.drift(
+      p.n,
+      p.status.byteOffset,
+      p.capsized.byteOffset,
+      scratch.byteOffset,
+      p.lon.byteOffset,
+      p.lat.byteOffset,
+      p.prevLon.byteOffset,
+      p.prevLat.byteOffset,
+      p.sinLat.byteOffset,
+      p.cosLat.byteOffset,
+      p.sinLon.byteOffset,
+      p.cosLon.byteOffset,
+      p.windU.byteOffset,
+      p.windV.byteOffset,
+      p.currentU.byteOffset,
+      p.currentV.byteOffset,
+      p.dwSlope.byteOffset,
+      p.dwOffset.byteOffset,
+      p.dwEps.byteOffset,
+      p.cwSlope.byteOffset,
+      p.cwOffset.byteOffset,
+      p.cwEps.byteOffset,
+      dt,
+      capsizedLeewayFraction,
+    );
+    if (left === 0) return;
+    only = scratch;
+  }
+  driftParticles(p, dt, capsizedLeewayFraction, only);
+}
+
+/** drift() of the active particles, or only of those marked in `only`. */
+function driftParticles(
+  p: Particles,
+  dt: number,
+  capsizedLeewayFraction: number,
+  only: Uint8Array | null,
+): void {
   const { status, lon, lat, prevLon, prevLat, windU, windV, currentU, currentV, capsized } = p;
   const { dwSlope, dwOffset, dwEps, cwSlope, cwOffset, cwEps } = p;
   for (let i = 0; i < p.n; i++) {
-    if (status[i] !== Status.active) continue;
+    if (status[i] !== Status.active || (only !== null && only[i] !== 1)) continue;
     prevLon[i] = lon[i];
     prevLat[i] = lat[i];
     const u10 = windU[i];

@@ -1,5 +1,6 @@
 // Particle state as a structure of typed arrays: one array per property, index = particle id.
 import { Status } from "./types.js";
+import { WasmKernels } from "./wasm/kernels.js";
 
 export interface Particles {
   readonly n: number;
@@ -33,6 +34,11 @@ export interface Particles {
   windV: Float64Array;
   currentU: Float64Array;
   currentV: Float64Array;
+  /**
+   * The WebAssembly kernels on the memory that holds every array above, or null when the arrays are plain
+   * (JavaScript kernels only). Not sent to threads: each attaches its own to the same memory.
+   */
+  kernels: WasmKernels | null;
 }
 
 type Float64Key = { [K in keyof Particles]: Particles[K] extends Float64Array ? K : never }[keyof Particles];
@@ -48,6 +54,7 @@ function particlesOf(
   f64: (key: Float64Key) => Float64Array,
   f32: (key: Float32Key) => Float32Array,
   u8: (key: Uint8Key) => Uint8Array,
+  kernels: WasmKernels | null,
 ): Particles {
   return {
     n,
@@ -73,11 +80,43 @@ function particlesOf(
     windV: f64("windV"),
     currentU: f64("currentU"),
     currentV: f64("currentV"),
+    kernels,
   };
 }
 
-/** Particle arrays, in shared memory when worker threads step ranges of them. */
+/** Bytes of one particle's arrays (13 float64, 6 float32, 3 uint8), and of the padding between arrays. */
+const BYTES_PER_PARTICLE = 13 * 8 + 6 * 4 + 3;
+const ARRAYS = 22;
+
+/**
+ * Particle arrays: in a WebAssembly memory (shared) unless the JavaScript kernels are chosen, else in shared
+ * memory when worker threads step ranges of them.
+ */
 export function allocateParticles(n: number, shared = false): Particles {
+  const kernels = WasmKernels.create();
+  if (kernels !== null) {
+    // One block; each array starts on 8 bytes.
+    const bytes = BYTES_PER_PARTICLE * n + 8 * ARRAYS;
+    let offset = kernels.allocate(bytes);
+    const end = offset + bytes;
+    const buffer = kernels.memory.buffer;
+    const take = (length: number) => {
+      const at = offset;
+      offset += Math.ceil(length / 8) * 8;
+      if (offset > end) throw new Error("particle arrays overrun their block (BYTES_PER_PARTICLE)");
+      return at;
+    };
+    return particlesOf(
+      n,
+      () => new Float64Array(buffer, take(8 * n), n),
+      () => new Float32Array(buffer, take(4 * n), n),
+      (key) => {
+        const a = new Uint8Array(buffer, take(n), n);
+        return key === "status" ? a.fill(Status.unreleased) : a;
+      },
+      kernels,
+    );
+  }
   const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return particlesOf(
     n,
@@ -87,6 +126,7 @@ export function allocateParticles(n: number, shared = false): Particles {
       const a = new Uint8Array(buffer(n));
       return key === "status" ? a.fill(Status.unreleased) : a;
     },
+    null,
   );
 }
 
@@ -98,6 +138,7 @@ export function particleView(p: Particles, from: number, to: number): Particles 
     (key) => p[key].subarray(from, to),
     (key) => p[key].subarray(from, to),
     (key) => p[key].subarray(from, to),
+    p.kernels,
   );
 }
 

@@ -78,7 +78,8 @@ export class ParticleRange {
     readonly to: number,
   ) {
     this.view = particleView(particles, from, to);
-    this.need = new Uint8Array(to - from);
+    // Scratch of the kernels: in their memory when they are WebAssembly.
+    this.need = particles.kernels ? particles.kernels.uint8(to - from) : new Uint8Array(to - from);
   }
 
   /** Release, forcing, coastline, the record at output times, and the count of draw takers. */
@@ -110,7 +111,7 @@ export class ParticleRange {
 
   /** Drift alone, for a thread that moves its particles while the draws are being made (no capsizing). */
   driftOnly(): void {
-    drift(this.view, this.plan.sim.timeStepSeconds, this.plan.sim.capsizing.leewayFraction);
+    drift(this.view, this.plan.sim.timeStepSeconds, this.plan.sim.capsizing.leewayFraction, this.need);
   }
 
   /** Jibe alone, after driftOnly(). */

@@ -1,4 +1,5 @@
 // Shared shapes of the simulation core. Everything here is plain data: the core never does I/O.
+import type { WasmKernels } from "./wasm/kernels.js";
 
 /** Particle status codes, stored in a Uint8Array and written to particles.nc as CF flags. */
 export const Status = {
@@ -73,6 +74,11 @@ export interface Positions {
   cosLat: Float64Array;
   sinLon: Float64Array;
   cosLon: Float64Array;
+  /**
+   * The WebAssembly kernels on the memory these arrays live in (null: plain arrays). When set, the scratch
+   * and output arrays handed over with the positions (need, u, v) live in that memory too.
+   */
+  kernels?: WasmKernels | null;
 }
 
 /** The area and time a run can reach, used to read only the needed part of forcing and land data. */

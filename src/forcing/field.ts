@@ -10,6 +10,7 @@
 import type { ForcingSource, Positions } from "../core/types.js";
 import { type CurvilinearIndex, locate } from "./curvilinear.js";
 import { makeProjector, type ProjectionSpec, type Projector } from "./projection.js";
+import { WasmPlane } from "./wasm-sampling.js";
 
 /** This module's URL, for thread recipes (worker threads import it to rebuild gridded sources). */
 export const FIELD_MODULE = import.meta.url;
@@ -179,23 +180,8 @@ export function sampleGriddedField(
   const yAxis = f.yAxis;
   const period = f.lonPeriod;
   const nxFull = f.nxFull;
-  const wrapX = period > 0 && f.i0 === 0 && nx === nxFull;
-  const nxa = xAxis.length;
-  const nya = yAxis.length;
-  const xFirst = nxa ? xAxis[0] : 0;
-  const xLast = nxa ? xAxis[nxa - 1] : 0;
-  const yFirst = nya ? yAxis[0] : 0;
-  const yLast = nya ? yAxis[nya - 1] : 0;
-  const xMin = Math.min(xFirst, xLast);
-  const xMax = Math.max(xFirst, xLast);
-  const xStep = nxa > 1 ? (xLast - xFirst) / (nxa - 1) : 1;
-  // Evenly spaced axes: fractional index = (value − first) · scale, no search.
-  const xArithmetic = f.xRegular && nxa > 1;
-  const yArithmetic = f.yRegular && nya > 1;
-  const xScale = xArithmetic ? (nxa - 1) / (xLast - xFirst) : 0;
-  const yScale = yArithmetic ? (nya - 1) / (yLast - yFirst) : 0;
-  const xTop = nxa - 1;
-  const yTop = nya - 1;
+  const { wrapX, xFirst, yFirst, xMin, xMax, xStep, xArithmetic, yArithmetic, xScale, yScale, xTop, yTop } =
+    gridAxes(f);
   const i0 = f.i0;
   const j0 = f.j0;
   // Projections that can take the particles' carried trigonometry do every position in one pass first.
@@ -319,6 +305,51 @@ export function sampleGriddedField(
   return outsideLoaded;
 }
 
+/** How sampleGriddedField indexes a field's regular grid. */
+export interface GridAxes {
+  /** A global lon/lat grid loaded whole: the cell between its last and first column is served. */
+  wrapX: boolean;
+  xFirst: number;
+  yFirst: number;
+  xMin: number;
+  xMax: number;
+  xStep: number;
+  /** Evenly spaced axes: fractional index = (value − first) · scale, no search. */
+  xArithmetic: boolean;
+  yArithmetic: boolean;
+  xScale: number;
+  yScale: number;
+  /** Last index of each axis. */
+  xTop: number;
+  yTop: number;
+}
+
+export function gridAxes(f: GriddedField): GridAxes {
+  const { xAxis, yAxis } = f;
+  const nxa = xAxis.length;
+  const nya = yAxis.length;
+  const xFirst = nxa ? xAxis[0] : 0;
+  const xLast = nxa ? xAxis[nxa - 1] : 0;
+  const yFirst = nya ? yAxis[0] : 0;
+  const yLast = nya ? yAxis[nya - 1] : 0;
+  const xArithmetic = f.xRegular && nxa > 1;
+  const yArithmetic = f.yRegular && nya > 1;
+  return {
+    wrapX: f.lonPeriod > 0 && f.i0 === 0 && f.nx === f.nxFull,
+    xFirst,
+    yFirst,
+    xMin: Math.min(xFirst, xLast),
+    xMax: Math.max(xFirst, xLast),
+    xStep: nxa > 1 ? (xLast - xFirst) / (nxa - 1) : 1,
+    xArithmetic,
+    yArithmetic,
+    xScale: xArithmetic ? (nxa - 1) / (xLast - xFirst) : 0,
+    yScale: yArithmetic ? (nya - 1) / (yLast - yFirst) : 0,
+    xTop: nxa - 1,
+    yTop: nya - 1,
+  };
+}
+
 /** Projected positions and rotations of one sampling pass (grown as needed; one set per thread). */
 interface ProjectedPositions {
   x: Float64Array;
@@ -384,6 +415,7 @@ function timeBlend(f: GriddedField, k0: number, k1: number, w: number, w0: numbe
 export abstract class GriddedSampler {
   abstract readonly timeRange: readonly [number, number];
   private readonly scratch = new Float64Array(8);
+  private wasmPlane: WasmPlane | null = null;
 
   sample(
     time: number,
@@ -426,12 +458,31 @@ export abstract class GriddedSampler {
     v: Float64Array,
   ): void {
     if (!(time >= this.timeRange[0] && time <= this.timeRange[1])) return;
-    const s = this.scratch;
-    const field = this.fieldAt(time);
-    const outside = sampleGriddedField(field, this.projector(), time, lon, lat, count, need, u, v, s, trig);
+    const outside = this.sampleField(this.fieldAt(time), time, lon, lat, trig, count, need, u, v);
     if (outside === 0) return;
     const whole = this.loadWholeGrid(time);
-    if (whole) sampleGriddedField(whole, this.projector(), time, lon, lat, count, need, u, v, s, trig);
+    if (whole) this.sampleField(whole, time, lon, lat, trig, count, need, u, v);
+  }
+
+  /** sampleGriddedField, by the WebAssembly kernel when the positions have one and it covers the grid. */
+  private sampleField(
+    field: GriddedField,
+    time: number,
+    lon: Float64Array,
+    lat: Float64Array,
+    trig: Positions | null,
+    count: number,
+    need: Uint8Array,
+    u: Float64Array,
+    v: Float64Array,
+  ): number {
+    const proj = this.projector();
+    if (trig?.kernels) {
+      this.wasmPlane ??= new WasmPlane();
+      const outside = this.wasmPlane.sample(field, proj, time, trig, count, need, u, v);
+      if (outside >= 0) return outside;
+    }
+    return sampleGriddedField(field, proj, time, lon, lat, count, need, u, v, this.scratch, trig);
   }
 }
 

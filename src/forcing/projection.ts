@@ -17,7 +17,7 @@ const HALF_PI = Math.PI / 2;
 
 export const WGS84_A = 6378137;
 export const WGS84_F = 1 / 298.257223563;
-const WGS84_ES = WGS84_F * (2 - WGS84_F);
+export const WGS84_ES = WGS84_F * (2 - WGS84_F);
 
 export type ProjectionKind = "lonlat" | "stere" | "lcc" | "merc" | "rotated" | "proj4";
 
@@ -69,6 +69,20 @@ export interface Projector {
     cos: Float64Array,
     sin: Float64Array,
   ): void;
+  /** forwardPositions() as the WebAssembly sampler does it (polar stereographic only). */
+  readonly polarStereographic?: PolarStereographicConstants;
+}
+
+/** The constants of a polar stereographic forwardPositions(). */
+export interface PolarStereographicConstants {
+  akm1: number;
+  e: number;
+  north: boolean;
+  sinLam0: number;
+  cosLam0: number;
+  x0: number;
+  y0: number;
+  es: number;
 }
 
 /** N/M, the ratio of the prime-vertical to the meridional radius of curvature, (1 − e² sin²φ)/(1 − e²). */
@@ -534,7 +548,18 @@ class PolarStereographic implements Projector {
     } else {
       this.akm1 = (2 * s.a * s.k0) / Math.sqrt((1 + e) ** (1 + e) * (1 - e) ** (1 - e));
     }
+    this.polarStereographic = {
+      akm1: this.akm1,
+      e,
+      north: this.north,
+      sinLam0: this.sinLam0,
+      cosLam0: this.cosLam0,
+      x0: s.x0,
+      y0: s.y0,
+      es: s.es,
+    };
   }
+  readonly polarStereographic: PolarStereographicConstants;
   // The last forward() point's trigonometry, reused by rotation() at the same point (the sampler calls
   // them in turn for each particle).
   private lastLon = Number.NaN;

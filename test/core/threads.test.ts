@@ -1,5 +1,4 @@
 // Threads do not change results: the same run on 1, 2 and 3 threads gives the same bytes.
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { constantSource } from "../../src/core/constant-source.js";
@@ -12,64 +11,13 @@ import {
   threadCount,
 } from "../../src/core/parallel/pool.js";
 import { runSimulation } from "../../src/core/simulate.js";
-import type { Trajectory } from "../../src/core/trajectory.js";
 import { type ForcingSet, type LandMask, Status } from "../../src/core/types.js";
-import { buildForcing } from "../../src/forcing/index.js";
 import { landMaskRecipe } from "../../src/pipeline/run.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
-import { FORCING_DIR, SCENARIO_DIR } from "../helpers/reference.js";
+import { scenario } from "../helpers/scenario.js";
+import { expectSameBytes } from "../helpers/trajectory-bytes.js";
 import { failingInThread, unrevivable } from "./threads/failing-source.js";
-
-function bytesOf(t: Trajectory): Buffer[] {
-  const arrays = [
-    t.times,
-    t.lon,
-    t.lat,
-    t.status,
-    t.orientation,
-    t.capsized,
-    t.windU,
-    t.windV,
-    t.currentU,
-    t.currentV,
-  ];
-  return arrays.map((a) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : Buffer.alloc(0)));
-}
-
-function expectSameBytes(a: Trajectory, b: Trajectory): void {
-  const x = bytesOf(a);
-  const y = bytesOf(b);
-  const names = [
-    "times",
-    "lon",
-    "lat",
-    "status",
-    "orientation",
-    "capsized",
-    "windU",
-    "windV",
-    "currentU",
-    "currentV",
-  ];
-  for (let k = 0; k < x.length; k++) expect(x[k].equals(y[k]), names[k]).toBe(true);
-}
-
-/** The scenario JSON files, as far as these tests change them. */
-interface ScenarioSpec {
-  seed: Record<string, unknown>;
-  start_time: string;
-  [key: string]: unknown;
-}
-
-async function scenario(name: string, change: (spec: ScenarioSpec) => void) {
-  const spec = JSON.parse(readFileSync(`${SCENARIO_DIR}${name}.json`, "utf8"));
-  change(spec);
-  const { simulation, category } = parseSimulationSpec(spec);
-  const forcing = async (): Promise<ForcingSet> =>
-    (await buildForcing(spec.forcing, { forcingDir: FORCING_DIR, window: reachableWindow(simulation) })).set;
-  return { simulation, category, forcing };
-}
 
 describe("threads", () => {
   it("give the same bytes as one thread on real forcing with stranding (arctic20)", async () => {

@@ -28,6 +28,8 @@ export interface ThreadSetup {
   stepsPerOutput: number;
   /** Shared particle arrays and output arrays (the thread writes its range's part). */
   particles: Particles;
+  /** The WebAssembly memory the particle arrays live in (particles.kernels is not sent), or null. */
+  kernelMemory: WebAssembly.Memory | null;
   trajectory: Omit<Trajectory, "releaseTime">;
   /** Recipes (without their main-thread side) of the forcing sources and the land mask. */
   forcing: { wind: SentRecipe[]; current: SentRecipe[] };

@@ -4,6 +4,7 @@
 import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { ParticleRange } from "../step.js";
 import type { ForcingSource, LandMask } from "../types.js";
+import { WasmKernels } from "../wasm/kernels.js";
 import { collectGarbage } from "./collect-garbage.js";
 import {
   type CrewMessage,
@@ -57,7 +58,10 @@ async function prepare(setup: ThreadSetup): Promise<ParticleRange> {
     trajectory: { ...setup.trajectory, releaseTime: new Float64Array(0) },
     stepsPerOutput: setup.stepsPerOutput,
   };
-  return new ParticleRange(plan, setup.particles, setup.from, setup.to);
+  const particles = setup.kernelMemory
+    ? { ...setup.particles, kernels: WasmKernels.attach(setup.kernelMemory) }
+    : setup.particles;
+  return new ParticleRange(plan, particles, setup.from, setup.to);
 }
 
 /** Steps the range to the end of the run; false when the run was stopped. */

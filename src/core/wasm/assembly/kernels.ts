@@ -1,0 +1,352 @@
+// AssemblyScript source of the WebAssembly step kernels (compiled by `npm run build:wasm` into
+// ../kernels.wasm, which is committed; test/core/wasm-kernels.test.ts checks that the two agree).
+//
+// Each kernel is the fast path of a JavaScript kernel and gives the same numbers bit for bit: the same
+// IEEE operations in the same order (WebAssembly has no fused multiply-add, and f64.sqrt/f64.floor are
+// exact like Math.sqrt/Math.floor). Cases a kernel does not cover are left to the JavaScript kernel
+// (drift marks them; the samplers are only called for the grids they cover).
+//
+// Arguments are byte offsets into the one (shared) memory the particle arrays live in.
+
+// @ts-ignore: decorator
+@inline function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline function setF64(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+// @ts-ignore: decorator
+@inline function f32At(base: usize, i: i32): f64 {
+  return <f64>load<f32>(base + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline function u8At(base: usize, i: i32): u32 {
+  return load<u8>(base + <usize>i);
+}
+// @ts-ignore: decorator
+@inline function setU8(base: usize, i: i32, v: u8): void {
+  store<u8>(base + <usize>i, v);
+}
+
+const ACTIVE: u32 = 0;
+const WGS84_F: f64 = 1.0 / 298.257223563;
+const E2: f64 = WGS84_F * (2.0 - WGS84_F);
+const WGS84_A: f64 = 6378137.0;
+const INV_A: f64 = 1.0 / WGS84_A;
+const INV_A_1ME2: f64 = 1.0 / (WGS84_A * (1.0 - E2));
+const SHORT_MOVE_M: f64 = 1000.0;
+const SHORT_MOVE_MIN_COS: f64 = 0.02;
+const SIXTH: f64 = 1.0 / 6.0;
+const TWENTIETH: f64 = 1.0 / 20.0;
+const TWELFTH: f64 = 1.0 / 12.0;
+const THIRTIETH: f64 = 1.0 / 30.0;
+const DEGREES_PER_RADIAN: f64 = 180.0 / Math.PI;
+
+/**
+ * leeway.ts drift() with geodesy.ts moveTwice() (short moves): moves every active particle by its leeway
+ * and then by the current over dt. Particles whose moves are long or near a pole are left untouched and
+ * marked (mark[i] = 1) for the JavaScript kernel; returns how many.
+ */
+export function drift(
+  n: i32,
+  status: usize,
+  capsized: usize,
+  mark: usize,
+  lon: usize,
+  lat: usize,
+  prevLon: usize,
+  prevLat: usize,
+  sinLat: usize,
+  cosLat: usize,
+  sinLon: usize,
+  cosLon: usize,
+  windU: usize,
+  windV: usize,
+  currentU: usize,
+  currentV: usize,
+  dwSlope: usize,
+  dwOffset: usize,
+  dwEps: usize,
+  cwSlope: usize,
+  cwOffset: usize,
+  cwEps: usize,
+  dt: f64,
+  capsizedLeewayFraction: f64,
+): i32 {
+  const short2 = SHORT_MOVE_M * SHORT_MOVE_M;
+  let marked = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    setU8(mark, i, 0);
+    if (u8At(status, i) != ACTIVE) continue;
+    const u10 = f64At(windU, i);
+    const v10 = f64At(windV, i);
+    const speed = Math.sqrt(u10 * u10 + v10 * v10);
+    const invSpeed = speed > 0 ? 1 / speed : 0;
+    const sinT = u10 * invSpeed;
+    const cosT = speed > 0 ? v10 * invSpeed : 1;
+    const dwE = f32At(dwEps, i);
+    const cwE = f32At(cwEps, i);
+    const downwind = ((f32At(dwSlope, i) + dwE * 0.05) * speed + f32At(dwOffset, i) + dwE * 0.5) * 0.01;
+    const crosswind = ((f32At(cwSlope, i) + cwE * 0.05) * speed + f32At(cwOffset, i) + cwE * 0.5) * 0.01;
+    let east = downwind * sinT - crosswind * cosT;
+    let north = downwind * cosT + crosswind * sinT;
+    if (u8At(capsized, i) == 1) {
+      east *= capsizedLeewayFraction;
+      north *= capsizedLeewayFraction;
+    }
+    const e1 = east * dt;
+    const n1 = north * dt;
+    const e2 = f64At(currentU, i) * dt;
+    const n2 = f64At(currentV, i) * dt;
+    let sinPhi = f64At(sinLat, i);
+    let cosPhi = f64At(cosLat, i);
+    if (!(cosPhi > SHORT_MOVE_MIN_COS && e1 * e1 + n1 * n1 <= short2 && e2 * e2 + n2 * n2 <= short2)) {
+      setU8(mark, i, 1);
+      marked++;
+      continue;
+    }
+    const lon0 = f64At(lon, i);
+    const lat0 = f64At(lat, i);
+    setF64(prevLon, i, lon0);
+    setF64(prevLat, i, lat0);
+    let dPhi: f64 = 0;
+    let dLam: f64 = 0;
+    for (let move = 0; move < 2; move++) {
+      const de = move == 0 ? e1 : e2;
+      const dn = move == 0 ? n1 : n2;
+      const w = 1 - E2 * sinPhi * sinPhi;
+      const q = Math.sqrt(w);
+      const invN = q * INV_A;
+      const invM = w * q * INV_A_1ME2;
+      const r = 1 / (cosPhi * w);
+      const sec = w * r;
+      const invW = cosPhi * r;
+      const tanInvN = sinPhi * sec * invN;
+      const a = dn * invM;
+      const step = a - 0.5 * (de * de * tanInvN * invM + 3 * E2 * sinPhi * cosPhi * a * a * invW);
+      dLam += de * invN * sec * (1 + dn * tanInvN);
+      dPhi += step;
+      const d2 = step * step;
+      const sd = step * (1 - d2 * SIXTH);
+      const cd = 1 - d2 * 0.5;
+      const s = sinPhi * cd + cosPhi * sd;
+      cosPhi = cosPhi * cd - sinPhi * sd;
+      sinPhi = s;
+    }
+    const e2s = dLam * dLam;
+    const se = dLam * (1 - e2s * SIXTH * (1 - e2s * TWENTIETH));
+    const ce = 1 - e2s * 0.5 * (1 - e2s * TWELFTH * (1 - e2s * THIRTIETH));
+    const sinLam = f64At(sinLon, i);
+    const cosLam = f64At(cosLon, i);
+    setF64(lat, i, lat0 + dPhi * DEGREES_PER_RADIAN);
+    setF64(lon, i, lon0 + dLam * DEGREES_PER_RADIAN);
+    setF64(sinLat, i, sinPhi);
+    setF64(cosLat, i, cosPhi);
+    setF64(sinLon, i, sinLam * ce + cosLam * se);
+    setF64(cosLon, i, cosLam * ce - sinLam * se);
+  }
+  return marked;
+}
+
+/** need[i] = 1 for active particles, else 0 (leeway.ts sampleForcing). */
+export function needActive(n: i32, status: usize, need: usize): void {
+  for (let i: i32 = 0; i < n; i++) setU8(need, i, u8At(status, i) == ACTIVE ? 1 : 0);
+}
+
+/** ((1 + e·s)/(1 − e·s))^(e/2) by series, as projection.ts conformalFactor(). */
+// @ts-ignore: decorator
+@inline function conformalFactor(e: f64, s: f64): f64 {
+  if (e == 0) return 1;
+  const z = e * s;
+  const z2 = z * z;
+  const at =
+    z *
+    (1 +
+      z2 *
+        (1.0 / 3.0 +
+          z2 *
+            (1.0 / 5.0 +
+              z2 * (1.0 / 7.0 + z2 * (1.0 / 9.0 + z2 * (1.0 / 11.0 + z2 * (1.0 / 13.0 + z2 * (1.0 / 15.0))))))));
+  const a = e * at;
+  return (
+    1 +
+    a * (1 + a * (1.0 / 2.0 + a * (1.0 / 6.0 + a * (1.0 / 24.0 + a * (1.0 / 120.0 + a * (1.0 / 720.0 + a * (1.0 / 5040.0)))))))
+  );
+}
+
+/**
+ * Grid description for sampleGrid, f64 slots at `grid` (filled by wasm/kernels.ts gridParameters()):
+ * the axes of field.ts sampleGriddedField (arithmetic indexing only) and, for a polar stereographic grid,
+ * the projection's constants.
+ */
+const G_X_FIRST = 0;
+const G_X_SCALE = 1;
+const G_X_TOP = 2;
+const G_Y_FIRST = 3;
+const G_Y_SCALE = 4;
+const G_Y_TOP = 5;
+const G_X_MIN = 6;
+const G_X_MAX = 7;
+const G_PERIOD = 8;
+const G_X_STEP_ABS = 9;
+const G_NX_FULL = 10;
+const G_I0 = 11;
+const G_J0 = 12;
+const G_NX = 13;
+const G_NY = 14;
+const G_WRAP_X = 15;
+/** 0: lon/lat axes; 1: polar stereographic (from the carried sines and cosines). */
+const G_KIND = 16;
+const G_AKM1 = 17;
+const G_E = 18;
+const G_NORTH = 19;
+const G_SIN_LAM0 = 20;
+const G_COS_LAM0 = 21;
+const G_X0 = 22;
+const G_Y0 = 23;
+/** 1 when the projection's ellipsoid is WGS84 (the rotation needs no correction). */
+const G_WGS84 = 24;
+/** The projection's eccentricity². */
+const G_ES = 25;
+/** Grid-relative vectors: rotate to east/north. */
+const G_ROTATE = 26;
+
+const WGS84_ES: f64 = E2;
+
+/**
+ * field.ts sampleGriddedField on a time-blended plane (planeU/planeV, f64 [row][column] of the loaded
+ * sub-area) for grids with arithmetic axes: lon/lat, or polar stereographic. Writes east/north into
+ * uOut/vOut and clears need[p] for every particle it serves; returns how many lie inside the grid but
+ * outside the loaded sub-area.
+ */
+export function sampleGrid(
+  count: i32,
+  grid: usize,
+  lon: usize,
+  lat: usize,
+  sinLat: usize,
+  cosLat: usize,
+  sinLon: usize,
+  cosLon: usize,
+  need: usize,
+  uOut: usize,
+  vOut: usize,
+  planeU: usize,
+  planeV: usize,
+): i32 {
+  const xFirst = f64At(grid, G_X_FIRST);
+  const xScale = f64At(grid, G_X_SCALE);
+  const xTop = f64At(grid, G_X_TOP);
+  const yFirst = f64At(grid, G_Y_FIRST);
+  const yScale = f64At(grid, G_Y_SCALE);
+  const yTop = f64At(grid, G_Y_TOP);
+  const xMin = f64At(grid, G_X_MIN);
+  const xMax = f64At(grid, G_X_MAX);
+  const period = f64At(grid, G_PERIOD);
+  const xStepAbs = f64At(grid, G_X_STEP_ABS);
+  const nxFull = f64At(grid, G_NX_FULL);
+  const i0 = f64At(grid, G_I0);
+  const j0 = f64At(grid, G_J0);
+  const nxf = f64At(grid, G_NX);
+  const nyf = f64At(grid, G_NY);
+  const nx = <i32>nxf;
+  const ny = <i32>nyf;
+  const wrapX = f64At(grid, G_WRAP_X) != 0;
+  const projected = f64At(grid, G_KIND) == 1;
+  const akm1 = f64At(grid, G_AKM1);
+  const e = f64At(grid, G_E);
+  const north = f64At(grid, G_NORTH) != 0;
+  const sinLam0 = f64At(grid, G_SIN_LAM0);
+  const cosLam0 = f64At(grid, G_COS_LAM0);
+  const x0 = f64At(grid, G_X0);
+  const y0 = f64At(grid, G_Y0);
+  const wgs84 = f64At(grid, G_WGS84) != 0;
+  const es = f64At(grid, G_ES);
+  const rotate = f64At(grid, G_ROTATE) != 0;
+  const invOneMinusWgs = 1 / (1 - WGS84_ES);
+  const invOneMinusEs = 1 / (1 - es);
+  let outsideLoaded = 0;
+  for (let p: i32 = 0; p < count; p++) {
+    if (u8At(need, p) != 1) continue;
+    let X: f64;
+    let Y: f64;
+    let c: f64 = 1;
+    let s: f64 = 0;
+    if (projected) {
+      // projection.ts PolarStereographic.forwardPositions
+      const sl = f64At(sinLon, p) * cosLam0 - f64At(cosLon, p) * sinLam0;
+      const cl = f64At(cosLon, p) * cosLam0 + f64At(sinLon, p) * sinLam0;
+      const sinGeo = f64At(sinLat, p);
+      const sinPhi = north ? sinGeo : -sinGeo;
+      const rho = ((akm1 * f64At(cosLat, p)) / (1 + sinPhi)) * conformalFactor(e, sinPhi);
+      X = rho * sl + x0;
+      Y = (north ? -rho : rho) * cl + y0;
+      const sg = north ? sl : -sl;
+      if (wgs84) {
+        c = cl;
+        s = sg;
+      } else {
+        const s2 = sinGeo * sinGeo;
+        const sw = sg * (1 - WGS84_ES * s2) * invOneMinusWgs;
+        const cw = cl * (1 - es * s2) * invOneMinusEs;
+        const h = 1 / Math.sqrt(sw * sw + cw * cw);
+        c = cw * h;
+        s = sw * h;
+      }
+    } else {
+      X = f64At(lon, p);
+      Y = f64At(lat, p);
+      if (X < xMin) X += 360;
+      else if (X > xMax && (period == 0 || X - 360 >= xMin)) X -= 360;
+    }
+    let fy = (Y - yFirst) * yScale;
+    if (!(fy >= 0 && fy <= yTop)) continue;
+    let fx = (X - xFirst) * xScale;
+    if (!(fx >= 0 && fx <= xTop)) {
+      if (period > 0 && X > xMax && X < xMax + xStepAbs) fx = nxFull - 1 + (X - xMax) / xStepAbs;
+      else continue;
+    }
+    fx -= i0;
+    fy -= j0;
+    if (!(fx >= 0 && fy >= 0 && fy <= nyf - 1 && (fx <= nxf - 1 || (wrapX && fx < nxf)))) {
+      outsideLoaded++;
+      continue;
+    }
+    let ix = <i32>Math.floor(fx);
+    let iy = <i32>Math.floor(fy);
+    if (iy > ny - 2) iy = ny - 2;
+    let ix1: i32;
+    if (ix >= nx - 1) {
+      if (wrapX) ix1 = 0;
+      else {
+        ix = nx - 2;
+        ix1 = nx - 1;
+      }
+    } else ix1 = ix + 1;
+    const sx = fx - <f64>ix;
+    const sy = fy - <f64>iy;
+    const a00 = (1 - sx) * (1 - sy);
+    const a10 = sx * (1 - sy);
+    const a01 = (1 - sx) * sy;
+    const a11 = sx * sy;
+    const k00 = iy * nx + ix;
+    const k10 = iy * nx + ix1;
+    const k01 = k00 + nx;
+    const k11 = k10 + nx;
+    const uu =
+      a00 * f64At(planeU, k00) + a10 * f64At(planeU, k10) + a01 * f64At(planeU, k01) + a11 * f64At(planeU, k11);
+    const vv =
+      a00 * f64At(planeV, k00) + a10 * f64At(planeV, k10) + a01 * f64At(planeV, k01) + a11 * f64At(planeV, k11);
+    if (isNaN(uu) || isNaN(vv)) continue;
+    if (rotate) {
+      setF64(uOut, p, uu * c + vv * s);
+      setF64(vOut, p, vv * c - uu * s);
+    } else {
+      setF64(uOut, p, uu);
+      setF64(vOut, p, vv);
+    }
+    setU8(need, p, 0);
+  }
+  return outsideLoaded;
+}

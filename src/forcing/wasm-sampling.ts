@@ -1,0 +1,132 @@
+// sampleGriddedField by the WebAssembly kernel, for the grids it covers: arithmetic axes, lon/lat or polar
+// stereographic, and a loaded plane no larger than twice the particles (blended in time once per step).
+// Same numbers as sampleGriddedField bit for bit; every other case stays with it.
+import type { Positions } from "../core/types.js";
+import type { WasmKernels } from "../core/wasm/kernels.js";
+import { type GriddedField, gridAxes, timeBracket } from "./field.js";
+import { type Projector, WGS84_ES } from "./projection.js";
+
+/** f64 slots of the grid description (the G_ constants of src/core/wasm/assembly/kernels.ts). */
+const GRID_SLOTS = 27;
+
+/** One source's blended plane and grid description in the kernels' memory, reused from step to step. */
+export class WasmPlane {
+  private kernels: WasmKernels | null = null;
+  private capacity = 0;
+  private grid: Float64Array = new Float64Array(0);
+  private u: Float64Array = new Float64Array(0);
+  private v: Float64Array = new Float64Array(0);
+  private field: GriddedField | null = null;
+  private k0 = -1;
+  private k1 = -1;
+  private w = Number.NaN;
+  private readonly bracket = new Float64Array(3);
+
+  /**
+   * Samples `field` at time t like sampleGriddedField (positions.kernels set, need/u/v in their memory)
+   * and returns its result, or returns −1 without touching anything when the kernel does not cover the case.
+   */
+  sample(
+    field: GriddedField,
+    proj: Projector | null,
+    t: number,
+    positions: Positions,
+    count: number,
+    need: Uint8Array,
+    uOut: Float64Array,
+    vOut: Float64Array,
+  ): number {
+    const kernels = positions.kernels;
+    if (!kernels || field.curvilinear !== null) return -1;
+    const cells = field.nx * field.ny;
+    if (cells > 2 * count || (proj !== null && proj.polarStereographic === undefined)) return -1;
+    const axes = gridAxes(field);
+    if (!axes.xArithmetic || !axes.yArithmetic) return -1;
+    if (!timeBracket(field.times, t, this.bracket)) return 0;
+    if (kernels !== this.kernels || cells > this.capacity) this.allocate(kernels, cells);
+    if (field !== this.field) this.describe(field, proj);
+    const k0 = this.bracket[0];
+    const k1 = this.bracket[1];
+    const w = this.bracket[2];
+    if (field !== this.field || k0 !== this.k0 || k1 !== this.k1 || w !== this.w)
+      this.blend(field, k0, k1, w);
+    this.field = field;
+    return kernels.exports.sampleGrid(
+      count,
+      this.grid.byteOffset,
+      positions.lon.byteOffset,
+      positions.lat.byteOffset,
+      positions.sinLat.byteOffset,
+      positions.cosLat.byteOffset,
+      positions.sinLon.byteOffset,
+      positions.cosLon.byteOffset,
+      need.byteOffset,
+      uOut.byteOffset,
+      vOut.byteOffset,
+      this.u.byteOffset,
+      this.v.byteOffset,
+    );
+  }
+
+  private allocate(kernels: WasmKernels, cells: number): void {
+    const all = kernels.float64(GRID_SLOTS + 2 * cells);
+    this.kernels = kernels;
+    this.capacity = cells;
+    this.grid = all.subarray(0, GRID_SLOTS);
+    this.u = all.subarray(GRID_SLOTS, GRID_SLOTS + cells);
+    this.v = all.subarray(GRID_SLOTS + cells);
+    this.field = null;
+  }
+
+  private describe(f: GriddedField, proj: Projector | null): void {
+    const a = gridAxes(f);
+    const ps = proj?.polarStereographic;
+    this.grid.set([
+      a.xFirst,
+      a.xScale,
+      a.xTop,
+      a.yFirst,
+      a.yScale,
+      a.yTop,
+      a.xMin,
+      a.xMax,
+      f.lonPeriod,
+      Math.abs(a.xStep),
+      f.nxFull,
+      f.i0,
+      f.j0,
+      f.nx,
+      f.ny,
+      a.wrapX ? 1 : 0,
+      ps ? 1 : 0,
+      ps?.akm1 ?? 0,
+      ps?.e ?? 0,
+      ps?.north ? 1 : 0,
+      ps?.sinLam0 ?? 0,
+      ps?.cosLam0 ?? 1,
+      ps?.x0 ?? 0,
+      ps?.y0 ?? 0,
+      ps && ps.es === WGS84_ES ? 1 : 0,
+      ps?.es ?? 0,
+      f.gridRelative && proj !== null ? 1 : 0,
+    ]);
+  }
+
+  /** field.ts timeBlend into this memory; one time alone is blended with weight 0 (the same values). */
+  private blend(f: GriddedField, k0: number, k1: number, w: number): void {
+    const cells = f.nx * f.ny;
+    const w0 = 1 - w;
+    const { u, v } = this;
+    const U = f.u;
+    const V = f.v;
+    const o0 = k0 * cells;
+    const o1 = k1 * cells;
+    for (let k = 0; k < cells; k++) {
+      u[k] = U[o0 + k] * w0 + U[o1 + k] * w;
+      v[k] = V[o0 + k] * w0 + V[o1 + k] * w;
+    }
+    this.k0 = k0;
+    this.k1 = k1;
+    this.w = w;
+  }
+}
