@@ -43,10 +43,34 @@ const TWELFTH: f64 = 1.0 / 12.0;
 const THIRTIETH: f64 = 1.0 / 30.0;
 const DEGREES_PER_RADIAN: f64 = 180.0 / Math.PI;
 
+// The arrays of the current drift() call, for driftOne() (every thread has its own instance).
+let gStatus: usize = 0;
+let gCapsized: usize = 0;
+let gMark: usize = 0;
+let gLon: usize = 0;
+let gLat: usize = 0;
+let gPrevLon: usize = 0;
+let gPrevLat: usize = 0;
+let gSinLat: usize = 0;
+let gCosLat: usize = 0;
+let gSinLon: usize = 0;
+let gCosLon: usize = 0;
+let gWindU: usize = 0;
+let gWindV: usize = 0;
+let gCurrentU: usize = 0;
+let gCurrentV: usize = 0;
+let gDwSlope: usize = 0;
+let gDwOffset: usize = 0;
+let gDwEps: usize = 0;
+let gCwSlope: usize = 0;
+let gCwOffset: usize = 0;
+let gCwEps: usize = 0;
+
 /**
  * leeway.ts drift() with geodesy.ts moveTwice() (short moves): moves every active particle by its leeway
  * and then by the current over dt. Particles whose moves are long or near a pole are left untouched and
- * marked (mark[i] = 1) for the JavaScript kernel; returns how many.
+ * marked (mark[i] = 1) for the JavaScript kernel; returns how many. Two particles at a time (f64x2 lanes,
+ * the same IEEE operations per lane), one at a time where a pair is not two active short moves.
  */
 export function drift(
   n: i32,
@@ -74,79 +98,239 @@ export function drift(
   dt: f64,
   capsizedLeewayFraction: f64,
 ): i32 {
-  const short2 = SHORT_MOVE_M * SHORT_MOVE_M;
+  gStatus = status;
+  gCapsized = capsized;
+  gMark = mark;
+  gLon = lon;
+  gLat = lat;
+  gPrevLon = prevLon;
+  gPrevLat = prevLat;
+  gSinLat = sinLat;
+  gCosLat = cosLat;
+  gSinLon = sinLon;
+  gCosLon = cosLon;
+  gWindU = windU;
+  gWindV = windV;
+  gCurrentU = currentU;
+  gCurrentV = currentV;
+  gDwSlope = dwSlope;
+  gDwOffset = dwOffset;
+  gDwEps = dwEps;
+  gCwSlope = cwSlope;
+  gCwOffset = cwOffset;
+  gCwEps = cwEps;
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const half = f64x2.splat(0.5);
+  const c005 = f64x2.splat(0.05);
+  const c001 = f64x2.splat(0.01);
+  const dtv = f64x2.splat(dt);
+  const minCos = f64x2.splat(SHORT_MOVE_MIN_COS);
+  const short2 = f64x2.splat(SHORT_MOVE_M * SHORT_MOVE_M);
+  const e2v = f64x2.splat(E2);
+  const threeE2 = f64x2.splat(3 * E2);
+  const invA = f64x2.splat(INV_A);
+  const invA1me2 = f64x2.splat(INV_A_1ME2);
+  const sixth = f64x2.splat(SIXTH);
+  const twentieth = f64x2.splat(TWENTIETH);
+  const twelfth = f64x2.splat(TWELFTH);
+  const thirtieth = f64x2.splat(THIRTIETH);
+  const degrees = f64x2.splat(DEGREES_PER_RADIAN);
   let marked = 0;
-  for (let i: i32 = 0; i < n; i++) {
-    setU8(mark, i, 0);
-    if (u8At(status, i) != ACTIVE) continue;
-    const u10 = f64At(windU, i);
-    const v10 = f64At(windV, i);
-    const speed = Math.sqrt(u10 * u10 + v10 * v10);
-    const invSpeed = speed > 0 ? 1 / speed : 0;
-    const sinT = u10 * invSpeed;
-    const cosT = speed > 0 ? v10 * invSpeed : 1;
-    const dwE = f32At(dwEps, i);
-    const cwE = f32At(cwEps, i);
-    const downwind = ((f32At(dwSlope, i) + dwE * 0.05) * speed + f32At(dwOffset, i) + dwE * 0.5) * 0.01;
-    const crosswind = ((f32At(cwSlope, i) + cwE * 0.05) * speed + f32At(cwOffset, i) + cwE * 0.5) * 0.01;
-    let east = downwind * sinT - crosswind * cosT;
-    let north = downwind * cosT + crosswind * sinT;
-    if (u8At(capsized, i) == 1) {
-      east *= capsizedLeewayFraction;
-      north *= capsizedLeewayFraction;
-    }
-    const e1 = east * dt;
-    const n1 = north * dt;
-    const e2 = f64At(currentU, i) * dt;
-    const n2 = f64At(currentV, i) * dt;
-    let sinPhi = f64At(sinLat, i);
-    let cosPhi = f64At(cosLat, i);
-    if (!(cosPhi > SHORT_MOVE_MIN_COS && e1 * e1 + n1 * n1 <= short2 && e2 * e2 + n2 * n2 <= short2)) {
-      setU8(mark, i, 1);
-      marked++;
+  let i: i32 = 0;
+  for (; i + 1 < n; i += 2) {
+    store<u16>(mark + <usize>i, 0);
+    // Both active (status 0)?
+    if (load<u16>(status + <usize>i) != 0) {
+      marked += driftOne(i, dt, capsizedLeewayFraction) + driftOne(i + 1, dt, capsizedLeewayFraction);
       continue;
     }
-    const lon0 = f64At(lon, i);
-    const lat0 = f64At(lat, i);
-    setF64(prevLon, i, lon0);
-    setF64(prevLat, i, lat0);
-    let dPhi: f64 = 0;
-    let dLam: f64 = 0;
+    const o8 = <usize>i << 3;
+    const o4 = <usize>i << 2;
+    const u10 = v128.load(windU + o8);
+    const v10 = v128.load(windV + o8);
+    const speed = f64x2.sqrt(f64x2.add(f64x2.mul(u10, u10), f64x2.mul(v10, v10)));
+    const moving = f64x2.gt(speed, zero);
+    const invSpeed = v128.bitselect(f64x2.div(one, speed), zero, moving);
+    const sinT = f64x2.mul(u10, invSpeed);
+    const cosT = v128.bitselect(f64x2.mul(v10, invSpeed), one, moving);
+    const dwE = f64x2.promote_low_f32x4(v128.load64_zero(dwEps + o4));
+    const cwE = f64x2.promote_low_f32x4(v128.load64_zero(cwEps + o4));
+    const dwS = f64x2.promote_low_f32x4(v128.load64_zero(dwSlope + o4));
+    const dwO = f64x2.promote_low_f32x4(v128.load64_zero(dwOffset + o4));
+    const cwS = f64x2.promote_low_f32x4(v128.load64_zero(cwSlope + o4));
+    const cwO = f64x2.promote_low_f32x4(v128.load64_zero(cwOffset + o4));
+    const downwind = f64x2.mul(
+      f64x2.add(f64x2.add(f64x2.mul(f64x2.add(dwS, f64x2.mul(dwE, c005)), speed), dwO), f64x2.mul(dwE, half)),
+      c001,
+    );
+    const crosswind = f64x2.mul(
+      f64x2.add(f64x2.add(f64x2.mul(f64x2.add(cwS, f64x2.mul(cwE, c005)), speed), cwO), f64x2.mul(cwE, half)),
+      c001,
+    );
+    let east = f64x2.sub(f64x2.mul(downwind, sinT), f64x2.mul(crosswind, cosT));
+    let north = f64x2.add(f64x2.mul(downwind, cosT), f64x2.mul(crosswind, sinT));
+    if (load<u16>(capsized + <usize>i) != 0) {
+      // x·1 = x exactly: upright lanes keep their leeway.
+      const f = f64x2.replace_lane(
+        f64x2.splat(u8At(capsized, i) == 1 ? capsizedLeewayFraction : 1),
+        1,
+        u8At(capsized, i + 1) == 1 ? capsizedLeewayFraction : 1,
+      );
+      east = f64x2.mul(east, f);
+      north = f64x2.mul(north, f);
+    }
+    const e1 = f64x2.mul(east, dtv);
+    const n1 = f64x2.mul(north, dtv);
+    const e2 = f64x2.mul(v128.load(currentU + o8), dtv);
+    const n2 = f64x2.mul(v128.load(currentV + o8), dtv);
+    let sinPhi = v128.load(sinLat + o8);
+    let cosPhi = v128.load(cosLat + o8);
+    const short = v128.and(
+      f64x2.gt(cosPhi, minCos),
+      v128.and(
+        f64x2.le(f64x2.add(f64x2.mul(e1, e1), f64x2.mul(n1, n1)), short2),
+        f64x2.le(f64x2.add(f64x2.mul(e2, e2), f64x2.mul(n2, n2)), short2),
+      ),
+    );
+    if (!i64x2.all_true(short)) {
+      marked += driftOne(i, dt, capsizedLeewayFraction) + driftOne(i + 1, dt, capsizedLeewayFraction);
+      continue;
+    }
+    const lon0 = v128.load(lon + o8);
+    const lat0 = v128.load(lat + o8);
+    v128.store(prevLon + o8, lon0);
+    v128.store(prevLat + o8, lat0);
+    let dPhi = zero;
+    let dLam = zero;
     for (let move = 0; move < 2; move++) {
       const de = move == 0 ? e1 : e2;
       const dn = move == 0 ? n1 : n2;
-      const w = 1 - E2 * sinPhi * sinPhi;
-      const q = Math.sqrt(w);
-      const invN = q * INV_A;
-      const invM = w * q * INV_A_1ME2;
-      const r = 1 / (cosPhi * w);
-      const sec = w * r;
-      const invW = cosPhi * r;
-      const tanInvN = sinPhi * sec * invN;
-      const a = dn * invM;
-      const step = a - 0.5 * (de * de * tanInvN * invM + 3 * E2 * sinPhi * cosPhi * a * a * invW);
-      dLam += de * invN * sec * (1 + dn * tanInvN);
-      dPhi += step;
-      const d2 = step * step;
-      const sd = step * (1 - d2 * SIXTH);
-      const cd = 1 - d2 * 0.5;
-      const s = sinPhi * cd + cosPhi * sd;
-      cosPhi = cosPhi * cd - sinPhi * sd;
-      sinPhi = s;
+      const w = f64x2.sub(one, f64x2.mul(f64x2.mul(e2v, sinPhi), sinPhi));
+      const q = f64x2.sqrt(w);
+      const invN = f64x2.mul(q, invA);
+      const invM = f64x2.mul(f64x2.mul(w, q), invA1me2);
+      const r = f64x2.div(one, f64x2.mul(cosPhi, w));
+      const sec = f64x2.mul(w, r);
+      const invW = f64x2.mul(cosPhi, r);
+      const tanInvN = f64x2.mul(f64x2.mul(sinPhi, sec), invN);
+      const a = f64x2.mul(dn, invM);
+      const inner1 = f64x2.mul(f64x2.mul(f64x2.mul(de, de), tanInvN), invM);
+      const inner2 = f64x2.mul(
+        f64x2.mul(f64x2.mul(f64x2.mul(f64x2.mul(threeE2, sinPhi), cosPhi), a), a),
+        invW,
+      );
+      const step = f64x2.sub(a, f64x2.mul(half, f64x2.add(inner1, inner2)));
+      dLam = f64x2.add(
+        dLam,
+        f64x2.mul(f64x2.mul(f64x2.mul(de, invN), sec), f64x2.add(one, f64x2.mul(dn, tanInvN))),
+      );
+      dPhi = f64x2.add(dPhi, step);
+      const d2 = f64x2.mul(step, step);
+      const sd = f64x2.mul(step, f64x2.sub(one, f64x2.mul(d2, sixth)));
+      const cd = f64x2.sub(one, f64x2.mul(d2, half));
+      const sn = f64x2.add(f64x2.mul(sinPhi, cd), f64x2.mul(cosPhi, sd));
+      cosPhi = f64x2.sub(f64x2.mul(cosPhi, cd), f64x2.mul(sinPhi, sd));
+      sinPhi = sn;
     }
-    const e2s = dLam * dLam;
-    const se = dLam * (1 - e2s * SIXTH * (1 - e2s * TWENTIETH));
-    const ce = 1 - e2s * 0.5 * (1 - e2s * TWELFTH * (1 - e2s * THIRTIETH));
-    const sinLam = f64At(sinLon, i);
-    const cosLam = f64At(cosLon, i);
-    setF64(lat, i, lat0 + dPhi * DEGREES_PER_RADIAN);
-    setF64(lon, i, lon0 + dLam * DEGREES_PER_RADIAN);
-    setF64(sinLat, i, sinPhi);
-    setF64(cosLat, i, cosPhi);
-    setF64(sinLon, i, sinLam * ce + cosLam * se);
-    setF64(cosLon, i, cosLam * ce - sinLam * se);
+    const e2s = f64x2.mul(dLam, dLam);
+    const se = f64x2.mul(
+      dLam,
+      f64x2.sub(one, f64x2.mul(f64x2.mul(e2s, sixth), f64x2.sub(one, f64x2.mul(e2s, twentieth)))),
+    );
+    const ce = f64x2.sub(
+      one,
+      f64x2.mul(
+        f64x2.mul(e2s, half),
+        f64x2.sub(one, f64x2.mul(f64x2.mul(e2s, twelfth), f64x2.sub(one, f64x2.mul(e2s, thirtieth)))),
+      ),
+    );
+    const sinLam = v128.load(sinLon + o8);
+    const cosLam = v128.load(cosLon + o8);
+    v128.store(lat + o8, f64x2.add(lat0, f64x2.mul(dPhi, degrees)));
+    v128.store(lon + o8, f64x2.add(lon0, f64x2.mul(dLam, degrees)));
+    v128.store(sinLat + o8, sinPhi);
+    v128.store(cosLat + o8, cosPhi);
+    v128.store(sinLon + o8, f64x2.add(f64x2.mul(sinLam, ce), f64x2.mul(cosLam, se)));
+    v128.store(cosLon + o8, f64x2.sub(f64x2.mul(cosLam, ce), f64x2.mul(sinLam, se)));
+  }
+  for (; i < n; i++) {
+    setU8(mark, i, 0);
+    marked += driftOne(i, dt, capsizedLeewayFraction);
   }
   return marked;
+}
+
+/** drift() of particle i alone (on the arrays set by drift()); 1 when it is left to JavaScript. */
+function driftOne(i: i32, dt: f64, capsizedLeewayFraction: f64): i32 {
+  if (u8At(gStatus, i) != ACTIVE) return 0;
+  const short2 = SHORT_MOVE_M * SHORT_MOVE_M;
+  const u10 = f64At(gWindU, i);
+  const v10 = f64At(gWindV, i);
+  const speed = Math.sqrt(u10 * u10 + v10 * v10);
+  const invSpeed = speed > 0 ? 1 / speed : 0;
+  const sinT = u10 * invSpeed;
+  const cosT = speed > 0 ? v10 * invSpeed : 1;
+  const dwE = f32At(gDwEps, i);
+  const cwE = f32At(gCwEps, i);
+  const downwind = ((f32At(gDwSlope, i) + dwE * 0.05) * speed + f32At(gDwOffset, i) + dwE * 0.5) * 0.01;
+  const crosswind = ((f32At(gCwSlope, i) + cwE * 0.05) * speed + f32At(gCwOffset, i) + cwE * 0.5) * 0.01;
+  let east = downwind * sinT - crosswind * cosT;
+  let north = downwind * cosT + crosswind * sinT;
+  if (u8At(gCapsized, i) == 1) {
+    east *= capsizedLeewayFraction;
+    north *= capsizedLeewayFraction;
+  }
+  const e1 = east * dt;
+  const n1 = north * dt;
+  const e2 = f64At(gCurrentU, i) * dt;
+  const n2 = f64At(gCurrentV, i) * dt;
+  let sinPhi = f64At(gSinLat, i);
+  let cosPhi = f64At(gCosLat, i);
+  if (!(cosPhi > SHORT_MOVE_MIN_COS && e1 * e1 + n1 * n1 <= short2 && e2 * e2 + n2 * n2 <= short2)) {
+    setU8(gMark, i, 1);
+    return 1;
+  }
+  const lon0 = f64At(gLon, i);
+  const lat0 = f64At(gLat, i);
+  setF64(gPrevLon, i, lon0);
+  setF64(gPrevLat, i, lat0);
+  let dPhi: f64 = 0;
+  let dLam: f64 = 0;
+  for (let move = 0; move < 2; move++) {
+    const de = move == 0 ? e1 : e2;
+    const dn = move == 0 ? n1 : n2;
+    const w = 1 - E2 * sinPhi * sinPhi;
+    const q = Math.sqrt(w);
+    const invN = q * INV_A;
+    const invM = w * q * INV_A_1ME2;
+    const r = 1 / (cosPhi * w);
+    const sec = w * r;
+    const invW = cosPhi * r;
+    const tanInvN = sinPhi * sec * invN;
+    const a = dn * invM;
+    const step = a - 0.5 * (de * de * tanInvN * invM + 3 * E2 * sinPhi * cosPhi * a * a * invW);
+    dLam += de * invN * sec * (1 + dn * tanInvN);
+    dPhi += step;
+    const d2 = step * step;
+    const sd = step * (1 - d2 * SIXTH);
+    const cd = 1 - d2 * 0.5;
+    const s = sinPhi * cd + cosPhi * sd;
+    cosPhi = cosPhi * cd - sinPhi * sd;
+    sinPhi = s;
+  }
+  const e2s = dLam * dLam;
+  const se = dLam * (1 - e2s * SIXTH * (1 - e2s * TWENTIETH));
+  const ce = 1 - e2s * 0.5 * (1 - e2s * TWELFTH * (1 - e2s * THIRTIETH));
+  const sinLam = f64At(gSinLon, i);
+  const cosLam = f64At(gCosLon, i);
+  setF64(gLat, i, lat0 + dPhi * DEGREES_PER_RADIAN);
+  setF64(gLon, i, lon0 + dLam * DEGREES_PER_RADIAN);
+  setF64(gSinLat, i, sinPhi);
+  setF64(gCosLat, i, cosPhi);
+  setF64(gSinLon, i, sinLam * ce + cosLam * se);
+  setF64(gCosLon, i, cosLam * ce - sinLam * se);
+  return 0;
 }
 
 /** need[i] = 1 for active particles, else 0 (leeway.ts sampleForcing). */
