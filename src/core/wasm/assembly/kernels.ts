@@ -398,11 +398,54 @@ const G_ROTATE = 26;
 
 const WGS84_ES: f64 = E2;
 
+// The grid and arrays of the current sampleGrid() call, for sampleOne().
+let sXFirst: f64 = 0;
+let sXScale: f64 = 0;
+let sXTop: f64 = 0;
+let sYFirst: f64 = 0;
+let sYScale: f64 = 0;
+let sYTop: f64 = 0;
+let sXMin: f64 = 0;
+let sXMax: f64 = 0;
+let sPeriod: f64 = 0;
+let sXStepAbs: f64 = 0;
+let sNxFull: f64 = 0;
+let sI0: f64 = 0;
+let sJ0: f64 = 0;
+let sNxf: f64 = 0;
+let sNyf: f64 = 0;
+let sNx: i32 = 0;
+let sNy: i32 = 0;
+let sWrapX = false;
+let sProjected = false;
+let sAkm1: f64 = 0;
+let sE: f64 = 0;
+let sNorth = false;
+let sSinLam0: f64 = 0;
+let sCosLam0: f64 = 1;
+let sX0: f64 = 0;
+let sY0: f64 = 0;
+let sWgs84 = false;
+let sEs: f64 = 0;
+let sRotate = false;
+let sLon: usize = 0;
+let sLat: usize = 0;
+let sSinLat: usize = 0;
+let sCosLat: usize = 0;
+let sSinLon: usize = 0;
+let sCosLon: usize = 0;
+let sNeed: usize = 0;
+let sUOut: usize = 0;
+let sVOut: usize = 0;
+let sPlaneU: usize = 0;
+let sPlaneV: usize = 0;
+
 /**
  * field.ts sampleGriddedField on a time-blended plane (planeU/planeV, f64 [row][column] of the loaded
  * sub-area) for grids with arithmetic axes: lon/lat, or polar stereographic. Writes east/north into
  * uOut/vOut and clears need[p] for every particle it serves; returns how many lie inside the grid but
- * outside the loaded sub-area.
+ * outside the loaded sub-area. Two particles at a time (f64x2 lanes) where both are needed and lie in
+ * ordinary cells; one at a time otherwise.
  */
 export function sampleGrid(
   count: i32,
@@ -419,118 +462,311 @@ export function sampleGrid(
   planeU: usize,
   planeV: usize,
 ): i32 {
-  const xFirst = f64At(grid, G_X_FIRST);
-  const xScale = f64At(grid, G_X_SCALE);
-  const xTop = f64At(grid, G_X_TOP);
-  const yFirst = f64At(grid, G_Y_FIRST);
-  const yScale = f64At(grid, G_Y_SCALE);
-  const yTop = f64At(grid, G_Y_TOP);
-  const xMin = f64At(grid, G_X_MIN);
-  const xMax = f64At(grid, G_X_MAX);
-  const period = f64At(grid, G_PERIOD);
-  const xStepAbs = f64At(grid, G_X_STEP_ABS);
-  const nxFull = f64At(grid, G_NX_FULL);
-  const i0 = f64At(grid, G_I0);
-  const j0 = f64At(grid, G_J0);
-  const nxf = f64At(grid, G_NX);
-  const nyf = f64At(grid, G_NY);
-  const nx = <i32>nxf;
-  const ny = <i32>nyf;
-  const wrapX = f64At(grid, G_WRAP_X) != 0;
-  const projected = f64At(grid, G_KIND) == 1;
-  const akm1 = f64At(grid, G_AKM1);
-  const e = f64At(grid, G_E);
-  const north = f64At(grid, G_NORTH) != 0;
-  const sinLam0 = f64At(grid, G_SIN_LAM0);
-  const cosLam0 = f64At(grid, G_COS_LAM0);
-  const x0 = f64At(grid, G_X0);
-  const y0 = f64At(grid, G_Y0);
-  const wgs84 = f64At(grid, G_WGS84) != 0;
-  const es = f64At(grid, G_ES);
-  const rotate = f64At(grid, G_ROTATE) != 0;
-  const invOneMinusWgs = 1 / (1 - WGS84_ES);
-  const invOneMinusEs = 1 / (1 - es);
+  sXFirst = f64At(grid, G_X_FIRST);
+  sXScale = f64At(grid, G_X_SCALE);
+  sXTop = f64At(grid, G_X_TOP);
+  sYFirst = f64At(grid, G_Y_FIRST);
+  sYScale = f64At(grid, G_Y_SCALE);
+  sYTop = f64At(grid, G_Y_TOP);
+  sXMin = f64At(grid, G_X_MIN);
+  sXMax = f64At(grid, G_X_MAX);
+  sPeriod = f64At(grid, G_PERIOD);
+  sXStepAbs = f64At(grid, G_X_STEP_ABS);
+  sNxFull = f64At(grid, G_NX_FULL);
+  sI0 = f64At(grid, G_I0);
+  sJ0 = f64At(grid, G_J0);
+  sNxf = f64At(grid, G_NX);
+  sNyf = f64At(grid, G_NY);
+  sNx = <i32>sNxf;
+  sNy = <i32>sNyf;
+  sWrapX = f64At(grid, G_WRAP_X) != 0;
+  sProjected = f64At(grid, G_KIND) == 1;
+  sAkm1 = f64At(grid, G_AKM1);
+  sE = f64At(grid, G_E);
+  sNorth = f64At(grid, G_NORTH) != 0;
+  sSinLam0 = f64At(grid, G_SIN_LAM0);
+  sCosLam0 = f64At(grid, G_COS_LAM0);
+  sX0 = f64At(grid, G_X0);
+  sY0 = f64At(grid, G_Y0);
+  sWgs84 = f64At(grid, G_WGS84) != 0;
+  sEs = f64At(grid, G_ES);
+  sRotate = f64At(grid, G_ROTATE) != 0;
+  sLon = lon;
+  sLat = lat;
+  sSinLat = sinLat;
+  sCosLat = cosLat;
+  sSinLon = sinLon;
+  sCosLon = cosLon;
+  sNeed = need;
+  sUOut = uOut;
+  sVOut = vOut;
+  sPlaneU = planeU;
+  sPlaneV = planeV;
+
+  const nx = sNx;
+  const projected = sProjected;
+  const north = sNorth;
+  const e = sE;
+  const wgs84 = sWgs84;
+  const rotate = sRotate;
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const c360 = f64x2.splat(360);
+  const xFirst = f64x2.splat(sXFirst);
+  const xScale = f64x2.splat(sXScale);
+  const xTop = f64x2.splat(sXTop);
+  const yFirst = f64x2.splat(sYFirst);
+  const yScale = f64x2.splat(sYScale);
+  const yTop = f64x2.splat(sYTop);
+  const xMin = f64x2.splat(sXMin);
+  const xMax = f64x2.splat(sXMax);
+  const i0 = f64x2.splat(sI0);
+  const j0 = f64x2.splat(sJ0);
+  const xLast = f64x2.splat(sNxf - 1);
+  const yLast = f64x2.splat(sNyf - 1);
+  const xLastCell = f64x2.splat(sNxf - 2);
+  const yLastCell = f64x2.splat(sNyf - 2);
+  const akm1 = f64x2.splat(sAkm1);
+  const sinLam0 = f64x2.splat(sSinLam0);
+  const cosLam0 = f64x2.splat(sCosLam0);
+  const x0 = f64x2.splat(sX0);
+  const y0 = f64x2.splat(sY0);
+  const wgsEs = f64x2.splat(WGS84_ES);
+  const es = f64x2.splat(sEs);
+  const invOneMinusWgs = f64x2.splat(1 / (1 - WGS84_ES));
+  const invOneMinusEs = f64x2.splat(1 / (1 - sEs));
+  const periodZero = sPeriod == 0;
   let outsideLoaded = 0;
-  for (let p: i32 = 0; p < count; p++) {
-    if (u8At(need, p) != 1) continue;
-    let X: f64;
-    let Y: f64;
-    let c: f64 = 1;
-    let s: f64 = 0;
+  let p: i32 = 0;
+  for (; p + 1 < count; p += 2) {
+    if (load<u16>(need + <usize>p) != 0x0101) {
+      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+      continue;
+    }
+    const o8 = <usize>p << 3;
+    let X: v128;
+    let Y: v128;
+    let c = one;
+    let s = zero;
     if (projected) {
-      // projection.ts PolarStereographic.forwardPositions
-      const sl = f64At(sinLon, p) * cosLam0 - f64At(cosLon, p) * sinLam0;
-      const cl = f64At(cosLon, p) * cosLam0 + f64At(sinLon, p) * sinLam0;
-      const sinGeo = f64At(sinLat, p);
-      const sinPhi = north ? sinGeo : -sinGeo;
-      const rho = ((akm1 * f64At(cosLat, p)) / (1 + sinPhi)) * conformalFactor(e, sinPhi);
-      X = rho * sl + x0;
-      Y = (north ? -rho : rho) * cl + y0;
-      const sg = north ? sl : -sl;
+      const sLo = v128.load(sinLon + o8);
+      const cLo = v128.load(cosLon + o8);
+      const sl = f64x2.sub(f64x2.mul(sLo, cosLam0), f64x2.mul(cLo, sinLam0));
+      const cl = f64x2.add(f64x2.mul(cLo, cosLam0), f64x2.mul(sLo, sinLam0));
+      const sinGeo = v128.load(sinLat + o8);
+      const sinPhi = north ? sinGeo : f64x2.neg(sinGeo);
+      let rho = f64x2.div(f64x2.mul(akm1, v128.load(cosLat + o8)), f64x2.add(one, sinPhi));
+      // conformalFactor() is 1 on a sphere, and x·1 = x.
+      if (e != 0) rho = f64x2.mul(rho, conformalFactorX2(e, sinPhi));
+      X = f64x2.add(f64x2.mul(rho, sl), x0);
+      Y = f64x2.add(f64x2.mul(north ? f64x2.neg(rho) : rho, cl), y0);
+      const sg = north ? sl : f64x2.neg(sl);
       if (wgs84) {
         c = cl;
         s = sg;
       } else {
-        const s2 = sinGeo * sinGeo;
-        const sw = sg * (1 - WGS84_ES * s2) * invOneMinusWgs;
-        const cw = cl * (1 - es * s2) * invOneMinusEs;
-        const h = 1 / Math.sqrt(sw * sw + cw * cw);
-        c = cw * h;
-        s = sw * h;
+        const s2 = f64x2.mul(sinGeo, sinGeo);
+        const sw = f64x2.mul(f64x2.mul(sg, f64x2.sub(one, f64x2.mul(wgsEs, s2))), invOneMinusWgs);
+        const cw = f64x2.mul(f64x2.mul(cl, f64x2.sub(one, f64x2.mul(es, s2))), invOneMinusEs);
+        const h = f64x2.div(one, f64x2.sqrt(f64x2.add(f64x2.mul(sw, sw), f64x2.mul(cw, cw))));
+        c = f64x2.mul(cw, h);
+        s = f64x2.mul(sw, h);
       }
     } else {
-      X = f64At(lon, p);
-      Y = f64At(lat, p);
-      if (X < xMin) X += 360;
-      else if (X > xMax && (period == 0 || X - 360 >= xMin)) X -= 360;
+      X = v128.load(lon + o8);
+      Y = v128.load(lat + o8);
+      // Longitudes into the axis' range, as sampleOne().
+      const below = f64x2.lt(X, xMin);
+      const minus = f64x2.sub(X, c360);
+      let above = f64x2.gt(X, xMax);
+      if (!periodZero) above = v128.and(above, f64x2.ge(minus, xMin));
+      X = v128.bitselect(f64x2.add(X, c360), v128.bitselect(minus, X, above), below);
     }
-    let fy = (Y - yFirst) * yScale;
-    if (!(fy >= 0 && fy <= yTop)) continue;
-    let fx = (X - xFirst) * xScale;
-    if (!(fx >= 0 && fx <= xTop)) {
-      if (period > 0 && X > xMax && X < xMax + xStepAbs) fx = nxFull - 1 + (X - xMax) / xStepAbs;
-      else continue;
-    }
-    fx -= i0;
-    fy -= j0;
-    if (!(fx >= 0 && fy >= 0 && fy <= nyf - 1 && (fx <= nxf - 1 || (wrapX && fx < nxf)))) {
-      outsideLoaded++;
+    let fy = f64x2.mul(f64x2.sub(Y, yFirst), yScale);
+    let fx = f64x2.mul(f64x2.sub(X, xFirst), xScale);
+    const onAxes = v128.and(
+      v128.and(f64x2.ge(fy, zero), f64x2.le(fy, yTop)),
+      v128.and(f64x2.ge(fx, zero), f64x2.le(fx, xTop)),
+    );
+    if (!i64x2.all_true(onAxes)) {
+      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
       continue;
     }
-    let ix = <i32>Math.floor(fx);
-    let iy = <i32>Math.floor(fy);
-    if (iy > ny - 2) iy = ny - 2;
-    let ix1: i32;
-    if (ix >= nx - 1) {
-      if (wrapX) ix1 = 0;
-      else {
-        ix = nx - 2;
-        ix1 = nx - 1;
-      }
-    } else ix1 = ix + 1;
-    const sx = fx - <f64>ix;
-    const sy = fy - <f64>iy;
-    const a00 = (1 - sx) * (1 - sy);
-    const a10 = sx * (1 - sy);
-    const a01 = (1 - sx) * sy;
-    const a11 = sx * sy;
-    const k00 = iy * nx + ix;
-    const k10 = iy * nx + ix1;
-    const k01 = k00 + nx;
-    const k11 = k10 + nx;
-    const uu =
-      a00 * f64At(planeU, k00) + a10 * f64At(planeU, k10) + a01 * f64At(planeU, k01) + a11 * f64At(planeU, k11);
-    const vv =
-      a00 * f64At(planeV, k00) + a10 * f64At(planeV, k10) + a01 * f64At(planeV, k01) + a11 * f64At(planeV, k11);
-    if (isNaN(uu) || isNaN(vv)) continue;
-    if (rotate) {
-      setF64(uOut, p, uu * c + vv * s);
-      setF64(vOut, p, vv * c - uu * s);
-    } else {
-      setF64(uOut, p, uu);
-      setF64(vOut, p, vv);
+    fx = f64x2.sub(fx, i0);
+    fy = f64x2.sub(fy, j0);
+    const ixf = f64x2.floor(fx);
+    const iyf = f64x2.floor(fy);
+    // Inside the loaded part and in an ordinary cell (not the last row or column).
+    const ordinary = v128.and(
+      v128.and(f64x2.ge(fx, zero), f64x2.ge(fy, zero)),
+      v128.and(
+        v128.and(f64x2.le(fy, yLast), f64x2.le(fx, xLast)),
+        v128.and(f64x2.le(iyf, yLastCell), f64x2.lt(ixf, xLast)),
+      ),
+    );
+    if (!i64x2.all_true(ordinary)) {
+      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+      continue;
     }
-    setU8(need, p, 0);
+    const sx = f64x2.sub(fx, ixf);
+    const sy = f64x2.sub(fy, iyf);
+    const rx = f64x2.sub(one, sx);
+    const ry = f64x2.sub(one, sy);
+    const a00 = f64x2.mul(rx, ry);
+    const a10 = f64x2.mul(sx, ry);
+    const a01 = f64x2.mul(rx, sy);
+    const a11 = f64x2.mul(sx, sy);
+    const kA = <usize>(<i32>f64x2.extract_lane(iyf, 0) * nx + <i32>f64x2.extract_lane(ixf, 0)) << 3;
+    const kB = <usize>(<i32>f64x2.extract_lane(iyf, 1) * nx + <i32>f64x2.extract_lane(ixf, 1)) << 3;
+    const row = <usize>nx << 3;
+    const uu = bilinearX2(planeU, kA, kB, row, a00, a10, a01, a11);
+    const vv = bilinearX2(planeV, kA, kB, row, a00, a10, a01, a11);
+    if (!i64x2.all_true(v128.and(f64x2.eq(uu, uu), f64x2.eq(vv, vv)))) {
+      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+      continue;
+    }
+    if (rotate) {
+      v128.store(uOut + o8, f64x2.add(f64x2.mul(uu, c), f64x2.mul(vv, s)));
+      v128.store(vOut + o8, f64x2.sub(f64x2.mul(vv, c), f64x2.mul(uu, s)));
+    } else {
+      v128.store(uOut + o8, uu);
+      v128.store(vOut + o8, vv);
+    }
+    store<u16>(need + <usize>p, 0);
   }
+  for (; p < count; p++) outsideLoaded += sampleOne(p);
   return outsideLoaded;
+}
+
+/** a00·P[k] + a10·P[k+1] + a01·P[k+nx] + a11·P[k+nx+1] for two particles (byte offsets kA, kB). */
+// @ts-ignore: decorator
+@inline function bilinearX2(
+  plane: usize,
+  kA: usize,
+  kB: usize,
+  row: usize,
+  a00: v128,
+  a10: v128,
+  a01: v128,
+  a11: v128,
+): v128 {
+  const pA = plane + kA;
+  const pB = plane + kB;
+  const p00 = f64x2.replace_lane(f64x2.splat(load<f64>(pA)), 1, load<f64>(pB));
+  const p10 = f64x2.replace_lane(f64x2.splat(load<f64>(pA, 8)), 1, load<f64>(pB, 8));
+  const p01 = f64x2.replace_lane(f64x2.splat(load<f64>(pA + row)), 1, load<f64>(pB + row));
+  const p11 = f64x2.replace_lane(f64x2.splat(load<f64>(pA + row, 8)), 1, load<f64>(pB + row, 8));
+  return f64x2.add(
+    f64x2.add(f64x2.add(f64x2.mul(a00, p00), f64x2.mul(a10, p10)), f64x2.mul(a01, p01)),
+    f64x2.mul(a11, p11),
+  );
+}
+
+/** conformalFactor() of two latitudes. */
+// @ts-ignore: decorator
+@inline function conformalFactorX2(e: f64, s: v128): v128 {
+  const one = f64x2.splat(1);
+  const z = f64x2.mul(f64x2.splat(e), s);
+  const z2 = f64x2.mul(z, z);
+  let t = f64x2.splat(1.0 / 15.0);
+  t = f64x2.add(f64x2.splat(1.0 / 13.0), f64x2.mul(z2, t));
+  t = f64x2.add(f64x2.splat(1.0 / 11.0), f64x2.mul(z2, t));
+  t = f64x2.add(f64x2.splat(1.0 / 9.0), f64x2.mul(z2, t));
+  t = f64x2.add(f64x2.splat(1.0 / 7.0), f64x2.mul(z2, t));
+  t = f64x2.add(f64x2.splat(1.0 / 5.0), f64x2.mul(z2, t));
+  t = f64x2.add(f64x2.splat(1.0 / 3.0), f64x2.mul(z2, t));
+  t = f64x2.add(one, f64x2.mul(z2, t));
+  const a = f64x2.mul(f64x2.splat(e), f64x2.mul(z, t));
+  let x = f64x2.splat(1.0 / 5040.0);
+  x = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(a, x));
+  x = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(a, x));
+  x = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(a, x));
+  x = f64x2.add(f64x2.splat(1.0 / 6.0), f64x2.mul(a, x));
+  x = f64x2.add(f64x2.splat(1.0 / 2.0), f64x2.mul(a, x));
+  x = f64x2.add(one, f64x2.mul(a, x));
+  return f64x2.add(one, f64x2.mul(a, x));
+}
+
+/** sampleGrid() of particle p alone (on the grid and arrays it set); 1 when outside the loaded part. */
+function sampleOne(p: i32): i32 {
+  if (u8At(sNeed, p) != 1) return 0;
+  let X: f64;
+  let Y: f64;
+  let c: f64 = 1;
+  let s: f64 = 0;
+  if (sProjected) {
+    // projection.ts PolarStereographic.forwardPositions
+    const north = sNorth;
+    const sl = f64At(sSinLon, p) * sCosLam0 - f64At(sCosLon, p) * sSinLam0;
+    const cl = f64At(sCosLon, p) * sCosLam0 + f64At(sSinLon, p) * sSinLam0;
+    const sinGeo = f64At(sSinLat, p);
+    const sinPhi = north ? sinGeo : -sinGeo;
+    const rho = ((sAkm1 * f64At(sCosLat, p)) / (1 + sinPhi)) * conformalFactor(sE, sinPhi);
+    X = rho * sl + sX0;
+    Y = (north ? -rho : rho) * cl + sY0;
+    const sg = north ? sl : -sl;
+    if (sWgs84) {
+      c = cl;
+      s = sg;
+    } else {
+      const s2 = sinGeo * sinGeo;
+      const sw = sg * (1 - WGS84_ES * s2) * (1 / (1 - WGS84_ES));
+      const cw = cl * (1 - sEs * s2) * (1 / (1 - sEs));
+      const h = 1 / Math.sqrt(sw * sw + cw * cw);
+      c = cw * h;
+      s = sw * h;
+    }
+  } else {
+    X = f64At(sLon, p);
+    Y = f64At(sLat, p);
+    if (X < sXMin) X += 360;
+    else if (X > sXMax && (sPeriod == 0 || X - 360 >= sXMin)) X -= 360;
+  }
+  let fy = (Y - sYFirst) * sYScale;
+  if (!(fy >= 0 && fy <= sYTop)) return 0;
+  let fx = (X - sXFirst) * sXScale;
+  if (!(fx >= 0 && fx <= sXTop)) {
+    if (sPeriod > 0 && X > sXMax && X < sXMax + sXStepAbs) fx = sNxFull - 1 + (X - sXMax) / sXStepAbs;
+    else return 0;
+  }
+  fx -= sI0;
+  fy -= sJ0;
+  const nx = sNx;
+  const ny = sNy;
+  if (!(fx >= 0 && fy >= 0 && fy <= sNyf - 1 && (fx <= sNxf - 1 || (sWrapX && fx < sNxf)))) return 1;
+  let ix = <i32>Math.floor(fx);
+  let iy = <i32>Math.floor(fy);
+  if (iy > ny - 2) iy = ny - 2;
+  let ix1: i32;
+  if (ix >= nx - 1) {
+    if (sWrapX) ix1 = 0;
+    else {
+      ix = nx - 2;
+      ix1 = nx - 1;
+    }
+  } else ix1 = ix + 1;
+  const sx = fx - <f64>ix;
+  const sy = fy - <f64>iy;
+  const a00 = (1 - sx) * (1 - sy);
+  const a10 = sx * (1 - sy);
+  const a01 = (1 - sx) * sy;
+  const a11 = sx * sy;
+  const k00 = iy * nx + ix;
+  const k10 = iy * nx + ix1;
+  const k01 = k00 + nx;
+  const k11 = k10 + nx;
+  const U = sPlaneU;
+  const V = sPlaneV;
+  const uu = a00 * f64At(U, k00) + a10 * f64At(U, k10) + a01 * f64At(U, k01) + a11 * f64At(U, k11);
+  const vv = a00 * f64At(V, k00) + a10 * f64At(V, k10) + a01 * f64At(V, k01) + a11 * f64At(V, k11);
+  if (isNaN(uu) || isNaN(vv)) return 0;
+  if (sRotate) {
+    setF64(sUOut, p, uu * c + vv * s);
+    setF64(sVOut, p, vv * c - uu * s);
+  } else {
+    setF64(sUOut, p, uu);
+    setF64(sVOut, p, vv);
+  }
+  setU8(sNeed, p, 0);
+  return 0;
 }
