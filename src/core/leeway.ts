@@ -12,6 +12,20 @@ import {
 
 /** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
 export function releaseDue(p: Particles, t: number, dt: number): number {
+  if (p.kernels !== null) {
+    const { status, releaseTime, lon, lat, prevLon, prevLat } = p;
+    return p.kernels.exports.releaseDue(
+      p.n,
+      status.byteOffset,
+      releaseTime.byteOffset,
+      lon.byteOffset,
+      lat.byteOffset,
+      prevLon.byteOffset,
+      prevLat.byteOffset,
+      t,
+      dt,
+    );
+  }
   let released = 0;
   const end = t + dt;
   for (let i = 0; i < p.n; i++) {
@@ -46,6 +60,8 @@ export function sampleForcing(
     if (source.samplePositions) source.samplePositions(t, p, n, need, u, v);
     else source.sample(t, p.lon, p.lat, n, need, u, v);
   }
+  if (p.kernels !== null)
+    return p.kernels.exports.markMissing(n, need.byteOffset, p.status.byteOffset, u.byteOffset, v.byteOffset);
   let missing = 0;
   for (let i = 0; i < n; i++) {
     if (need[i] === 1) {
@@ -105,6 +121,7 @@ export function countCapsizeCandidates(p: Particles, dt: number): number {
 
 /** Active particles: one jibe draw each. */
 export function countActive(p: Particles): number {
+  if (p.kernels !== null) return p.kernels.exports.countActive(p.n, p.status.byteOffset);
   let active = 0;
   for (let i = 0; i < p.n; i++) if (p.status[i] === Status.active) active++;
   return active;

@@ -1,12 +1,17 @@
 // NumPy's legacy RandomState generator (MT19937 + polar Box–Muller with a cached second value), so that a
 // run draws exactly the numbers OpenDrift draws and can be checked particle by particle.
 
+import type { WasmKernels } from "./wasm/kernels.js";
+
 const N = 624;
 const M = 397;
 
 export class LegacyRandom {
-  private readonly mt = new Uint32Array(N);
+  private mt: Uint32Array = new Uint32Array(N);
   private index = N;
+  /** With WebAssembly kernels: the state lives in their memory, and they fill `kernelDraws`. */
+  private kernels: WasmKernels | null = null;
+  private kernelDraws: Float64Array | null = null;
   private hasGauss = false;
   private gaussCache = 0;
 
@@ -23,6 +28,18 @@ export class LegacyRandom {
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
     this.index = N;
+  }
+
+  /**
+   * Moves the state into the kernels' memory, where they fill `draws` (an array in that memory) in
+   * fillRandom(); other arrays are filled here as before. The numbers are the same.
+   */
+  useKernels(kernels: WasmKernels, draws: Float64Array): void {
+    const mt = kernels.uint32(N);
+    mt.set(this.mt);
+    this.mt = mt;
+    this.kernels = kernels;
+    this.kernelDraws = draws;
   }
 
   private twist(): void {
@@ -82,6 +99,13 @@ export class LegacyRandom {
 
   /** Fills out[offset..offset+count) with uniforms, as np.random.random(count). */
   fillRandom(out: Float64Array, count: number, offset = 0): void {
+    if (out === this.kernelDraws && this.kernels !== null) {
+      if (!(offset >= 0 && offset + count <= out.length))
+        throw new RangeError(`fillRandom: ${count} draws from ${offset} do not fit in ${out.length}`);
+      const at = out.byteOffset + 8 * offset;
+      this.index = this.kernels.exports.fillUniform(this.mt.byteOffset, this.index, at, count);
+      return;
+    }
     const mt = this.mt;
     let index = this.index;
     let i = offset;

@@ -57,6 +57,19 @@ export function seedRun(
   return { particles: p, rng, releaseOnLand, landmask };
 }
 
+/**
+ * The uniforms of one step (capsize candidates' first, then the active particles': at most two per
+ * particle); with WebAssembly kernels in their memory, where they are drawn.
+ */
+export function allocateDraws(p: Particles, rng: LegacyRandom, shared: boolean): Float64Array {
+  if (p.kernels !== null) {
+    const draws = p.kernels.float64(2 * p.n);
+    rng.useKernels(p.kernels, draws);
+    return draws;
+  }
+  return shared ? new Float64Array(new SharedArrayBuffer(16 * p.n)) : new Float64Array(2 * p.n);
+}
+
 /** Runs a simulation on this thread. */
 export function runSimulation(
   sim: Simulation,
@@ -69,8 +82,7 @@ export function runSimulation(
   const { steps, stepsPerOutput, outputs } = simulationClock(sim);
   const trajectory = allocateTrajectory(n, outputs, p.releaseTime, options.recordForcing ?? true, false);
   const range = new ParticleRange({ sim, forcing, landmask, trajectory, stepsPerOutput }, p, 0, n);
-  // Uniforms of one step: capsize candidates' first, then the active particles'.
-  const draws = new Float64Array(2 * n);
+  const draws = allocateDraws(p, rng, false);
   let particleSteps = 0;
 
   for (let step = 0; ; step++) {

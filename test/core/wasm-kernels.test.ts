@@ -5,11 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import asc from "assemblyscript/asc";
 import { afterEach, describe, expect, it } from "vitest";
-import { drift } from "../../src/core/leeway.js";
+import { countActive, drift, releaseDue, sampleForcing } from "../../src/core/leeway.js";
 import { runSimulationThreaded } from "../../src/core/parallel/pool.js";
 import { allocateParticles, type Particles, syncTrig } from "../../src/core/particles.js";
+import { LegacyRandom } from "../../src/core/rng.js";
 import { runSimulation } from "../../src/core/simulate.js";
-import { Status } from "../../src/core/types.js";
+import { type ForcingSource, Status } from "../../src/core/types.js";
 import { type GriddedField, sampleGriddedField } from "../../src/forcing/field.js";
 import { makeProjector, projectionFromProj4 } from "../../src/forcing/projection.js";
 import { WasmPlane } from "../../src/forcing/wasm-sampling.js";
@@ -262,6 +263,70 @@ describe("WebAssembly kernels", () => {
         p.windV,
       ),
     ).toBe(-1);
+  });
+
+  it("release, missing forcing and the active count as the JavaScript kernels", () => {
+    const n = 3001;
+    const [a, b] = [particlesWith("wasm", n), particlesWith("js", n)];
+    for (const p of [a, b]) {
+      const r = uniform(5);
+      for (let i = 0; i < n; i++) {
+        p.releaseTime[i] = Math.floor(r() * 7200);
+        p.lon[i] = 360 * r() - 180;
+        p.lat[i] = 180 * r() - 90;
+        syncTrig(p, i);
+      }
+    }
+    // Covers the eastern hemisphere only: the western particles get missing_data.
+    const east: ForcingSource = {
+      name: "east",
+      timeRange: [0, 1e6],
+      coverageText: "east",
+      sample(_t, lon, _lat, count, need, u, v) {
+        for (let i = 0; i < count; i++)
+          if (need[i] === 1 && lon[i] >= 0) {
+            u[i] = lon[i] / 100;
+            v[i] = 1;
+            need[i] = 0;
+          }
+      },
+    };
+    const needA = a.kernels!.uint8(n);
+    const needB = new Uint8Array(n);
+    for (let step = 0; step < 12; step++) {
+      const t = step * 600;
+      expect(releaseDue(a, t, 600)).toBe(releaseDue(b, t, 600));
+      expect(countActive(a)).toBe(countActive(b));
+      expect(sampleForcing([east], a, t, needA, a.windU, a.windV)).toBe(
+        sampleForcing([east], b, t, needB, b.windU, b.windV),
+      );
+      expectSameParticles(a, b);
+    }
+    expect(a.status.filter((s) => s === Status.missing_data).length).toBeGreaterThan(100);
+    // Backward in time: released when the release time lies in (t + dt, t].
+    for (const p of [a, b]) p.status.fill(Status.unreleased);
+    expect(releaseDue(a, 3600, -600)).toBe(releaseDue(b, 3600, -600));
+    expect(Array.from(a.status)).toEqual(Array.from(b.status));
+  });
+
+  it("draw the same uniforms as the JavaScript generator, across twists and odd positions", () => {
+    const js = new LegacyRandom(42);
+    const wasm = new LegacyRandom(42);
+    const p = particlesWith("wasm", 1000);
+    const draws = p.kernels!.float64(2000);
+    wasm.useKernels(p.kernels!, draws);
+    const expected = new Float64Array(2000);
+    for (const count of [1, 311, 623, 2000, 5, 1999, 0, 624, 1250]) {
+      js.fillRandom(expected, count, 0);
+      wasm.fillRandom(draws, count, 0);
+      expect(Buffer.from(draws.buffer, draws.byteOffset, 8 * count)).toEqual(
+        Buffer.from(expected.buffer, 0, 8 * count),
+      );
+      // Single draws between fills move the state by one word (odd positions), on either side.
+      expect(wasm.random()).toBe(js.random());
+      expect(wasm.gauss()).toBe(js.gauss());
+    }
+    expect(() => wasm.fillRandom(draws, 10, 1995)).toThrow(/do not fit/);
   });
 
   it("a run gives the same bytes with WebAssembly and JavaScript kernels, on one thread and on two (arctic20)", async () => {

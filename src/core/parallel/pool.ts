@@ -13,7 +13,13 @@ import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { ObjectCategory } from "../objects.js";
 import { allocateParticles, type Particles } from "../particles.js";
 import type { LegacyRandom } from "../rng.js";
-import { runSimulation, type SimulationOptions, type SimulationResult, seedRun } from "../simulate.js";
+import {
+  allocateDraws,
+  runSimulation,
+  type SimulationOptions,
+  type SimulationResult,
+  seedRun,
+} from "../simulate.js";
 import { allocateTrajectory, ParticleRange, simulationClock } from "../step.js";
 import type { Trajectory } from "../trajectory.js";
 import type { ForcingSet, ForcingSource, LandMask, Simulation } from "../types.js";
@@ -197,7 +203,7 @@ function sharedRun(
     control: i32(CONTROL_SLOTS),
     counts: i32(2 * threads),
     offsets: i32(2 * threads),
-    draws: new Float64Array(new SharedArrayBuffer(16 * n)),
+    draws: allocateDraws(seeded.particles, seeded.rng, true),
   };
 }
 

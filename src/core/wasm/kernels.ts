@@ -10,10 +10,15 @@ const PAGE_BYTES = 65536;
 /** 4 GiB: address space only; pages are committed as the memory grows. */
 const MAX_PAGES = 65536;
 
+/** The kernels (see assembly/kernels.ts); arrays are passed as byte offsets. */
 interface KernelExports {
   drift(n: number, ...offsetsAndArguments: number[]): number;
-  needActive(n: number, status: number, need: number): void;
   sampleGrid(count: number, ...offsets: number[]): number;
+  needActive(n: number, status: number, need: number): void;
+  markMissing(n: number, need: number, status: number, u: number, v: number): number;
+  countActive(n: number, status: number): number;
+  releaseDue(n: number, ...offsetsAndTimes: number[]): number;
+  fillUniform(mt: number, index: number, out: number, count: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -64,6 +69,11 @@ export class WasmKernels {
   float64(length: number): Float64Array {
     const offset = this.allocate(8 * length); // first: it grows the memory
     return new Float64Array(this.memory.buffer, offset, length);
+  }
+
+  uint32(length: number): Uint32Array {
+    const offset = this.allocate(4 * length);
+    return new Uint32Array(this.memory.buffer, offset, length);
   }
 
   uint8(length: number): Uint8Array {

@@ -770,3 +770,122 @@ function sampleOne(p: i32): i32 {
   setU8(sNeed, p, 0);
   return 0;
 }
+
+/** leeway.ts countActive(). */
+export function countActive(n: i32, status: usize): i32 {
+  let active = 0;
+  for (let i: i32 = 0; i < n; i++) if (u8At(status, i) == ACTIVE) active++;
+  return active;
+}
+
+const MISSING_DATA: u8 = 2;
+
+/** The end of leeway.ts sampleForcing(): particles still needing forcing get missing_data and NaN. */
+export function markMissing(n: i32, need: usize, status: usize, u: usize, v: usize): i32 {
+  let missing = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    if (u8At(need, i) == 1) {
+      setU8(status, i, MISSING_DATA);
+      setF64(u, i, NaN);
+      setF64(v, i, NaN);
+      missing++;
+    }
+  }
+  return missing;
+}
+
+const UNRELEASED: u32 = 255;
+
+/** leeway.ts releaseDue(). */
+export function releaseDue(
+  n: i32,
+  status: usize,
+  releaseTime: usize,
+  lon: usize,
+  lat: usize,
+  prevLon: usize,
+  prevLat: usize,
+  t: f64,
+  dt: f64,
+): i32 {
+  let released = 0;
+  const end = t + dt;
+  for (let i: i32 = 0; i < n; i++) {
+    if (u8At(status, i) != UNRELEASED) continue;
+    const rt = f64At(releaseTime, i);
+    if (dt > 0 ? rt >= t && rt < end : rt <= t && rt > end) {
+      setU8(status, i, <u8>ACTIVE);
+      setF64(prevLon, i, f64At(lon, i));
+      setF64(prevLat, i, f64At(lat, i));
+      released++;
+    }
+  }
+  return released;
+}
+
+const MT_N: i32 = 624;
+const MT_M: i32 = 397;
+
+// @ts-ignore: decorator
+@inline function mtWord(mt: usize, k: i32): u32 {
+  return load<u32>(mt + (<usize>k << 2));
+}
+
+// @ts-ignore: decorator
+@inline function twistWord(a: u32, b: u32, c: u32): u32 {
+  const y = (a & 0x80000000) | (b & 0x7fffffff);
+  return c ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
+}
+
+/** rng.ts LegacyRandom twist(). */
+function twist(mt: usize): void {
+  let i = 0;
+  for (; i < MT_N - MT_M; i++)
+    store<u32>(mt + (<usize>i << 2), twistWord(mtWord(mt, i), mtWord(mt, i + 1), mtWord(mt, i + MT_M)));
+  for (; i < MT_N - 1; i++)
+    store<u32>(mt + (<usize>i << 2), twistWord(mtWord(mt, i), mtWord(mt, i + 1), mtWord(mt, i + MT_M - MT_N)));
+  store<u32>(mt + (<usize>(MT_N - 1) << 2), twistWord(mtWord(mt, MT_N - 1), mtWord(mt, 0), mtWord(mt, MT_M - 1)));
+}
+
+// @ts-ignore: decorator
+@inline function tempered(word: u32): u32 {
+  let y = word;
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  y ^= y >>> 18;
+  return y;
+}
+
+// @ts-ignore: decorator
+@inline function uniform53(a: u32, b: u32): f64 {
+  return (<f64>(a >>> 5) * 67108864.0 + <f64>(b >>> 6)) / 9007199254740992.0;
+}
+
+/**
+ * rng.ts LegacyRandom fillRandom(): count uniforms into out from the MT19937 state at mt (624 words) at
+ * word `index`; returns the new index.
+ */
+export function fillUniform(mt: usize, index: i32, out: usize, count: i32): i32 {
+  let i: i32 = 0;
+  while (i < count) {
+    if (index >= MT_N) {
+      twist(mt);
+      index = 0;
+    }
+    let pairs = (MT_N - index) >> 1;
+    if (count - i < pairs) pairs = count - i;
+    for (let p = 0; p < pairs; p++) {
+      setF64(out, i++, uniform53(tempered(mtWord(mt, index)), tempered(mtWord(mt, index + 1))));
+      index += 2;
+    }
+    if (i < count && index == MT_N - 1) {
+      const a = tempered(mtWord(mt, index));
+      twist(mt);
+      const b = tempered(mtWord(mt, 0));
+      index = 1;
+      setF64(out, i++, uniform53(a, b));
+    }
+  }
+  return index;
+}
