@@ -5,7 +5,7 @@
 // still answered correctly: its bin's raster is built on the spot (synchronously, ~0.1 s) and kept.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LandMask } from "../core/types.js";
+import type { LandMask, LandRaster } from "../core/types.js";
 import { areaBins, type GeoArea, normaliseArea } from "./area.js";
 import { type BinShape, binShape, isLandLevel, type LakeRule, levelAt } from "./bin-shape.js";
 import {
@@ -137,6 +137,18 @@ export class RasterLandMask implements LandMask {
     this.blocks = new Array(BIN_COUNT).fill(undefined);
     this.bits = new Array(BIN_COUNT).fill(undefined);
     this.name = `GSHHG ${file.version} full resolution, ${(1 / cells).toPrecision(2)}° raster, lakes as ${lakes}`;
+  }
+
+  get raster(): LandRaster {
+    return {
+      cellsPerDegree: this.cellsPerDegree,
+      blockSide: this.blockSide,
+      binStates: this.state,
+      tile: (b) => {
+        const blocks = this.blocks[b] ?? this.loadExtra(b);
+        return { blocks, bits: this.bits[b]! };
+      },
+    };
   }
 
   /** True where (lon, lat) is land. NaN positions are not land. Any longitude; latitude clamped to ±90. */

@@ -9,6 +9,7 @@ import {
   type LandMask,
   Status,
 } from "./types.js";
+import type { WasmLandRaster } from "./wasm/land-raster.js";
 
 /** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
 export function releaseDue(p: Particles, t: number, dt: number): number {
@@ -77,38 +78,68 @@ export function sampleForcing(
 /** Resolution of the search for the stranding point between two positions, degrees (as the reference). */
 const STRANDING_PRECISION_DEG = 0.001;
 
-/** Applies the coastline rule to active particles found on land at the start of a step. */
-export function applyCoastline(p: Particles, mask: LandMask, rule: CoastlineRule): number {
+/**
+ * Applies the coastline rule to active particles found on land at the start of a step. With `wasm` (the
+ * mask's rasters in the WebAssembly kernels' memory) the land test runs there.
+ */
+export function applyCoastline(
+  p: Particles,
+  mask: LandMask,
+  rule: CoastlineRule,
+  wasm: WasmLandRaster | null = null,
+): number {
   if (rule === "none") return 0;
   let hits = 0;
+  if (wasm !== null) {
+    if (wasm.hits(p.n, p.status, p.lon, p.lat) === 0) return 0;
+    const mark = wasm.mark;
+    for (let i = 0; i < p.n; i++) {
+      const m = mark[i];
+      if (m === 0) continue;
+      if (m === 2) {
+        // A bin the kernel has no raster of yet: decided here, and copied for the next steps.
+        const land = mask.isLand(p.lon[i], p.lat[i]);
+        wasm.addBinAt(p.lon[i], p.lat[i]);
+        if (!land) continue;
+      }
+      hits++;
+      reachLand(p, i, mask, rule);
+    }
+    return hits;
+  }
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active || !mask.isLand(p.lon[i], p.lat[i])) continue;
     hits++;
-    if (rule === "previous") {
-      p.lon[i] = p.prevLon[i];
-      p.lat[i] = p.prevLat[i];
-      syncTrig(p, i);
-      continue;
-    }
-    p.status[i] = Status.stranded;
-    // Walk from the previous position towards the current one; stop at the first land point.
-    const lon0 = p.prevLon[i];
-    const lat0 = p.prevLat[i];
-    const dLon = p.lon[i] - lon0;
-    const dLat = p.lat[i] - lat0;
-    const steps = Math.ceil(Math.max(Math.abs(dLon), Math.abs(dLat)) / STRANDING_PRECISION_DEG);
-    for (let k = 1; k < steps; k++) {
-      const lon = lon0 + (dLon * k) / steps;
-      const lat = lat0 + (dLat * k) / steps;
-      if (mask.isLand(lon, lat)) {
-        p.lon[i] = lon;
-        p.lat[i] = lat;
-        syncTrig(p, i);
-        break;
-      }
-    }
+    reachLand(p, i, mask, rule);
   }
   return hits;
+}
+
+/** Particle i, active and on land: back to its previous position, or stranded where it met the coast. */
+function reachLand(p: Particles, i: number, mask: LandMask, rule: CoastlineRule): void {
+  if (rule === "previous") {
+    p.lon[i] = p.prevLon[i];
+    p.lat[i] = p.prevLat[i];
+    syncTrig(p, i);
+    return;
+  }
+  p.status[i] = Status.stranded;
+  // Walk from the previous position towards the current one; stop at the first land point.
+  const lon0 = p.prevLon[i];
+  const lat0 = p.prevLat[i];
+  const dLon = p.lon[i] - lon0;
+  const dLat = p.lat[i] - lat0;
+  const steps = Math.ceil(Math.max(Math.abs(dLon), Math.abs(dLat)) / STRANDING_PRECISION_DEG);
+  for (let k = 1; k < steps; k++) {
+    const lon = lon0 + (dLon * k) / steps;
+    const lat = lat0 + (dLat * k) / steps;
+    if (mask.isLand(lon, lat)) {
+      p.lon[i] = lon;
+      p.lat[i] = lat;
+      syncTrig(p, i);
+      break;
+    }
+  }
 }
 
 /** Particles that may capsize this step (upright ones forward, capsized ones backward): one draw each. */
@@ -233,7 +264,8 @@ function driftParticles(
 
 /**
  * Jibing: with probability 1 − (1 − p)^(|dt|/3600) the crosswind slope changes sign and the orientation
- * flips. Active particle k (in particle order) takes uniform draws[offset + k].
+ * flips. Active particle k (in particle order) takes uniform draws[offset + k]. With WebAssembly kernels
+ * the draws must lie in their memory (allocateDraws).
  */
 export function jibe(
   p: Particles,
@@ -243,6 +275,21 @@ export function jibe(
   offset: number,
 ): void {
   const perStep = 1 - (1 - hourlyProbability) ** (Math.abs(dt) / 3600);
+  if (p.kernels !== null) {
+    if (!(draws.buffer instanceof SharedArrayBuffer))
+      throw new Error("jibe: draws are not in the kernels' memory");
+    const { n, status, orientation, cwSlope } = p;
+    p.kernels.exports.jibe(
+      n,
+      status.byteOffset,
+      orientation.byteOffset,
+      cwSlope.byteOffset,
+      draws.byteOffset,
+      offset,
+      perStep,
+    );
+    return;
+  }
   let k = offset;
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active) continue;

@@ -19,6 +19,7 @@ import {
 import { type Particles, particleView } from "./particles.js";
 import type { Trajectory } from "./trajectory.js";
 import { type ForcingSet, type LandMask, type Simulation, Status } from "./types.js";
+import { WasmLandRaster } from "./wasm/land-raster.js";
 
 /** Steps, output stride and snapshot count of a simulation. */
 export function simulationClock(sim: Simulation): { steps: number; stepsPerOutput: number; outputs: number } {
@@ -70,6 +71,8 @@ export class ParticleRange {
   capsizeCandidates = 0;
   active = 0;
   private readonly need: Uint8Array;
+  /** The land mask's rasters for the WebAssembly coastline kernel, or null. */
+  private readonly wasmLand: WasmLandRaster | null;
 
   constructor(
     private readonly plan: StepPlan,
@@ -79,7 +82,13 @@ export class ParticleRange {
   ) {
     this.view = particleView(particles, from, to);
     // Scratch of the kernels: in their memory when they are WebAssembly.
-    this.need = particles.kernels ? particles.kernels.uint8(to - from) : new Uint8Array(to - from);
+    const kernels = particles.kernels;
+    this.need = kernels ? kernels.uint8(to - from) : new Uint8Array(to - from);
+    const raster = plan.landmask?.raster;
+    this.wasmLand =
+      kernels && raster && plan.sim.coastline !== "none"
+        ? new WasmLandRaster(kernels, raster, to - from)
+        : null;
   }
 
   /** Release, forcing, coastline, the record at output times, and the count of draw takers. */
@@ -91,7 +100,7 @@ export class ParticleRange {
     releaseDue(p, t, dt);
     sampleForcing(forcing.wind, p, t, this.need, p.windU, p.windV);
     sampleForcing(forcing.current, p, t, this.need, p.currentU, p.currentV);
-    if (landmask) applyCoastline(p, landmask, sim.coastline);
+    if (landmask) applyCoastline(p, landmask, sim.coastline, this.wasmLand);
     if (step % stepsPerOutput === 0) this.record(step / stepsPerOutput, t);
     this.capsizeCandidates = sim.capsizing.enabled ? countCapsizeCandidates(p, dt) : 0;
     this.active = countActive(p);

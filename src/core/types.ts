@@ -109,6 +109,22 @@ export interface LandMask {
     maxDistanceM: number,
   ): { lon: number; lat: number; distanceM: number } | null;
   readonly name: string;
+  /** The mask as 1° bins of rasters, for the WebAssembly coastline kernel (raster masks only). */
+  readonly raster?: LandRaster;
+}
+
+/** A land mask made of 1° bins (row from the north pole × 360 + column east of 0°), coastal ones rasters. */
+export interface LandRaster {
+  cellsPerDegree: number;
+  /** Blocks of 64 × 64 cells per side of a bin. */
+  blockSide: number;
+  /** Per bin: 0 sea, 1 land, 2 coastal (has a raster). */
+  binStates: Uint8Array;
+  /**
+   * A coastal bin's raster (loaded if needed): per block SEA_BLOCK (−1), LAND_BLOCK (−2) or the byte offset
+   * of its 64 × 64 bits (rows of 8 bytes) in `bits`.
+   */
+  tile(b: number): { blocks: Int32Array; bits: Uint8Array };
 }
 
 export type CoastlineRule = "stranding" | "previous" | "none";

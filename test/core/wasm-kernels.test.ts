@@ -5,12 +5,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import asc from "assemblyscript/asc";
 import { afterEach, describe, expect, it } from "vitest";
-import { countActive, drift, releaseDue, sampleForcing } from "../../src/core/leeway.js";
+import { prepareLandMask } from "../../src/coastline/landmask.js";
+import { applyCoastline, countActive, drift, releaseDue, sampleForcing } from "../../src/core/leeway.js";
 import { runSimulationThreaded } from "../../src/core/parallel/pool.js";
 import { allocateParticles, type Particles, syncTrig } from "../../src/core/particles.js";
 import { LegacyRandom } from "../../src/core/rng.js";
 import { runSimulation } from "../../src/core/simulate.js";
 import { type ForcingSource, Status } from "../../src/core/types.js";
+import { WasmLandRaster } from "../../src/core/wasm/land-raster.js";
 import { type GriddedField, sampleGriddedField } from "../../src/forcing/field.js";
 import { makeProjector, projectionFromProj4 } from "../../src/forcing/projection.js";
 import { WasmPlane } from "../../src/forcing/wasm-sampling.js";
@@ -55,12 +57,11 @@ const FLOAT_KEYS = [
   "currentV",
 ] as const;
 
+const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
 function expectSameParticles(a: Particles, b: Particles): void {
-  for (const key of FLOAT_KEYS)
-    expect(Buffer.from(a[key].buffer, a[key].byteOffset, a[key].byteLength)).toEqual(
-      Buffer.from(b[key].buffer, b[key].byteOffset, b[key].byteLength),
-    );
-  expect(Array.from(a.status)).toEqual(Array.from(b.status));
+  for (const key of FLOAT_KEYS) expect(bytes(a[key]).equals(bytes(b[key])), key).toBe(true);
+  expect(bytes(a.status).equals(bytes(b.status)), "status").toBe(true);
 }
 
 afterEach(() => {
@@ -201,8 +202,8 @@ describe("WebAssembly kernels", () => {
         const outsideJs = sampleGriddedField(f, proj, t, a.lon, a.lat, count, needJs, uJs, vJs, scratch, a);
         expect(outside).toBe(outsideJs);
         expect(Array.from(need)).toEqual(Array.from(needJs));
-        expect(Buffer.from(a.windU.buffer, a.windU.byteOffset, 8 * count)).toEqual(Buffer.from(uJs.buffer));
-        expect(Buffer.from(a.windV.buffer, a.windV.byteOffset, 8 * count)).toEqual(Buffer.from(vJs.buffer));
+        expect(bytes(a.windU).equals(bytes(uJs))).toBe(true);
+        expect(bytes(a.windV).equals(bytes(vJs))).toBe(true);
         // The case is exercised: many particles served (needed, then cleared).
         const served = needJs.filter((k, i) => k === 0 && i % 7 !== 0).length;
         expect(served, `case ${cases.findIndex((c) => c[0] === f)} t=${t}`).toBeGreaterThan(count / 10);
@@ -308,6 +309,43 @@ describe("WebAssembly kernels", () => {
     expect(releaseDue(a, 3600, -600)).toBe(releaseDue(b, 3600, -600));
     expect(Array.from(a.status)).toEqual(Array.from(b.status));
   });
+
+  it("the coastline: the same particles strand, or go back, as with the JavaScript mask", async () => {
+    // Around Bergen (prepared 5.0–5.5° E, 60.2–60.5° N); particles also outside it, where the mask loads
+    // more bins, and in open sea and inland bins.
+    const mask = await prepareLandMask({ west: 5, east: 5.5, south: 60.2, north: 60.5 });
+    const n = 20000;
+    for (const rule of ["stranding", "previous"] as const) {
+      const [a, b] = [particlesWith("wasm", n), particlesWith("js", n)];
+      for (const p of [a, b]) {
+        const r = uniform(3);
+        for (let i = 0; i < n; i++) {
+          const wide = i % 10 === 0;
+          p.lon[i] = wide ? 3 + 4 * r() : 5 + 0.5 * r();
+          p.lat[i] = wide ? 59.5 + 2 * r() : 60.2 + 0.3 * r();
+          p.prevLon[i] = p.lon[i] - 0.004 * r();
+          p.prevLat[i] = p.lat[i] - 0.002 * r();
+          syncTrig(p, i);
+          p.status[i] = i % 13 === 0 ? Status.stranded : Status.active;
+        }
+      }
+      const wasm = new WasmLandRaster(a.kernels!, mask.raster, n);
+      // The first call decides in JavaScript where the kernel has no raster yet, the second in the kernel.
+      for (let pass = 0; pass < 2; pass++) {
+        if (pass === 1)
+          for (const p of [a, b])
+            for (let i = 0; i < n; i++) {
+              p.lon[i] += 0.001;
+              syncTrig(p, i);
+              if (p.status[i] === Status.stranded && i % 13 !== 0) p.status[i] = Status.active;
+            }
+        const hits = applyCoastline(a, mask, rule, wasm);
+        expect(hits).toBe(applyCoastline(b, mask, rule));
+        expect(hits).toBeGreaterThan(1000);
+        expectSameParticles(a, b);
+      }
+    }
+  }, 60_000);
 
   it("draw the same uniforms as the JavaScript generator, across twists and odd positions", () => {
     const js = new LegacyRandom(42);

@@ -19,6 +19,16 @@ interface KernelExports {
   countActive(n: number, status: number): number;
   releaseDue(n: number, ...offsetsAndTimes: number[]): number;
   fillUniform(mt: number, index: number, out: number, count: number): number;
+  landHits(n: number, ...offsetsAndSizes: number[]): number;
+  jibe(
+    n: number,
+    status: number,
+    orientation: number,
+    cwSlope: number,
+    draws: number,
+    offset: number,
+    perStep: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

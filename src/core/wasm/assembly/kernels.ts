@@ -889,3 +889,101 @@ export function fillUniform(mt: usize, index: i32, out: usize, count: i32): i32 
   }
   return index;
 }
+
+const BIN_COAST: u32 = 2;
+const BIN_LAND: u32 = 1;
+const LAND_BLOCK: i32 = -2;
+
+/**
+ * The land test of leeway.ts applyCoastline() (coastline/landmask.ts RasterLandMask.isLand) for every
+ * active particle: mark[i] = 1 on land, 2 in a coastal bin whose raster is not in this memory yet (the
+ * JavaScript mask decides), else 0. Returns how many are marked. Per 1° bin (row × 360 + column):
+ * states[b] (0 sea, 1 land, 2 coastal), and for coastal bins copied here the byte offsets of their
+ * block table (binBlocks[b], i32) and bits (binBits[b]); 0 when not copied.
+ */
+export function landHits(
+  n: i32,
+  status: usize,
+  lon: usize,
+  lat: usize,
+  mark: usize,
+  states: usize,
+  binBlocks: usize,
+  binBits: usize,
+  cellsPerDegree: i32,
+  blockSide: i32,
+): i32 {
+  const cells = <f64>cellsPerDegree;
+  let marked = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    setU8(mark, i, 0);
+    if (u8At(status, i) != ACTIVE) continue;
+    let x = f64At(lon, i);
+    if (x < 0 || x >= 360) x -= 360 * Math.floor(x / 360);
+    let yr = 90 - f64At(lat, i);
+    if (yr < 0) yr = 0;
+    else if (yr >= 180) yr = 179.9999999;
+    if (!(x >= 0 && yr >= 0)) continue;
+    let col = Math.floor(x);
+    if (col >= 360) {
+      col = 0;
+      x = 0;
+    }
+    const row = Math.floor(yr);
+    const b = <i32>row * 360 + <i32>col;
+    const state = u8At(states, b);
+    if (state != BIN_COAST) {
+      if (state == BIN_LAND) {
+        setU8(mark, i, 1);
+        marked++;
+      }
+      continue;
+    }
+    const blocks = <usize>load<u32>(binBlocks + (<usize>b << 2));
+    if (blocks == 0) {
+      setU8(mark, i, 2);
+      marked++;
+      continue;
+    }
+    let ci = <i32>Math.floor((x - col) * cells);
+    if (ci >= cellsPerDegree) ci = cellsPerDegree - 1;
+    let cj = <i32>Math.floor((row + 1 - yr) * cells);
+    if (cj >= cellsPerDegree) cj = cellsPerDegree - 1;
+    const o = load<i32>(blocks + (<usize>((cj >> 6) * blockSide + (ci >> 6)) << 2));
+    let land: bool;
+    if (o < 0) land = o == LAND_BLOCK;
+    else {
+      const bits = <usize>load<u32>(binBits + (<usize>b << 2));
+      land = ((load<u8>(bits + <usize>(o + ((cj & 63) << 3) + ((ci & 63) >> 3))) >> (ci & 7)) & 1) == 1;
+    }
+    if (land) {
+      setU8(mark, i, 1);
+      marked++;
+    }
+  }
+  return marked;
+}
+
+/**
+ * leeway.ts jibe(): active particle k (in particle order) takes draws[offset + k]; below perStep its
+ * crosswind slope changes sign and its orientation flips.
+ */
+export function jibe(
+  n: i32,
+  status: usize,
+  orientation: usize,
+  cwSlope: usize,
+  draws: usize,
+  offset: i32,
+  perStep: f64,
+): void {
+  let k = offset;
+  for (let i: i32 = 0; i < n; i++) {
+    if (u8At(status, i) != ACTIVE) continue;
+    if (f64At(draws, k++) < perStep) {
+      const at = cwSlope + (<usize>i << 2);
+      store<f32>(at, -load<f32>(at));
+      setU8(orientation, i, <u8>(1 - u8At(orientation, i)));
+    }
+  }
+}

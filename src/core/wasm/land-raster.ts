@@ -1,0 +1,60 @@
+// A land mask's rasters in the WebAssembly kernels' memory, for the coastline kernel (landHits). Bins are
+// copied the first time a particle reaches them (the JavaScript mask decides for that step), so a thread
+// holds only the bins its particles visit.
+import type { LandRaster } from "../types.js";
+import type { WasmKernels } from "./kernels.js";
+
+const BIN_COUNT = 180 * 360;
+const COASTAL = 2;
+
+export class WasmLandRaster {
+  /** Per particle of the range: 1 on land, 2 in a bin not copied yet (see landHits). */
+  readonly mark: Uint8Array;
+  private readonly states: Uint8Array;
+  private readonly binBlocks: Uint32Array;
+  private readonly binBits: Uint32Array;
+
+  constructor(
+    private readonly kernels: WasmKernels,
+    private readonly raster: LandRaster,
+    particles: number,
+  ) {
+    this.mark = kernels.uint8(particles);
+    this.states = kernels.uint8(BIN_COUNT);
+    this.states.set(raster.binStates);
+    this.binBlocks = kernels.uint32(BIN_COUNT);
+    this.binBits = kernels.uint32(BIN_COUNT);
+  }
+
+  /** Marks the active particles on land (or in bins not copied yet) in `mark`; returns how many. */
+  hits(n: number, status: Uint8Array, lon: Float64Array, lat: Float64Array): number {
+    return this.kernels.exports.landHits(
+      n,
+      status.byteOffset,
+      lon.byteOffset,
+      lat.byteOffset,
+      this.mark.byteOffset,
+      this.states.byteOffset,
+      this.binBlocks.byteOffset,
+      this.binBits.byteOffset,
+      this.raster.cellsPerDegree,
+      this.raster.blockSide,
+    );
+  }
+
+  /** Copies the raster of the bin holding (lon, lat) into the kernels' memory, when coastal and not there. */
+  addBinAt(lon: number, lat: number): void {
+    let x = lon - 360 * Math.floor(lon / 360);
+    if (x >= 360) x = 0;
+    const yr = Math.min(179.9999999, Math.max(0, 90 - lat));
+    if (!(x >= 0 && yr >= 0)) return;
+    const b = Math.floor(yr) * 360 + Math.floor(x);
+    if (this.states[b] !== COASTAL || this.binBlocks[b] !== 0) return;
+    const { blocks, bits } = this.raster.tile(b);
+    const copy = this.kernels.uint8(blocks.byteLength + bits.byteLength);
+    copy.set(new Uint8Array(blocks.buffer, blocks.byteOffset, blocks.byteLength));
+    copy.set(new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength), blocks.byteLength);
+    this.binBlocks[b] = copy.byteOffset;
+    this.binBits[b] = copy.byteOffset + blocks.byteLength;
+  }
+}
