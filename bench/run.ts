@@ -198,15 +198,8 @@ async function main(): Promise<void> {
     `Driftline benchmark: ${info.cpus} × ${info.model}, ${info.memoryGB} GB, Node ${info.node}; load average ${loadBefore}`,
   );
   if (o.build) {
-    progress("building dist/ (tsc -p tsconfig.build.json)");
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-      {
-        cwd: ROOT,
-        stdio: "inherit",
-      },
-    );
+    progress("building dist/ (npm run build)");
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
   }
 
   const refs = referenceTimes();

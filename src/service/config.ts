@@ -176,6 +176,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     meaning: "Scratch directory for products before upload",
   },
   { name: "SIM_THREADS", default: "1", meaning: "Threads of one simulation's step loop" },
+  {
+    name: "DRIFTLINE_KERNELS",
+    default: "wasm",
+    meaning: "`js`: step with the JavaScript kernels only (same results, about half the speed)",
+  },
 ];
 
 /** Markdown table of CONFIG_VARIABLES for the README. */
@@ -275,6 +280,8 @@ const schema = z.object({
   OUTAGE_RETRY_SECONDS: seconds(0, 86400).default(60),
   WORK_DIR: z.string().optional(),
   SIM_THREADS: int(1, 256).default(1),
+  // Read where particles are allocated (src/core/wasm/kernels.ts); checked here so that the worker refuses to start.
+  DRIFTLINE_KERNELS: z.enum(["wasm", "js"]).default("wasm"),
 });
 
 const REQUIRED: Record<ServiceName, string[]> = {

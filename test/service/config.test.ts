@@ -44,6 +44,7 @@ describe("worker configuration", () => {
           POLL_INTERVAL: "-1",
           LOG_LEVEL: "loud",
           MAX_ATTEMPTS: "0",
+          DRIFTLINE_KERNELS: "fast",
         },
         ALL,
       );
@@ -62,10 +63,11 @@ describe("worker configuration", () => {
       "POLL_INTERVAL",
       "LOG_LEVEL",
       "MAX_ATTEMPTS",
+      "DRIFTLINE_KERNELS",
     ]) {
       expect(text).toContain(name);
     }
-    expect(error?.problems.length).toBe(9);
+    expect(error?.problems.length).toBe(10);
     expect(text).toContain('must be a number (got "two")');
   });
 
