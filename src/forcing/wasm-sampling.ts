@@ -14,8 +14,8 @@ export class WasmPlane {
   private kernels: WasmKernels | null = null;
   private capacity = 0;
   private grid: Float64Array = new Float64Array(0);
-  private u: Float64Array = new Float64Array(0);
-  private v: Float64Array = new Float64Array(0);
+  /** The blended plane: u and v of each cell side by side, [row][column]. */
+  private uv: Float64Array = new Float64Array(0);
   private field: GriddedField | null = null;
   private k0 = -1;
   private k1 = -1;
@@ -63,8 +63,7 @@ export class WasmPlane {
       need.byteOffset,
       uOut.byteOffset,
       vOut.byteOffset,
-      this.u.byteOffset,
-      this.v.byteOffset,
+      this.uv.byteOffset,
     );
   }
 
@@ -73,8 +72,7 @@ export class WasmPlane {
     this.kernels = kernels;
     this.capacity = cells;
     this.grid = all.subarray(0, GRID_SLOTS);
-    this.u = all.subarray(GRID_SLOTS, GRID_SLOTS + cells);
-    this.v = all.subarray(GRID_SLOTS + cells);
+    this.uv = all.subarray(GRID_SLOTS);
     this.field = null;
   }
 
@@ -116,14 +114,14 @@ export class WasmPlane {
   private blend(f: GriddedField, k0: number, k1: number, w: number): void {
     const cells = f.nx * f.ny;
     const w0 = 1 - w;
-    const { u, v } = this;
+    const uv = this.uv;
     const U = f.u;
     const V = f.v;
     const o0 = k0 * cells;
     const o1 = k1 * cells;
     for (let k = 0; k < cells; k++) {
-      u[k] = U[o0 + k] * w0 + U[o1 + k] * w;
-      v[k] = V[o0 + k] * w0 + V[o1 + k] * w;
+      uv[2 * k] = U[o0 + k] * w0 + U[o1 + k] * w;
+      uv[2 * k + 1] = V[o0 + k] * w0 + V[o1 + k] * w;
     }
     this.k0 = k0;
     this.k1 = k1;

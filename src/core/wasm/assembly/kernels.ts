@@ -437,11 +437,10 @@ let sCosLon: usize = 0;
 let sNeed: usize = 0;
 let sUOut: usize = 0;
 let sVOut: usize = 0;
-let sPlaneU: usize = 0;
-let sPlaneV: usize = 0;
+let sPlane: usize = 0;
 
 /**
- * field.ts sampleGriddedField on a time-blended plane (planeU/planeV, f64 [row][column] of the loaded
+ * field.ts sampleGriddedField on a time-blended plane (f64 u, v pairs [row][column] of the loaded
  * sub-area) for grids with arithmetic axes: lon/lat, or polar stereographic. Writes east/north into
  * uOut/vOut and clears need[p] for every particle it serves; returns how many lie inside the grid but
  * outside the loaded sub-area. Two particles at a time (f64x2 lanes) where both are needed and lie in
@@ -459,8 +458,7 @@ export function sampleGrid(
   need: usize,
   uOut: usize,
   vOut: usize,
-  planeU: usize,
-  planeV: usize,
+  plane: usize,
 ): i32 {
   sXFirst = f64At(grid, G_X_FIRST);
   sXScale = f64At(grid, G_X_SCALE);
@@ -500,8 +498,7 @@ export function sampleGrid(
   sNeed = need;
   sUOut = uOut;
   sVOut = vOut;
-  sPlaneU = planeU;
-  sPlaneV = planeV;
+  sPlane = plane;
 
   const nx = sNx;
   const projected = sProjected;
@@ -616,11 +613,14 @@ export function sampleGrid(
     const a10 = f64x2.mul(sx, ry);
     const a01 = f64x2.mul(rx, sy);
     const a11 = f64x2.mul(sx, sy);
-    const kA = <usize>(<i32>f64x2.extract_lane(iyf, 0) * nx + <i32>f64x2.extract_lane(ixf, 0)) << 3;
-    const kB = <usize>(<i32>f64x2.extract_lane(iyf, 1) * nx + <i32>f64x2.extract_lane(ixf, 1)) << 3;
-    const row = <usize>nx << 3;
-    const uu = bilinearX2(planeU, kA, kB, row, a00, a10, a01, a11);
-    const vv = bilinearX2(planeV, kA, kB, row, a00, a10, a01, a11);
+    const kA = <usize>(<i32>f64x2.extract_lane(iyf, 0) * nx + <i32>f64x2.extract_lane(ixf, 0)) << 4;
+    const kB = <usize>(<i32>f64x2.extract_lane(iyf, 1) * nx + <i32>f64x2.extract_lane(ixf, 1)) << 4;
+    const row = <usize>nx << 4;
+    // Each particle's u and v side by side, then regrouped into the pair's u and the pair's v.
+    const uvA = bilinearUV(plane + kA, row, lane0(a00), lane0(a10), lane0(a01), lane0(a11));
+    const uvB = bilinearUV(plane + kB, row, lane1(a00), lane1(a10), lane1(a01), lane1(a11));
+    const uu = v128.shuffle<f64>(uvA, uvB, 0, 2);
+    const vv = v128.shuffle<f64>(uvA, uvB, 1, 3);
     if (!i64x2.all_true(v128.and(f64x2.eq(uu, uu), f64x2.eq(vv, vv)))) {
       outsideLoaded += sampleOne(p) + sampleOne(p + 1);
       continue;
@@ -638,27 +638,24 @@ export function sampleGrid(
   return outsideLoaded;
 }
 
-/** a00·P[k] + a10·P[k+1] + a01·P[k+nx] + a11·P[k+nx+1] for two particles (byte offsets kA, kB). */
 // @ts-ignore: decorator
-@inline function bilinearX2(
-  plane: usize,
-  kA: usize,
-  kB: usize,
-  row: usize,
-  a00: v128,
-  a10: v128,
-  a01: v128,
-  a11: v128,
-): v128 {
-  const pA = plane + kA;
-  const pB = plane + kB;
-  const p00 = f64x2.replace_lane(f64x2.splat(load<f64>(pA)), 1, load<f64>(pB));
-  const p10 = f64x2.replace_lane(f64x2.splat(load<f64>(pA, 8)), 1, load<f64>(pB, 8));
-  const p01 = f64x2.replace_lane(f64x2.splat(load<f64>(pA + row)), 1, load<f64>(pB + row));
-  const p11 = f64x2.replace_lane(f64x2.splat(load<f64>(pA + row, 8)), 1, load<f64>(pB + row, 8));
+@inline function lane0(v: v128): v128 {
+  return v128.shuffle<f64>(v, v, 0, 0);
+}
+// @ts-ignore: decorator
+@inline function lane1(v: v128): v128 {
+  return v128.shuffle<f64>(v, v, 1, 1);
+}
+
+/** a00·P[k] + a10·P[k+1] + a01·P[k+nx] + a11·P[k+nx+1] of one particle, u and v at once (P at `at`). */
+// @ts-ignore: decorator
+@inline function bilinearUV(at: usize, row: usize, a00: v128, a10: v128, a01: v128, a11: v128): v128 {
   return f64x2.add(
-    f64x2.add(f64x2.add(f64x2.mul(a00, p00), f64x2.mul(a10, p10)), f64x2.mul(a01, p01)),
-    f64x2.mul(a11, p11),
+    f64x2.add(
+      f64x2.add(f64x2.mul(a00, v128.load(at)), f64x2.mul(a10, v128.load(at, 16))),
+      f64x2.mul(a01, v128.load(at + row)),
+    ),
+    f64x2.mul(a11, v128.load(at + row, 16)),
   );
 }
 
@@ -755,10 +752,10 @@ function sampleOne(p: i32): i32 {
   const k10 = iy * nx + ix1;
   const k01 = k00 + nx;
   const k11 = k10 + nx;
-  const U = sPlaneU;
-  const V = sPlaneV;
-  const uu = a00 * f64At(U, k00) + a10 * f64At(U, k10) + a01 * f64At(U, k01) + a11 * f64At(U, k11);
-  const vv = a00 * f64At(V, k00) + a10 * f64At(V, k10) + a01 * f64At(V, k01) + a11 * f64At(V, k11);
+  const U = sPlane;
+  const V = sPlane + 8;
+  const uu = a00 * f64At(U, 2 * k00) + a10 * f64At(U, 2 * k10) + a01 * f64At(U, 2 * k01) + a11 * f64At(U, 2 * k11);
+  const vv = a00 * f64At(V, 2 * k00) + a10 * f64At(V, 2 * k10) + a01 * f64At(V, 2 * k01) + a11 * f64At(V, 2 * k11);
   if (isNaN(uu) || isNaN(vv)) return 0;
   if (sRotate) {
     setF64(sUOut, p, uu * c + vv * s);
