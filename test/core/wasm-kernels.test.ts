@@ -57,6 +57,40 @@ const FLOAT_KEYS = [
   "currentV",
 ] as const;
 
+const axis = (first: number, step: number, count: number) =>
+  Float64Array.from({ length: count }, (_, k) => first + k * step);
+
+/** A field on evenly spaced lon/lat axes, whole grid loaded, hourly times, values from `value`. */
+function regularField(
+  nx: number,
+  ny: number,
+  times: number,
+  x: number[],
+  y: number[],
+  value: () => number,
+): GriddedField {
+  return {
+    kind: "regular",
+    nxFull: nx,
+    nyFull: ny,
+    xAxis: axis(x[0], x[1], nx),
+    yAxis: axis(y[0], y[1], ny),
+    xRegular: true,
+    yRegular: true,
+    lonPeriod: 0,
+    projection: null,
+    curvilinear: null,
+    i0: 0,
+    j0: 0,
+    nx,
+    ny,
+    times: Float64Array.from({ length: times }, (_, k) => k * 3600),
+    u: new Float32Array(times * nx * ny).map(value),
+    v: new Float32Array(times * nx * ny).map(value),
+    gridRelative: false,
+  };
+}
+
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 function expectSameParticles(a: Particles, b: Particles): void {
@@ -128,32 +162,10 @@ describe("WebAssembly kernels", () => {
 
   it("sampling gives sampleGriddedField's numbers on lon/lat and polar stereographic grids", () => {
     const r = uniform(11);
-    const axis = (first: number, step: number, count: number) =>
-      Float64Array.from({ length: count }, (_, k) => first + k * step);
     const field = (nx: number, ny: number, times: number, x: number[], y: number[]): GriddedField => {
-      const u = new Float32Array(times * nx * ny).map(() => 20 * (r() - 0.5));
-      const v = new Float32Array(times * nx * ny).map(() => 20 * (r() - 0.5));
-      u[5] = Number.NaN; // a cell without data
-      return {
-        kind: "regular",
-        nxFull: nx,
-        nyFull: ny,
-        xAxis: axis(x[0], x[1], nx),
-        yAxis: axis(y[0], y[1], ny),
-        xRegular: true,
-        yRegular: true,
-        lonPeriod: 0,
-        projection: null,
-        curvilinear: null,
-        i0: 0,
-        j0: 0,
-        nx,
-        ny,
-        times: Float64Array.from({ length: times }, (_, k) => k * 3600),
-        u,
-        v,
-        gridRelative: false,
-      };
+      const f = regularField(nx, ny, times, x, y, () => 20 * (r() - 0.5));
+      f.u[5] = Number.NaN; // a cell without data
+      return f;
     };
     // A global 0..359° grid (positions across the seam), a regional one loaded in part, and two polar
     // stereographic grids (sphere as Arctic20, and WGS84 south), grid-relative vectors.
@@ -215,26 +227,9 @@ describe("WebAssembly kernels", () => {
   it("leave to sampleGriddedField what they do not cover", () => {
     const p = particlesWith("wasm", 10);
     const need = p.kernels!.uint8(10);
-    const f: GriddedField = {
-      kind: "regular",
-      nxFull: 3,
-      nyFull: 3,
-      xAxis: Float64Array.of(0, 1, 3), // not evenly spaced
-      yAxis: Float64Array.of(0, 1, 2),
-      xRegular: false,
-      yRegular: true,
-      lonPeriod: 0,
-      projection: null,
-      curvilinear: null,
-      i0: 0,
-      j0: 0,
-      nx: 3,
-      ny: 3,
-      times: Float64Array.of(0),
-      u: new Float32Array(9),
-      v: new Float32Array(9),
-      gridRelative: false,
-    };
+    const f = regularField(3, 3, 1, [0, 1], [0, 1], () => 0);
+    f.xAxis = Float64Array.of(0, 1, 3); // not evenly spaced
+    f.xRegular = false;
     expect(new WasmPlane().sample(f, null, 0, p, 10, need, p.windU, p.windV)).toBe(-1);
     // A plane larger than twice the particles is not blended (per particle is cheaper).
     expect(
