@@ -9,17 +9,24 @@ import { type Projector, WGS84_ES } from "./projection.js";
 /** f64 slots of the grid description (the G_ constants of src/core/wasm/assembly/kernels.ts). */
 const GRID_SLOTS = 27;
 
-/** One source's blended plane and grid description in the kernels' memory, reused from step to step. */
-export class WasmPlane {
-  private kernels: WasmKernels | null = null;
-  private capacity = 0;
-  private grid: Float64Array = new Float64Array(0);
+/** A blended plane and grid description in one kernels' memory. */
+interface KernelPlane {
+  capacity: number;
+  grid: Float64Array;
   /** The blended plane: u and v of each cell side by side, [row][column]. */
-  private uv: Float64Array = new Float64Array(0);
-  private field: GriddedField | null = null;
-  private k0 = -1;
-  private k1 = -1;
-  private w = Number.NaN;
+  uv: Float64Array;
+  field: GriddedField | null;
+  k0: number;
+  k1: number;
+  w: number;
+}
+
+/**
+ * One source's blended plane and grid description in the kernels' memory, reused from step to step; one per
+ * run's memory, held weakly so that a source outliving a run does not keep that run's memory.
+ */
+export class WasmPlane {
+  private readonly planes = new WeakMap<WasmKernels, KernelPlane>();
   private readonly bracket = new Float64Array(3);
 
   /**
@@ -43,17 +50,21 @@ export class WasmPlane {
     const axes = gridAxes(field);
     if (!axes.xArithmetic || !axes.yArithmetic) return -1;
     if (!timeBracket(field.times, t, this.bracket)) return 0;
-    if (kernels !== this.kernels || cells > this.capacity) this.allocate(kernels, cells);
-    if (field !== this.field) this.describe(field, proj);
+    let plane = this.planes.get(kernels);
+    if (plane === undefined || cells > plane.capacity) {
+      plane = allocatePlane(kernels, cells);
+      this.planes.set(kernels, plane);
+    }
     const k0 = this.bracket[0];
     const k1 = this.bracket[1];
     const w = this.bracket[2];
-    if (field !== this.field || k0 !== this.k0 || k1 !== this.k1 || w !== this.w)
-      this.blend(field, k0, k1, w);
-    this.field = field;
+    if (field !== plane.field) describe(plane, field, proj);
+    if (field !== plane.field || k0 !== plane.k0 || k1 !== plane.k1 || w !== plane.w)
+      blend(plane, field, k0, k1, w);
+    plane.field = field;
     return kernels.exports.sampleGrid(
       count,
-      this.grid.byteOffset,
+      plane.grid.byteOffset,
       positions.lon.byteOffset,
       positions.lat.byteOffset,
       positions.sinLat.byteOffset,
@@ -63,68 +74,72 @@ export class WasmPlane {
       need.byteOffset,
       uOut.byteOffset,
       vOut.byteOffset,
-      this.uv.byteOffset,
+      plane.uv.byteOffset,
     );
   }
+}
 
-  private allocate(kernels: WasmKernels, cells: number): void {
-    const all = kernels.float64(GRID_SLOTS + 2 * cells);
-    this.kernels = kernels;
-    this.capacity = cells;
-    this.grid = all.subarray(0, GRID_SLOTS);
-    this.uv = all.subarray(GRID_SLOTS);
-    this.field = null;
-  }
+function allocatePlane(kernels: WasmKernels, cells: number): KernelPlane {
+  const all = kernels.float64(GRID_SLOTS + 2 * cells);
+  return {
+    capacity: cells,
+    grid: all.subarray(0, GRID_SLOTS),
+    uv: all.subarray(GRID_SLOTS),
+    field: null,
+    k0: -1,
+    k1: -1,
+    w: Number.NaN,
+  };
+}
 
-  private describe(f: GriddedField, proj: Projector | null): void {
-    const a = gridAxes(f);
-    const ps = proj?.polarStereographic;
-    this.grid.set([
-      a.xFirst,
-      a.xScale,
-      a.xTop,
-      a.yFirst,
-      a.yScale,
-      a.yTop,
-      a.xMin,
-      a.xMax,
-      f.lonPeriod,
-      Math.abs(a.xStep),
-      f.nxFull,
-      f.i0,
-      f.j0,
-      f.nx,
-      f.ny,
-      a.wrapX ? 1 : 0,
-      ps ? 1 : 0,
-      ps?.akm1 ?? 0,
-      ps?.e ?? 0,
-      ps?.north ? 1 : 0,
-      ps?.sinLam0 ?? 0,
-      ps?.cosLam0 ?? 1,
-      ps?.x0 ?? 0,
-      ps?.y0 ?? 0,
-      ps && ps.es === WGS84_ES ? 1 : 0,
-      ps?.es ?? 0,
-      f.gridRelative && proj !== null ? 1 : 0,
-    ]);
-  }
+function describe(plane: KernelPlane, f: GriddedField, proj: Projector | null): void {
+  const a = gridAxes(f);
+  const ps = proj?.polarStereographic;
+  plane.grid.set([
+    a.xFirst,
+    a.xScale,
+    a.xTop,
+    a.yFirst,
+    a.yScale,
+    a.yTop,
+    a.xMin,
+    a.xMax,
+    f.lonPeriod,
+    Math.abs(a.xStep),
+    f.nxFull,
+    f.i0,
+    f.j0,
+    f.nx,
+    f.ny,
+    a.wrapX ? 1 : 0,
+    ps ? 1 : 0,
+    ps?.akm1 ?? 0,
+    ps?.e ?? 0,
+    ps?.north ? 1 : 0,
+    ps?.sinLam0 ?? 0,
+    ps?.cosLam0 ?? 1,
+    ps?.x0 ?? 0,
+    ps?.y0 ?? 0,
+    ps && ps.es === WGS84_ES ? 1 : 0,
+    ps?.es ?? 0,
+    f.gridRelative && proj !== null ? 1 : 0,
+  ]);
+}
 
-  /** field.ts timeBlend into this memory; one time alone is blended with weight 0 (the same values). */
-  private blend(f: GriddedField, k0: number, k1: number, w: number): void {
-    const cells = f.nx * f.ny;
-    const w0 = 1 - w;
-    const uv = this.uv;
-    const U = f.u;
-    const V = f.v;
-    const o0 = k0 * cells;
-    const o1 = k1 * cells;
-    for (let k = 0; k < cells; k++) {
-      uv[2 * k] = U[o0 + k] * w0 + U[o1 + k] * w;
-      uv[2 * k + 1] = V[o0 + k] * w0 + V[o1 + k] * w;
-    }
-    this.k0 = k0;
-    this.k1 = k1;
-    this.w = w;
+/** field.ts timeBlend into the kernels' memory; one time alone is blended with weight 0 (the same values). */
+function blend(plane: KernelPlane, f: GriddedField, k0: number, k1: number, w: number): void {
+  const cells = f.nx * f.ny;
+  const w0 = 1 - w;
+  const uv = plane.uv;
+  const U = f.u;
+  const V = f.v;
+  const o0 = k0 * cells;
+  const o1 = k1 * cells;
+  for (let k = 0; k < cells; k++) {
+    uv[2 * k] = U[o0 + k] * w0 + U[o1 + k] * w;
+    uv[2 * k + 1] = V[o0 + k] * w0 + V[o1 + k] * w;
   }
+  plane.k0 = k0;
+  plane.k1 = k1;
+  plane.w = w;
 }
