@@ -58,16 +58,21 @@ export function seedRun(
 }
 
 /**
- * The uniforms of one step (capsize candidates' first, then the active particles': at most two per
- * particle); with WebAssembly kernels in their memory, where they are drawn.
+ * Room for `length` uniforms (a step takes its capsize candidates' first, then its active particles': at
+ * most two per particle); with WebAssembly kernels in their memory, where they are drawn.
  */
-export function allocateDraws(p: Particles, rng: LegacyRandom, shared: boolean): Float64Array {
+export function allocateDraws(
+  p: Particles,
+  rng: LegacyRandom,
+  length: number,
+  shared: boolean,
+): Float64Array {
   if (p.kernels !== null) {
-    const draws = p.kernels.float64(2 * p.n);
+    const draws = p.kernels.float64(length);
     rng.useKernels(p.kernels, draws);
     return draws;
   }
-  return shared ? new Float64Array(new SharedArrayBuffer(16 * p.n)) : new Float64Array(2 * p.n);
+  return shared ? new Float64Array(new SharedArrayBuffer(8 * length)) : new Float64Array(length);
 }
 
 /** Runs a simulation on this thread. */
@@ -82,7 +87,7 @@ export function runSimulation(
   const { steps, stepsPerOutput, outputs } = simulationClock(sim);
   const trajectory = allocateTrajectory(n, outputs, p.releaseTime, options.recordForcing ?? true, false);
   const range = new ParticleRange({ sim, forcing, landmask, trajectory, stepsPerOutput }, p, 0, n);
-  const draws = allocateDraws(p, rng, false);
+  const draws = allocateDraws(p, rng, 2 * n, false);
   let particleSteps = 0;
 
   for (let step = 0; ; step++) {

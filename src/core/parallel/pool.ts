@@ -3,8 +3,8 @@
 // same, byte for byte, whatever the number of threads:
 //   - every process but the random draws is particle by particle (step.ts), so a range steps alone;
 //   - the draws stay one sequence in particle order: after each begin-half the threads report how many
-//     draws their range takes, the main thread makes the step's draws into shared memory and gives each
-//     range its offset, then the end-halves consume them;
+//     draws their range takes, and the main thread gives each range its offset in the stream of draws it
+//     makes ahead into shared memory (draw-stream.ts); then the end-halves consume them;
 //   - forcing values do not depend on which part of a grid a thread has loaded (gridded-source.ts).
 // One barrier per step: a thread goes on from its end-half into the next step's begin-half. Without
 // capsizing a thread drifts its particles while the main thread makes the draws.
@@ -23,6 +23,7 @@ import {
 import { allocateTrajectory, ParticleRange, simulationClock } from "../step.js";
 import type { Trajectory } from "../trajectory.js";
 import type { ForcingSet, ForcingSource, LandMask, Simulation } from "../types.js";
+import { DrawStream } from "./draw-stream.js";
 import {
   CONTROL_SLOTS,
   type CrewMessage,
@@ -174,7 +175,7 @@ interface SharedRun {
   control: Int32Array;
   counts: Int32Array;
   offsets: Int32Array;
-  draws: Float64Array;
+  draws: DrawStream;
 }
 
 function sharedRun(
@@ -186,6 +187,8 @@ function sharedRun(
   const seeded = seedRun(sim, category, options.landmask, (n) => allocateParticles(n, true));
   const n = seeded.particles.n;
   const { steps, stepsPerOutput, outputs } = simulationClock(sim);
+  // A step takes one draw per active particle, and one per capsize candidate when capsizing.
+  const drawsPerStep = sim.capsizing.enabled ? 2 * n : n;
   const i32 = (length: number) => new Int32Array(new SharedArrayBuffer(4 * length));
   return {
     sim,
@@ -203,7 +206,11 @@ function sharedRun(
     control: i32(CONTROL_SLOTS),
     counts: i32(2 * threads),
     offsets: i32(2 * threads),
-    draws: allocateDraws(seeded.particles, seeded.rng, true),
+    draws: new DrawStream(
+      seeded.rng,
+      allocateDraws(seeded.particles, seeded.rng, 3 * drawsPerStep, true),
+      drawsPerStep,
+    ),
   };
 }
 
@@ -326,7 +333,7 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
       control,
       counts: run.counts,
       offsets: run.offsets,
-      draws: run.draws,
+      draws: run.draws.buffer,
     };
     const worker = acquireThread();
     ports.push(port1);
@@ -414,7 +421,6 @@ async function stepInLockstep(
   const {
     sim,
     particles,
-    rng,
     landmask,
     trajectory,
     steps,
@@ -436,25 +442,28 @@ async function stepInLockstep(
     counts[0] = main.capsizeCandidates;
     counts[1] = main.active;
     if (step % stepsPerOutput === 0) options.onProgress?.(step / steps);
+    // While the threads finish their begin-halves (they may still read the last step's draws).
+    if (step < steps) draws.makeAhead();
     await waitForCount(control, Slot.done, others * (step + 1), crew.failure);
     if (step === steps) break;
+    draws.compact();
     // Offsets in particle order: every capsize draw first, then the jibe draws.
+    const first = draws.first;
     let candidates = 0;
     for (let r = 0; r < ranges.length; r++) {
-      offsets[2 * r] = candidates;
+      offsets[2 * r] = first + candidates;
       candidates += counts[2 * r];
     }
     let active = 0;
     for (let r = 0; r < ranges.length; r++) {
-      offsets[2 * r + 1] = candidates + active;
+      offsets[2 * r + 1] = first + candidates + active;
       active += counts[2 * r + 1];
     }
-    if (candidates > 0) rng.fillRandom(draws, candidates, 0);
-    rng.fillRandom(draws, active, candidates);
+    draws.take(candidates + active);
     particleSteps += active;
     Atomics.store(control, Slot.ready, step + 1);
     Atomics.notify(control, Slot.ready);
-    main.end(draws, offsets[0], offsets[1]);
+    main.end(draws.buffer, offsets[0], offsets[1]);
   }
   return { trajectory, releaseOnLand: run.releaseOnLand, particleSteps };
 }
