@@ -493,8 +493,11 @@ describe("drift worker", () => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: "ready", database: "ok", queue: "ok" });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/driftline_jobs_total\{outcome="completed"\} 1/);
+    // The row is marked completed just before the worker counts the job.
+    const metrics = await waitFor(async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      return /driftline_jobs_total\{outcome="completed"\} 1/.test(text) && text;
+    }, "job counted in /metrics");
     expect(metrics).toMatch(/driftline_queue_depth\{state="waiting"\} 0/);
     expect(metrics).toMatch(/driftline_job_duration_seconds_count\{outcome="completed"\} 1/);
     expect(metrics).toMatch(/driftline_particle_steps_per_second \d+/);
