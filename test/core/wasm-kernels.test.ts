@@ -114,6 +114,11 @@ describe("WebAssembly kernels", () => {
     expect(built.equals(readFileSync(path.join(ROOT, "src/core/wasm/kernels.wasm")))).toBe(true);
   }, 60_000);
 
+  it("say so when a run's memory cannot grow", () => {
+    const p = particlesWith("wasm", 10);
+    expect(() => p.kernels!.allocate(5 * 2 ** 30)).toThrow(/cannot grow by 5120\.0 MiB .*at most 4096 MiB/);
+  });
+
   it("are used unless DRIFTLINE_KERNELS=js, and reject other values", () => {
     expect(particlesWith("wasm", 10).kernels).not.toBeNull();
     expect(particlesWith("js", 10).kernels).toBeNull();

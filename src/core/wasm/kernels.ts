@@ -73,7 +73,14 @@ export class WasmKernels {
    */
   allocate(bytes: number): number {
     const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
-    return this.memory.grow(pages) * PAGE_BYTES;
+    try {
+      return this.memory.grow(pages) * PAGE_BYTES;
+    } catch (e) {
+      const total = (this.memory.buffer.byteLength / 2 ** 20).toFixed(0);
+      throw new Error(
+        `the run's WebAssembly memory cannot grow by ${(bytes / 2 ** 20).toFixed(1)} MiB beyond its ${total} MiB (at most 4096 MiB): ${(e as Error).message}`,
+      );
+    }
   }
 
   float64(length: number): Float64Array {
