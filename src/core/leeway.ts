@@ -161,7 +161,7 @@ export function countActive(p: Particles): number {
 /**
  * Capsizing (opt-in): probability per step (0.5 + 0.5·tanh((U − threshold)/sigma))·|dt|/3600. A forward run
  * capsizes upright objects, a backward run rights capsized ones. Candidate k (in particle order) takes
- * uniform draws[offset + k].
+ * uniform draws[offset + k], `draws` a ring (the index wraps at its end).
  */
 export function capsize(
   p: Particles,
@@ -172,13 +172,16 @@ export function capsize(
 ): void {
   const from = dt > 0 ? 0 : 1;
   let k = offset;
+  const ring = draws.length;
   const perStep = Math.abs(dt) / 3600;
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active || p.capsized[i] !== from) continue;
     const wind = Math.hypot(p.windU[i], p.windV[i]);
     const probability =
       (0.5 + 0.5 * Math.tanh((wind - settings.windThreshold) / settings.windThresholdSigma)) * perStep;
-    if (draws[k++] < probability) p.capsized[i] = 1 - from;
+    const u = draws[k];
+    k = k + 1 === ring ? 0 : k + 1;
+    if (u < probability) p.capsized[i] = 1 - from;
   }
 }
 
@@ -264,8 +267,8 @@ function driftParticles(
 
 /**
  * Jibing: with probability 1 − (1 − p)^(|dt|/3600) the crosswind slope changes sign and the orientation
- * flips. Active particle k (in particle order) takes uniform draws[offset + k]. With WebAssembly kernels
- * the draws must lie in their memory (allocateDraws).
+ * flips. Active particle k (in particle order) takes uniform draws[offset + k], `draws` a ring (the index
+ * wraps at its end). With WebAssembly kernels the draws must lie in their memory (allocateDraws).
  */
 export function jibe(
   p: Particles,
@@ -285,15 +288,19 @@ export function jibe(
       orientation.byteOffset,
       cwSlope.byteOffset,
       draws.byteOffset,
+      draws.length,
       offset,
       perStep,
     );
     return;
   }
   let k = offset;
+  const ring = draws.length;
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active) continue;
-    if (draws[k++] < perStep) {
+    const u = draws[k];
+    k = k + 1 === ring ? 0 : k + 1;
+    if (u < perStep) {
       p.cwSlope[i] = -p.cwSlope[i];
       p.orientation[i] = 1 - p.orientation[i];
     }

@@ -126,12 +126,15 @@ describe("threads", () => {
     });
     const set = await forcing();
     const single = runSimulation(simulation, category, set, {});
-    const threaded = await runSimulationThreaded(simulation, category, set, {
-      threads: 2,
-      threadThreshold: 0,
-    });
-    expect(threaded.threads).toBe(2);
-    expectSameBytes(single.trajectory, threaded.trajectory);
+    for (const threads of [2, 3]) {
+      const threaded = await runSimulationThreaded(simulation, category, set, {
+        threads,
+        threadThreshold: 0,
+      });
+      expect(threaded.threads).toBe(threads);
+      expect(threaded.particleSteps).toBe(single.particleSteps);
+      expectSameBytes(single.trajectory, threaded.trajectory);
+    }
     const last = single.trajectory.capsized.subarray(single.trajectory.capsized.length - 4000);
     expect(last.some((c) => c === 1)).toBe(true);
   }, 60_000);

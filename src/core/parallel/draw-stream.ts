@@ -1,19 +1,19 @@
-// The uniforms of a threaded run as one stream, made ahead of the step that takes them. A step takes as
-// many draws as it has capsize candidates and active particles, known only once every range has done its
-// begin-half; but the stream's values do not depend on how they are split into steps, so the main thread
-// makes the next step's worth while the threads are still in their begin-halves, and after the barrier only
-// hands out offsets.
+// The uniforms of a threaded run as one stream in a ring buffer. A step takes as many draws as it has
+// capsize candidates and active particles; the stream's values do not depend on how they are split into
+// steps, so the main thread makes a step's most before the ranges have counted, and each range finds its
+// draws from the step's first position (protocol.ts drawOffsets).
 import type { LegacyRandom } from "../rng.js";
 
 export class DrawStream {
-  /** Index in `buffer` of the current step's first draw. */
-  private start = 0;
-  /** Values made from `start` on. */
+  /** Draws made since the start of the run. */
   private made = 0;
+  /** Position in the stream of the current step's first draw. */
+  private first = 0;
 
   /**
-   * `buffer` (registered with the generator, see allocateDraws) holds at least three steps of draws;
-   * `perStep` is the most a step can take (capsize candidates and active particles).
+   * `buffer` (registered with the generator, see allocateDraws) holds three steps of draws: while the
+   * main thread makes a step's, ranges may still take the step before's; `perStep` is the most a step
+   * can take (capsize candidates and active particles).
    */
   constructor(
     private readonly rng: LegacyRandom,
@@ -24,35 +24,25 @@ export class DrawStream {
   }
 
   /** Index in `buffer` of the current step's first draw. */
-  get first(): number {
-    return this.start;
+  get firstIndex(): number {
+    return this.first % this.buffer.length;
   }
 
-  /**
-   * Makes the most a step can take available from `first` on. Writes only beyond the values made so far, so
-   * threads may still be reading the last step's draws.
-   */
-  makeAhead(): void {
-    const missing = this.perStep - this.made;
-    if (missing <= 0) return;
-    this.rng.fillRandom(this.buffer, missing, this.start + this.made);
-    this.made += missing;
+  /** Makes the most the current step can take (overwriting only draws two steps old). */
+  makeStep(): void {
+    const end = this.first + this.perStep;
+    const capacity = this.buffer.length;
+    while (this.made < end) {
+      const at = this.made % capacity;
+      const count = Math.min(end - this.made, capacity - at);
+      this.rng.fillRandom(this.buffer, count, at);
+      this.made += count;
+    }
   }
 
-  /**
-   * Moves the values made but not taken to the front when the buffer's end is near. Only while no thread
-   * reads the buffer (after the begin-barrier, before offsets are handed out).
-   */
-  compact(): void {
-    if (this.start + 2 * this.perStep <= this.buffer.length) return;
-    this.buffer.copyWithin(0, this.start, this.start + this.made);
-    this.start = 0;
-  }
-
-  /** The current step took `count` draws from `first` on. */
-  take(count: number): void {
-    if (count > this.made) throw new Error(`DrawStream: ${count} draws taken, ${this.made} made`);
-    this.start += count;
-    this.made -= count;
+  /** The current step took `count` draws; the next step starts after them. */
+  advance(count: number): void {
+    if (this.first + count > this.made) throw new Error(`DrawStream: ${count} draws taken, fewer made`);
+    this.first += count;
   }
 }

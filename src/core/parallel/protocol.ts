@@ -8,9 +8,7 @@ import type { ThreadRecipe } from "./recipe.js";
 
 /** Slots of the shared Int32Array `control`. */
 export const Slot = {
-  /** Begin-halves finished by the threads, cumulative over steps (a thread adds 1 per step). */
-  done: 0,
-  /** 1 + the last step whose draws and offsets are ready. */
+  /** 1 + the last step whose first draw is published (`firsts`) and whose draws are made. */
   ready: 1,
   /** 1 once every thread is set up and the run starts. */
   start: 2,
@@ -18,8 +16,65 @@ export const Slot = {
   stop: 3,
   /** 1: a thread failed (its error follows as a message). */
   failed: 4,
+  /** From here one slot per range: 1 + the last step whose counts the range has published. */
+  begun: 8,
 } as const;
-export const CONTROL_SLOTS = 8;
+
+/** Length of the control array for `ranges` ranges. */
+export function controlSlots(ranges: number): number {
+  return Slot.begun + ranges;
+}
+
+/**
+ * Steps whose counts and first draws are kept, in turn. Ranges run apart by at most two steps: the main
+ * thread needs every range's counts of the step before to place a step's draws, and a thread needs them
+ * placed to take its draws.
+ */
+export const STEP_SLOTS = 4;
+
+/** Index in `counts` of range r's [capsize candidates, active particles] at `step`. */
+export function countSlot(step: number, ranges: number, r: number): number {
+  return 2 * ((step % STEP_SLOTS) * ranges + r);
+}
+
+/** Draws a step took: every range's capsize candidates and active particles. */
+export function drawsOfStep(counts: Int32Array, step: number, ranges: number): number {
+  let total = 0;
+  for (let q = 0; q < ranges; q++)
+    total += counts[countSlot(step, ranges, q)] + counts[countSlot(step, ranges, q) + 1];
+  return total;
+}
+
+/**
+ * Where range r takes its draws at `step`, in particle order over the ranges: the capsize draws of every
+ * range first, then the jibe draws (out[0], out[1]; indices in the ring of `capacity` draws). Needs the
+ * counts of ranges before r (and, when capsizing, of all ranges) at this step.
+ */
+export function drawOffsets(
+  counts: Int32Array,
+  firsts: Int32Array,
+  ranges: number,
+  r: number,
+  step: number,
+  capacity: number,
+  out: Int32Array,
+): void {
+  let candidatesBefore = 0;
+  let candidates = 0;
+  let activeBefore = 0;
+  for (let q = 0; q < ranges; q++) {
+    const k = countSlot(step, ranges, q);
+    // Without capsizing every range counts 0 candidates, so ranges after r need not have counted yet.
+    candidates += counts[k];
+    if (q < r) {
+      candidatesBefore += counts[k];
+      activeBefore += counts[k + 1];
+    }
+  }
+  const first = firsts[step % STEP_SLOTS];
+  out[0] = (first + candidatesBefore) % capacity;
+  out[1] = (first + candidates + activeBefore) % capacity;
+}
 
 /** What a step thread receives for each run. */
 export interface ThreadSetup {
@@ -43,11 +98,11 @@ export interface ThreadSetup {
   from: number;
   to: number;
   control: Int32Array;
-  /** Per range: [capsize candidates, active particles] after its begin-half. */
+  /** Per step slot and range: [capsize candidates, active particles] after its begin-half (countSlot). */
   counts: Int32Array;
-  /** Per range: [capsize draw offset, jibe draw offset] for the end-half. */
-  offsets: Int32Array;
-  /** The step's uniforms: all capsize draws, then all jibe draws. */
+  /** Per step slot: index in `draws` of the step's first draw. */
+  firsts: Int32Array;
+  /** The ring of uniforms, per step all capsize draws then all jibe draws (see draw-stream.ts). */
   draws: Float64Array;
 }
 

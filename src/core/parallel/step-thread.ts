@@ -8,6 +8,8 @@ import { WasmKernels } from "../wasm/kernels.js";
 import { collectGarbage } from "./collect-garbage.js";
 import {
   type CrewMessage,
+  countSlot,
+  drawOffsets,
   type MainThreadRequest,
   type SentRecipe,
   Slot,
@@ -69,24 +71,34 @@ async function prepare(setup: ThreadSetup): Promise<ParticleRange> {
   return new ParticleRange(plan, particles, setup.from, setup.to);
 }
 
-/** Steps the range to the end of the run; false when the run was stopped. */
+/**
+ * Steps the range to the end of the run; false when the run was stopped. After its begin-half a range
+ * publishes its counts; it takes its draws once the main thread has made them and the ranges before it
+ * have counted (drawOffsets).
+ */
 function run(setup: ThreadSetup, range: ParticleRange): boolean {
-  const { control, counts, offsets, draws, steps } = setup;
+  const { control, counts, firsts, draws, steps } = setup;
   const r = setup.range;
+  const ranges = control.length - Slot.begun;
   const capsizing = setup.sim.capsizing.enabled;
+  const offsets = new Int32Array(2);
   if (!waitFor(control, Slot.start, 1)) return false;
   for (let step = 0; ; step++) {
     range.begin(step);
-    counts[2 * r] = range.capsizeCandidates;
-    counts[2 * r + 1] = range.active;
-    Atomics.add(control, Slot.done, 1);
-    Atomics.notify(control, Slot.done);
+    const c = countSlot(step, ranges, r);
+    counts[c] = range.capsizeCandidates;
+    counts[c + 1] = range.active;
+    Atomics.store(control, Slot.begun + r, step + 1);
+    Atomics.notify(control, Slot.begun + r);
     if (step === steps) return true;
     // Without capsizing the drift needs no draws: move while the main thread makes them.
     if (!capsizing) range.driftOnly();
     if (!waitFor(control, Slot.ready, step + 1)) return false;
-    if (capsizing) range.end(draws, offsets[2 * r], offsets[2 * r + 1]);
-    else range.jibeOnly(draws, offsets[2 * r + 1]);
+    // The main thread's range has counted (it makes the draws after); the other ranges before this one too?
+    for (let q = 1; q < r; q++) if (!waitFor(control, Slot.begun + q, step + 1)) return false;
+    drawOffsets(counts, firsts, ranges, r, step, draws.length, offsets);
+    if (capsizing) range.end(draws, offsets[0], offsets[1]);
+    else range.jibeOnly(draws, offsets[1]);
   }
 }
 
@@ -102,7 +114,7 @@ parentPort?.on("message", async (m: CrewMessage) => {
     const e = err as Error;
     report({ type: "error", message: e?.message ?? String(err), stack: e?.stack });
     Atomics.store(setup.control, Slot.failed, 1);
-    Atomics.notify(setup.control, Slot.done);
+    for (let slot = 0; slot < setup.control.length; slot++) Atomics.notify(setup.control, slot);
   } finally {
     setup.port.close();
     // Once this handler (which holds the setup) has returned.

@@ -26,6 +26,7 @@ interface KernelExports {
     orientation: number,
     cwSlope: number,
     draws: number,
+    capacity: number,
     offset: number,
     perStep: number,
   ): void;

@@ -994,8 +994,8 @@ export function landHits(
 }
 
 /**
- * leeway.ts jibe(): active particle k (in particle order) takes draws[offset + k]; below perStep its
- * crosswind slope changes sign and its orientation flips.
+ * leeway.ts jibe(): active particle k (in particle order) takes draws[offset + k] (a ring of `capacity`);
+ * below perStep its crosswind slope changes sign and its orientation flips.
  */
 export function jibe(
   n: i32,
@@ -1003,13 +1003,16 @@ export function jibe(
   orientation: usize,
   cwSlope: usize,
   draws: usize,
+  capacity: i32,
   offset: i32,
   perStep: f64,
 ): void {
   let k = offset;
   for (let i: i32 = 0; i < n; i++) {
     if (u8At(status, i) != ACTIVE) continue;
-    if (f64At(draws, k++) < perStep) {
+    const u = f64At(draws, k);
+    k = k + 1 == capacity ? 0 : k + 1;
+    if (u < perStep) {
       const at = cwSlope + (<usize>i << 2);
       store<f32>(at, -load<f32>(at));
       setU8(orientation, i, <u8>(1 - u8At(orientation, i)));
