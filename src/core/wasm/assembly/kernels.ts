@@ -335,7 +335,11 @@ function driftOne(i: i32, dt: f64, capsizedLeewayFraction: f64): i32 {
 
 /** need[i] = 1 for active particles, else 0 (leeway.ts sampleForcing). */
 export function needActive(n: i32, status: usize, need: usize): void {
-  for (let i: i32 = 0; i < n; i++) setU8(need, i, u8At(status, i) == ACTIVE ? 1 : 0);
+  let i: i32 = 0;
+  // Sixteen at a time: 1 where the status byte is 0 (active).
+  for (; i + 16 <= n; i += 16)
+    v128.store(need + <usize>i, v128.and(i8x16.eq(v128.load(status + <usize>i), i8x16.splat(0)), i8x16.splat(1)));
+  for (; i < n; i++) setU8(need, i, u8At(status, i) == ACTIVE ? 1 : 0);
 }
 
 /** ((1 + e·s)/(1 − e·s))^(e/2) by series, as projection.ts conformalFactor(). */
@@ -771,7 +775,9 @@ function sampleOne(p: i32): i32 {
 /** leeway.ts countActive(). */
 export function countActive(n: i32, status: usize): i32 {
   let active = 0;
-  for (let i: i32 = 0; i < n; i++) if (u8At(status, i) == ACTIVE) active++;
+  let i: i32 = 0;
+  for (; i + 16 <= n; i += 16) active += popcnt<i32>(i8x16.bitmask(i8x16.eq(v128.load(status + <usize>i), i8x16.splat(0))));
+  for (; i < n; i++) if (u8At(status, i) == ACTIVE) active++;
   return active;
 }
 
@@ -781,6 +787,11 @@ const MISSING_DATA: u8 = 2;
 export function markMissing(n: i32, need: usize, status: usize, u: usize, v: usize): i32 {
   let missing = 0;
   for (let i: i32 = 0; i < n; i++) {
+    // Sixteen particles served at once are passed over together.
+    if ((i & 15) == 0 && i + 16 <= n && !v128.any_true(v128.load(need + <usize>i))) {
+      i += 15;
+      continue;
+    }
     if (u8At(need, i) == 1) {
       setU8(status, i, MISSING_DATA);
       setF64(u, i, NaN);
@@ -808,6 +819,11 @@ export function releaseDue(
   let released = 0;
   const end = t + dt;
   for (let i: i32 = 0; i < n; i++) {
+    // Sixteen particles released already are passed over together.
+    if ((i & 15) == 0 && i + 16 <= n && !v128.any_true(i8x16.eq(v128.load(status + <usize>i), i8x16.splat(-1)))) {
+      i += 15;
+      continue;
+    }
     if (u8At(status, i) != UNRELEASED) continue;
     const rt = f64At(releaseTime, i);
     if (dt > 0 ? rt >= t && rt < end : rt <= t && rt > end) {
