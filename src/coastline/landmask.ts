@@ -144,9 +144,11 @@ export class RasterLandMask implements LandMask {
       cellsPerDegree: this.cellsPerDegree,
       blockSide: this.blockSide,
       binStates: this.state,
-      tile: (b) => {
-        const blocks = this.blocks[b] ?? this.loadExtra(b);
-        return { blocks, bits: this.bits[b]! };
+      tileAt: (lon, lat) => {
+        const bin = binIndexOf(lon, lat);
+        if (this.state[bin] !== STATE_COAST) return null;
+        const blocks = this.blocks[bin] ?? this.loadExtra(bin);
+        return { bin, blocks, bits: this.bits[bin]! };
       },
     };
   }

@@ -121,10 +121,11 @@ export interface LandRaster {
   /** Per bin: 0 sea, 1 land, 2 coastal (has a raster). */
   binStates: Uint8Array;
   /**
-   * A coastal bin's raster (loaded if needed): per block SEA_BLOCK (−1), LAND_BLOCK (−2) or the byte offset
-   * of its 64 × 64 bits (rows of 8 bytes) in `bits`.
+   * The raster of the coastal bin holding (lon, lat), loaded if needed, or null when that bin is wholly land
+   * or sea: per block SEA_BLOCK (−1), LAND_BLOCK (−2) or the byte offset of its 64 × 64 bits (rows of 8
+   * bytes) in `bits`.
    */
-  tile(b: number): { blocks: Int32Array; bits: Uint8Array };
+  tileAt(lon: number, lat: number): { bin: number; blocks: Int32Array; bits: Uint8Array } | null;
 }
 
 export type CoastlineRule = "stranding" | "previous" | "none";

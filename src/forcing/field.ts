@@ -394,16 +394,35 @@ function timeBlend(f: GriddedField, k0: number, k1: number, w: number, w0: numbe
   b.k0 = k0;
   b.k1 = k1;
   b.w = w;
-  const { u, v } = b;
+  blendTimes(f, k0, k1, w0, w, b.u, 0, b.v, 0, 1);
+  return b;
+}
+
+/**
+ * The field's times k0 and k1 blended per cell k with weights w0 and w, into u[uAt + stride·k] and
+ * v[vAt + stride·k] (separate planes, or u and v side by side).
+ */
+export function blendTimes(
+  f: GriddedField,
+  k0: number,
+  k1: number,
+  w0: number,
+  w: number,
+  u: Float64Array,
+  uAt: number,
+  v: Float64Array,
+  vAt: number,
+  stride: number,
+): void {
+  const plane = f.nx * f.ny;
   const U = f.u;
   const V = f.v;
   const o0 = k0 * plane;
   const o1 = k1 * plane;
   for (let k = 0; k < plane; k++) {
-    u[k] = U[o0 + k] * w0 + U[o1 + k] * w;
-    v[k] = V[o0 + k] * w0 + V[o1 + k] * w;
+    u[uAt + stride * k] = U[o0 + k] * w0 + U[o1 + k] * w;
+    v[vAt + stride * k] = V[o0 + k] * w0 + V[o1 + k] * w;
   }
-  return b;
 }
 
 /**

@@ -3,7 +3,7 @@
 // Same numbers as sampleGriddedField bit for bit; every other case stays with it.
 import type { Positions } from "../core/types.js";
 import type { WasmKernels } from "../core/wasm/kernels.js";
-import { type GriddedField, gridAxes, timeBracket } from "./field.js";
+import { blendTimes, type GriddedField, gridAxes, timeBracket } from "./field.js";
 import { type Projector, WGS84_ES } from "./projection.js";
 
 /** f64 slots of the grid description (the G_ constants of src/core/wasm/assembly/kernels.ts). */
@@ -28,6 +28,23 @@ interface KernelPlane {
 export class WasmPlane {
   private readonly planes = new WeakMap<WasmKernels, KernelPlane>();
   private readonly bracket = new Float64Array(3);
+  /** The last field asked about, and whether the kernel covers its grid. */
+  private coveredField: GriddedField | null = null;
+  private covered = false;
+
+  /** Grids with evenly spaced axes, lon/lat or polar stereographic (decided once per field). */
+  private covers(field: GriddedField, proj: Projector | null): boolean {
+    if (field !== this.coveredField) {
+      const axes = gridAxes(field);
+      this.coveredField = field;
+      this.covered =
+        field.curvilinear === null &&
+        (proj === null || proj.polarStereographic !== undefined) &&
+        axes.xArithmetic &&
+        axes.yArithmetic;
+    }
+    return this.covered;
+  }
 
   /**
    * Samples `field` at time t like sampleGriddedField (positions.kernels set, need/u/v in their memory)
@@ -44,11 +61,8 @@ export class WasmPlane {
     vOut: Float64Array,
   ): number {
     const kernels = positions.kernels;
-    if (!kernels || field.curvilinear !== null) return -1;
     const cells = field.nx * field.ny;
-    if (cells > 2 * count || (proj !== null && proj.polarStereographic === undefined)) return -1;
-    const axes = gridAxes(field);
-    if (!axes.xArithmetic || !axes.yArithmetic) return -1;
+    if (!kernels || cells > 2 * count || !this.covers(field, proj)) return -1;
     if (!timeBracket(field.times, t, this.bracket)) return 0;
     let plane = this.planes.get(kernels);
     if (plane === undefined || cells > plane.capacity) {
@@ -126,19 +140,10 @@ function describe(plane: KernelPlane, f: GriddedField, proj: Projector | null): 
   ]);
 }
 
-/** field.ts timeBlend into the kernels' memory; one time alone is blended with weight 0 (the same values). */
+/** The two bracketing times blended into the kernels' memory, u and v side by side; one time alone is
+ * blended with weight 0 (the same values). */
 function blend(plane: KernelPlane, f: GriddedField, k0: number, k1: number, w: number): void {
-  const cells = f.nx * f.ny;
-  const w0 = 1 - w;
-  const uv = plane.uv;
-  const U = f.u;
-  const V = f.v;
-  const o0 = k0 * cells;
-  const o1 = k1 * cells;
-  for (let k = 0; k < cells; k++) {
-    uv[2 * k] = U[o0 + k] * w0 + U[o1 + k] * w;
-    uv[2 * k + 1] = V[o0 + k] * w0 + V[o1 + k] * w;
-  }
+  blendTimes(f, k0, k1, 1 - w, w, plane.uv, 0, plane.uv, 1, 2);
   plane.k0 = k0;
   plane.k1 = k1;
   plane.w = w;

@@ -36,6 +36,7 @@ import {
   type SentRecipe,
   Slot,
   STEP_SLOTS,
+  spinUntil,
   type ThreadData,
   type ThreadReport,
   type ThreadSetup,
@@ -472,9 +473,6 @@ async function stepInLockstep(
   return { trajectory, releaseOnLand: run.releaseOnLand, particleSteps };
 }
 
-/** Checks of a barrier before waiting on it (~20 µs). */
-const SPIN_CHECKS = 4000;
-
 interface WaitAsync {
   waitAsync(
     a: Int32Array,
@@ -495,8 +493,7 @@ async function waitForCount(
   failure: () => Error | null,
 ): Promise<void> {
   const atomics = Atomics as unknown as WaitAsync;
-  // The threads usually finish within microseconds of this one: a short spin spares the event loop's wake-up.
-  for (let spin = 0; spin < SPIN_CHECKS; spin++) if (Atomics.load(control, slot) >= target) return;
+  if (spinUntil(control, slot, target)) return;
   for (;;) {
     const value = Atomics.load(control, slot);
     if (value >= target) return;

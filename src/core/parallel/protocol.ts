@@ -17,8 +17,17 @@ export const Slot = {
   /** 1: a thread failed (its error follows as a message). */
   failed: 4,
   /** From here one slot per range: 1 + the last step whose counts the range has published. */
-  begun: 8,
+  begun: 5,
 } as const;
+
+/**
+ * True once control[slot] ≥ target within a few thousand checks (microseconds). The other side usually
+ * arrives that soon; a sleep on the slot would cost a wake-up.
+ */
+export function spinUntil(control: Int32Array, slot: number, target: number): boolean {
+  for (let spin = 0; spin < 4000; spin++) if (Atomics.load(control, slot) >= target) return true;
+  return false;
+}
 
 /** Length of the control array for `ranges` ranges. */
 export function controlSlots(ranges: number): number {

@@ -13,6 +13,7 @@ import {
   type MainThreadRequest,
   type SentRecipe,
   Slot,
+  spinUntil,
   type ThreadReport,
   type ThreadSetup,
 } from "./protocol.js";
@@ -20,13 +21,9 @@ import { revive } from "./recipe.js";
 
 const report = (m: ThreadReport) => parentPort?.postMessage(m);
 
-/** Checks of a barrier before sleeping on it (~20 µs). */
-const SPIN_CHECKS = 4000;
-
 /** Waits until control[slot] ≥ target; false when the run was stopped meanwhile. */
 function waitFor(control: Int32Array, slot: number, target: number): boolean {
-  // The main thread usually answers within microseconds: a short spin spares a sleep and its wake-up.
-  for (let spin = 0; spin < SPIN_CHECKS; spin++) if (Atomics.load(control, slot) >= target) return true;
+  if (spinUntil(control, slot, target)) return true;
   for (;;) {
     const value = Atomics.load(control, slot);
     if (value >= target) return true;

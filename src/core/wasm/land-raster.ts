@@ -5,7 +5,6 @@ import type { LandRaster } from "../types.js";
 import type { WasmKernels } from "./kernels.js";
 
 const BIN_COUNT = 180 * 360;
-const COASTAL = 2;
 
 export class WasmLandRaster {
   /** Per particle of the range: 1 on land, 2 in a bin not copied yet (see landHits). */
@@ -44,17 +43,13 @@ export class WasmLandRaster {
 
   /** Copies the raster of the bin holding (lon, lat) into the kernels' memory, when coastal and not there. */
   addBinAt(lon: number, lat: number): void {
-    let x = lon - 360 * Math.floor(lon / 360);
-    if (x >= 360) x = 0;
-    const yr = Math.min(179.9999999, Math.max(0, 90 - lat));
-    if (!(x >= 0 && yr >= 0)) return;
-    const b = Math.floor(yr) * 360 + Math.floor(x);
-    if (this.states[b] !== COASTAL || this.binBlocks[b] !== 0) return;
-    const { blocks, bits } = this.raster.tile(b);
+    const tile = this.raster.tileAt(lon, lat);
+    if (tile === null || this.binBlocks[tile.bin] !== 0) return;
+    const { bin, blocks, bits } = tile;
     const copy = this.kernels.uint8(blocks.byteLength + bits.byteLength);
     copy.set(new Uint8Array(blocks.buffer, blocks.byteOffset, blocks.byteLength));
     copy.set(new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength), blocks.byteLength);
-    this.binBlocks[b] = copy.byteOffset;
-    this.binBits[b] = copy.byteOffset + blocks.byteLength;
+    this.binBlocks[bin] = copy.byteOffset;
+    this.binBits[bin] = copy.byteOffset + blocks.byteLength;
   }
 }
