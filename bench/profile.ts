@@ -36,6 +36,7 @@ const window = reachableWindow(simulation);
 const { set } = await buildForcing(spec.forcing, { forcingDir: path.join(SHARED, "data/forcing"), window });
 const landmask = await prepareLandmaskFor(simulation);
 
+const walls: number[] = [];
 for (let r = 0; r < repeat; r++) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -48,6 +49,7 @@ for (let r = 0; r < repeat; r++) {
   });
   if (result.singleThreadReason) console.log(`single thread: ${result.singleThreadReason}`);
   const wall = (performance.now() - t0) / 1000;
+  if (r > 0) walls.push(wall);
   const cpu = process.cpuUsage(cpu0);
   const t = result.trajectory;
   const hash = createHash("sha256");
@@ -56,5 +58,11 @@ for (let r = 0; r < repeat; r++) {
   console.log(
     `${scenario} n=${n} ${hours}h threads=${threads}: wall ${wall.toFixed(3)} s, cpu ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s, ` +
       `${(result.particleSteps / wall / 1e6).toFixed(2)} M particle-steps/s, sha256 ${hash.digest("hex").slice(0, 16)}`,
+  );
+}
+if (walls.length > 1) {
+  walls.sort((a, b) => a - b);
+  console.log(
+    `runs after the first: median ${walls[walls.length >> 1].toFixed(3)} s, fastest ${walls[0].toFixed(3)} s, slowest ${walls[walls.length - 1].toFixed(3)} s`,
   );
 }

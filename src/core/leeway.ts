@@ -9,6 +9,7 @@ import {
   type LandMask,
   Status,
 } from "./types.js";
+import type { WasmKernels } from "./wasm/kernels.js";
 import type { WasmLandRaster } from "./wasm/land-raster.js";
 
 /** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
@@ -185,16 +186,32 @@ export function capsize(
   }
 }
 
+/** Scratch of the WebAssembly drift kernel, in its memory (driftScratch()). */
+export interface DriftScratch {
+  /** One byte per particle: those the kernel leaves to JavaScript. */
+  mark: Uint8Array;
+  /** A chunk's passes: four rows of DRIFT_CHUNK f64, then a byte per pair (see the kernel). */
+  chunk: Float64Array;
+}
+
+/** Particles per chunk of the WebAssembly drift kernel (the leeway, its move, the current's move). */
+const DRIFT_CHUNK = 512;
+
+/** Scratch for drift() with WebAssembly kernels over `n` particles. */
+export function driftScratch(kernels: WasmKernels, n: number): DriftScratch {
+  return { mark: kernels.uint8(n), chunk: kernels.float64(4 * DRIFT_CHUNK + DRIFT_CHUNK / 16) };
+}
+
 /**
  * Moves active particles by the leeway (from the 10 m wind) over dt, then by the current over dt: two
- * successive geodesic moves, as the reference does. With WebAssembly kernels (and `scratch`, n bytes in
- * their memory) those move the particles; what they leave (long moves, near the poles) is moved here.
+ * successive geodesic moves, as the reference does. With WebAssembly kernels (and `scratch` in their
+ * memory) those move the particles; what they leave (long moves, near the poles) is moved here.
  */
 export function drift(
   p: Particles,
   dt: number,
   capsizedLeewayFraction: number,
-  scratch: Uint8Array | null = null,
+  scratch: DriftScratch | null = null,
 ): void {
   let only: Uint8Array | null = null;
   if (p.kernels !== null && scratch !== null) {
@@ -202,7 +219,7 @@ export function drift(
       p.n,
       p.status.byteOffset,
       p.capsized.byteOffset,
-      scratch.byteOffset,
+      scratch.mark.byteOffset,
       p.lon.byteOffset,
       p.lat.byteOffset,
       p.prevLon.byteOffset,
@@ -223,9 +240,11 @@ export function drift(
       p.cwEps.byteOffset,
       dt,
       capsizedLeewayFraction,
+      scratch.chunk.byteOffset,
+      DRIFT_CHUNK,
     );
     if (left === 0) return;
-    only = scratch;
+    only = scratch.mark;
   }
   driftParticles(p, dt, capsizedLeewayFraction, only);
 }

@@ -11,7 +11,9 @@ import {
   capsize,
   countActive,
   countCapsizeCandidates,
+  type DriftScratch,
   drift,
+  driftScratch,
   jibe,
   releaseDue,
   sampleForcing,
@@ -71,6 +73,8 @@ export class ParticleRange {
   capsizeCandidates = 0;
   active = 0;
   private readonly need: Uint8Array;
+  /** The WebAssembly drift kernel's scratch, or null. */
+  private readonly driftScratch: DriftScratch | null;
   /** The land mask's rasters for the WebAssembly coastline kernel, or null. */
   private readonly wasmLand: WasmLandRaster | null;
 
@@ -84,6 +88,7 @@ export class ParticleRange {
     // Scratch of the kernels: in their memory when they are WebAssembly.
     const kernels = particles.kernels;
     this.need = kernels ? kernels.uint8(to - from) : new Uint8Array(to - from);
+    this.driftScratch = kernels ? driftScratch(kernels, to - from) : null;
     const raster = plan.landmask?.raster;
     this.wasmLand =
       kernels && raster && plan.sim.coastline !== "none"
@@ -120,7 +125,8 @@ export class ParticleRange {
 
   /** Drift alone, for a thread that moves its particles while the draws are being made (no capsizing). */
   driftOnly(): void {
-    drift(this.view, this.plan.sim.timeStepSeconds, this.plan.sim.capsizing.leewayFraction, this.need);
+    const { sim } = this.plan;
+    drift(this.view, sim.timeStepSeconds, sim.capsizing.leewayFraction, this.driftScratch);
   }
 
   /** Jibe alone, after driftOnly(). */

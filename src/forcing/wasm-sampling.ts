@@ -9,12 +9,18 @@ import { type Projector, WGS84_ES } from "./projection.js";
 /** f64 slots of the grid description (the G_ constants of src/core/wasm/assembly/kernels.ts). */
 const GRID_SLOTS = 27;
 
+/** Particles per chunk of the kernel, and its scratch's rows of CHUNK f64 (positions on a projected grid). */
+const CHUNK = 512;
+const SCRATCH_ROWS = 5;
+
 /** A blended plane and grid description in one kernels' memory. */
 interface KernelPlane {
   capacity: number;
   grid: Float64Array;
   /** The blended plane: u and v of each cell side by side, [row][column]. */
   uv: Float64Array;
+  /** The kernel's scratch: SCRATCH_ROWS rows of CHUNK f64. */
+  scratch: Float64Array;
   field: GriddedField | null;
   k0: number;
   k1: number;
@@ -89,6 +95,8 @@ export class WasmPlane {
       uOut.byteOffset,
       vOut.byteOffset,
       plane.uv.byteOffset,
+      plane.scratch.byteOffset,
+      CHUNK,
     );
   }
 }
@@ -99,6 +107,7 @@ function allocatePlane(kernels: WasmKernels, cells: number): KernelPlane {
     capacity: cells,
     grid: all.subarray(0, GRID_SLOTS),
     uv: all.subarray(GRID_SLOTS),
+    scratch: kernels.float64(SCRATCH_ROWS * CHUNK),
     field: null,
     k0: -1,
     k1: -1,

@@ -71,6 +71,11 @@ let gCwEps: usize = 0;
  * and then by the current over dt. Particles whose moves are long or near a pole are left untouched and
  * marked (mark[i] = 1) for the JavaScript kernel; returns how many. Two particles at a time (f64x2 lanes,
  * the same IEEE operations per lane), one at a time where a pair is not two active short moves.
+ *
+ * In chunks of `chunk` particles (an even number), each in three passes over its pairs: the leeway, its
+ * move, the current's move. Each pass is a long chain of dependent operations per pair: in a short loop
+ * the processor overlaps several pairs, in one long loop it could not (a third less time). `scratch` holds
+ * 4 × chunk f64 and a byte per pair (see geodesicMoves).
  */
 export function drift(
   n: i32,
@@ -97,6 +102,8 @@ export function drift(
   cwEps: usize,
   dt: f64,
   capsizedLeewayFraction: f64,
+  scratch: usize,
+  chunk: i32,
 ): i32 {
   gStatus = status;
   gCapsized = capsized;
@@ -125,8 +132,108 @@ export function drift(
   const c005 = f64x2.splat(0.05);
   const c001 = f64x2.splat(0.01);
   const dtv = f64x2.splat(dt);
-  const minCos = f64x2.splat(SHORT_MOVE_MIN_COS);
-  const short2 = f64x2.splat(SHORT_MOVE_M * SHORT_MOVE_M);
+  let marked = 0;
+  let i: i32 = 0;
+  const c8 = <usize>chunk << 3;
+  const skip = scratch + 4 * c8;
+  for (let from: i32 = 0; from + 1 < n; from += chunk) {
+    const to = min(n & ~1, from + chunk);
+    for (i = from; i < to; i += 2) {
+      const o8 = <usize>i << 3;
+      const o4 = <usize>i << 2;
+      const s8 = <usize>(i - from) << 3;
+      const pair = skip + (<usize>(i - from) >> 1);
+      // A pair that is not two active particles is moved one by one, whole (and skipped by the moves).
+      store<u8>(pair, 1);
+      store<u16>(mark + <usize>i, 0);
+      if (load<u16>(status + <usize>i) != 0) {
+        marked += driftOne(i, dt, capsizedLeewayFraction) + driftOne(i + 1, dt, capsizedLeewayFraction);
+        continue;
+      }
+      const u10 = v128.load(windU + o8);
+      const v10 = v128.load(windV + o8);
+      const speed = f64x2.sqrt(f64x2.add(f64x2.mul(u10, u10), f64x2.mul(v10, v10)));
+      const moving = f64x2.gt(speed, zero);
+      const invSpeed = v128.bitselect(f64x2.div(one, speed), zero, moving);
+      const sinT = f64x2.mul(u10, invSpeed);
+      const cosT = v128.bitselect(f64x2.mul(v10, invSpeed), one, moving);
+      const dwE = f64x2.promote_low_f32x4(v128.load64_zero(dwEps + o4));
+      const cwE = f64x2.promote_low_f32x4(v128.load64_zero(cwEps + o4));
+      const dwS = f64x2.promote_low_f32x4(v128.load64_zero(dwSlope + o4));
+      const dwO = f64x2.promote_low_f32x4(v128.load64_zero(dwOffset + o4));
+      const cwS = f64x2.promote_low_f32x4(v128.load64_zero(cwSlope + o4));
+      const cwO = f64x2.promote_low_f32x4(v128.load64_zero(cwOffset + o4));
+      const downwind = f64x2.mul(
+        f64x2.add(f64x2.add(f64x2.mul(f64x2.add(dwS, f64x2.mul(dwE, c005)), speed), dwO), f64x2.mul(dwE, half)),
+        c001,
+      );
+      const crosswind = f64x2.mul(
+        f64x2.add(f64x2.add(f64x2.mul(f64x2.add(cwS, f64x2.mul(cwE, c005)), speed), cwO), f64x2.mul(cwE, half)),
+        c001,
+      );
+      let east = f64x2.sub(f64x2.mul(downwind, sinT), f64x2.mul(crosswind, cosT));
+      let north = f64x2.add(f64x2.mul(downwind, cosT), f64x2.mul(crosswind, sinT));
+      if (load<u16>(capsized + <usize>i) != 0) {
+        // x·1 = x exactly: upright lanes keep their leeway.
+        const f = f64x2.replace_lane(
+          f64x2.splat(u8At(capsized, i) == 1 ? capsizedLeewayFraction : 1),
+          1,
+          u8At(capsized, i + 1) == 1 ? capsizedLeewayFraction : 1,
+        );
+        east = f64x2.mul(east, f);
+        north = f64x2.mul(north, f);
+      }
+      const e1 = f64x2.mul(east, dtv);
+      const n1 = f64x2.mul(north, dtv);
+      store<u8>(pair, 0);
+      v128.store(scratch + s8, e1);
+      v128.store(scratch + c8 + s8, n1);
+    }
+    marked += geodesicMoves(from, to, scratch, c8, dt, capsizedLeewayFraction, true);
+    geodesicMoves(from, to, scratch, c8, dt, capsizedLeewayFraction, false);
+  }
+  i = n & ~1;
+  for (; i < n; i++) {
+    setU8(mark, i, 0);
+    marked += driftOne(i, dt, capsizedLeewayFraction);
+  }
+  return marked;
+}
+
+/**
+ * One of moveTwice()'s two second-order geodesic moves for the pairs of drift()'s chunk [from, to) not
+ * moved whole. drift()'s scratch: four rows of `chunk` f64 by pair of the chunk, then a byte per pair (1:
+ * moved whole). The first move (the leeway, its east and north in rows 0 and 1) moves whole the pairs whose
+ * moves are long or near a pole (returns how many it left to JavaScript), starts from the particles'
+ * latitudes and leaves the longitude and latitude changes, sin and cos of the latitude in rows 0–3; the
+ * second (the current) goes on from there and writes the particles' new positions.
+ */
+// @ts-ignore: decorator
+@inline function geodesicMoves(
+  from: i32,
+  to: i32,
+  scratch: usize,
+  c8: usize,
+  dt: f64,
+  capsizedLeewayFraction: f64,
+  first: bool,
+): i32 {
+  // The arrays in locals: V8 would otherwise read the globals at every use.
+  const currentU = gCurrentU;
+  const currentV = gCurrentV;
+  const sinLat = gSinLat;
+  const cosLat = gCosLat;
+  const sinLon = gSinLon;
+  const cosLon = gCosLon;
+  const lon = gLon;
+  const lat = gLat;
+  const prevLon = gPrevLon;
+  const prevLat = gPrevLat;
+  const skip = scratch + 4 * c8;
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const half = f64x2.splat(0.5);
+  const dtv = f64x2.splat(dt);
   const e2v = f64x2.splat(E2);
   const threeE2 = f64x2.splat(3 * E2);
   const invA = f64x2.splat(INV_A);
@@ -136,102 +243,64 @@ export function drift(
   const twelfth = f64x2.splat(TWELFTH);
   const thirtieth = f64x2.splat(THIRTIETH);
   const degrees = f64x2.splat(DEGREES_PER_RADIAN);
+  const minCos = f64x2.splat(SHORT_MOVE_MIN_COS);
+  const short2 = f64x2.splat(SHORT_MOVE_M * SHORT_MOVE_M);
   let marked = 0;
-  let i: i32 = 0;
-  for (; i + 1 < n; i += 2) {
-    store<u16>(mark + <usize>i, 0);
-    // Both active (status 0)?
-    if (load<u16>(status + <usize>i) != 0) {
-      marked += driftOne(i, dt, capsizedLeewayFraction) + driftOne(i + 1, dt, capsizedLeewayFraction);
-      continue;
-    }
+  for (let i = from; i < to; i += 2) {
+    const pair = skip + (<usize>(i - from) >> 1);
+    if (load<u8>(pair) != 0) continue;
     const o8 = <usize>i << 3;
-    const o4 = <usize>i << 2;
-    const u10 = v128.load(windU + o8);
-    const v10 = v128.load(windV + o8);
-    const speed = f64x2.sqrt(f64x2.add(f64x2.mul(u10, u10), f64x2.mul(v10, v10)));
-    const moving = f64x2.gt(speed, zero);
-    const invSpeed = v128.bitselect(f64x2.div(one, speed), zero, moving);
-    const sinT = f64x2.mul(u10, invSpeed);
-    const cosT = v128.bitselect(f64x2.mul(v10, invSpeed), one, moving);
-    const dwE = f64x2.promote_low_f32x4(v128.load64_zero(dwEps + o4));
-    const cwE = f64x2.promote_low_f32x4(v128.load64_zero(cwEps + o4));
-    const dwS = f64x2.promote_low_f32x4(v128.load64_zero(dwSlope + o4));
-    const dwO = f64x2.promote_low_f32x4(v128.load64_zero(dwOffset + o4));
-    const cwS = f64x2.promote_low_f32x4(v128.load64_zero(cwSlope + o4));
-    const cwO = f64x2.promote_low_f32x4(v128.load64_zero(cwOffset + o4));
-    const downwind = f64x2.mul(
-      f64x2.add(f64x2.add(f64x2.mul(f64x2.add(dwS, f64x2.mul(dwE, c005)), speed), dwO), f64x2.mul(dwE, half)),
-      c001,
-    );
-    const crosswind = f64x2.mul(
-      f64x2.add(f64x2.add(f64x2.mul(f64x2.add(cwS, f64x2.mul(cwE, c005)), speed), cwO), f64x2.mul(cwE, half)),
-      c001,
-    );
-    let east = f64x2.sub(f64x2.mul(downwind, sinT), f64x2.mul(crosswind, cosT));
-    let north = f64x2.add(f64x2.mul(downwind, cosT), f64x2.mul(crosswind, sinT));
-    if (load<u16>(capsized + <usize>i) != 0) {
-      // x·1 = x exactly: upright lanes keep their leeway.
-      const f = f64x2.replace_lane(
-        f64x2.splat(u8At(capsized, i) == 1 ? capsizedLeewayFraction : 1),
-        1,
-        u8At(capsized, i + 1) == 1 ? capsizedLeewayFraction : 1,
+    const s8 = <usize>(i - from) << 3;
+    const de = first ? v128.load(scratch + s8) : f64x2.mul(v128.load(currentU + o8), dtv);
+    const dn = first ? v128.load(scratch + c8 + s8) : f64x2.mul(v128.load(currentV + o8), dtv);
+    const sinPhi = first ? v128.load(sinLat + o8) : v128.load(scratch + 2 * c8 + s8);
+    const cosPhi = first ? v128.load(cosLat + o8) : v128.load(scratch + 3 * c8 + s8);
+    if (first) {
+      // Both moves short, away from the poles? Otherwise the pair is moved one by one, whole.
+      const e2 = f64x2.mul(v128.load(currentU + o8), dtv);
+      const n2 = f64x2.mul(v128.load(currentV + o8), dtv);
+      const short = v128.and(
+        f64x2.gt(cosPhi, minCos),
+        v128.and(
+          f64x2.le(f64x2.add(f64x2.mul(de, de), f64x2.mul(dn, dn)), short2),
+          f64x2.le(f64x2.add(f64x2.mul(e2, e2), f64x2.mul(n2, n2)), short2),
+        ),
       );
-      east = f64x2.mul(east, f);
-      north = f64x2.mul(north, f);
+      if (!i64x2.all_true(short)) {
+        marked += driftOne(i, dt, capsizedLeewayFraction) + driftOne(i + 1, dt, capsizedLeewayFraction);
+        store<u8>(pair, 1);
+        continue;
+      }
     }
-    const e1 = f64x2.mul(east, dtv);
-    const n1 = f64x2.mul(north, dtv);
-    const e2 = f64x2.mul(v128.load(currentU + o8), dtv);
-    const n2 = f64x2.mul(v128.load(currentV + o8), dtv);
-    let sinPhi = v128.load(sinLat + o8);
-    let cosPhi = v128.load(cosLat + o8);
-    const short = v128.and(
-      f64x2.gt(cosPhi, minCos),
-      v128.and(
-        f64x2.le(f64x2.add(f64x2.mul(e1, e1), f64x2.mul(n1, n1)), short2),
-        f64x2.le(f64x2.add(f64x2.mul(e2, e2), f64x2.mul(n2, n2)), short2),
-      ),
+    const w = f64x2.sub(one, f64x2.mul(f64x2.mul(e2v, sinPhi), sinPhi));
+    const q = f64x2.sqrt(w);
+    const invN = f64x2.mul(q, invA);
+    const invM = f64x2.mul(f64x2.mul(w, q), invA1me2);
+    const r = f64x2.div(one, f64x2.mul(cosPhi, w));
+    const sec = f64x2.mul(w, r);
+    const invW = f64x2.mul(cosPhi, r);
+    const tanInvN = f64x2.mul(f64x2.mul(sinPhi, sec), invN);
+    const a = f64x2.mul(dn, invM);
+    const inner1 = f64x2.mul(f64x2.mul(f64x2.mul(de, de), tanInvN), invM);
+    const inner2 = f64x2.mul(f64x2.mul(f64x2.mul(f64x2.mul(f64x2.mul(threeE2, sinPhi), cosPhi), a), a), invW);
+    const step = f64x2.sub(a, f64x2.mul(half, f64x2.add(inner1, inner2)));
+    // The sums start from 0 as moveTwice()'s do (0 + x is not x when x is −0).
+    const dLam = f64x2.add(
+      first ? zero : v128.load(scratch + s8),
+      f64x2.mul(f64x2.mul(f64x2.mul(de, invN), sec), f64x2.add(one, f64x2.mul(dn, tanInvN))),
     );
-    if (!i64x2.all_true(short)) {
-      marked += driftOne(i, dt, capsizedLeewayFraction) + driftOne(i + 1, dt, capsizedLeewayFraction);
+    const dPhi = f64x2.add(first ? zero : v128.load(scratch + c8 + s8), step);
+    const d2 = f64x2.mul(step, step);
+    const sd = f64x2.mul(step, f64x2.sub(one, f64x2.mul(d2, sixth)));
+    const cd = f64x2.sub(one, f64x2.mul(d2, half));
+    const sn = f64x2.add(f64x2.mul(sinPhi, cd), f64x2.mul(cosPhi, sd));
+    const cs = f64x2.sub(f64x2.mul(cosPhi, cd), f64x2.mul(sinPhi, sd));
+    if (first) {
+      v128.store(scratch + s8, dLam);
+      v128.store(scratch + c8 + s8, dPhi);
+      v128.store(scratch + 2 * c8 + s8, sn);
+      v128.store(scratch + 3 * c8 + s8, cs);
       continue;
-    }
-    const lon0 = v128.load(lon + o8);
-    const lat0 = v128.load(lat + o8);
-    v128.store(prevLon + o8, lon0);
-    v128.store(prevLat + o8, lat0);
-    let dPhi = zero;
-    let dLam = zero;
-    for (let move = 0; move < 2; move++) {
-      const de = move == 0 ? e1 : e2;
-      const dn = move == 0 ? n1 : n2;
-      const w = f64x2.sub(one, f64x2.mul(f64x2.mul(e2v, sinPhi), sinPhi));
-      const q = f64x2.sqrt(w);
-      const invN = f64x2.mul(q, invA);
-      const invM = f64x2.mul(f64x2.mul(w, q), invA1me2);
-      const r = f64x2.div(one, f64x2.mul(cosPhi, w));
-      const sec = f64x2.mul(w, r);
-      const invW = f64x2.mul(cosPhi, r);
-      const tanInvN = f64x2.mul(f64x2.mul(sinPhi, sec), invN);
-      const a = f64x2.mul(dn, invM);
-      const inner1 = f64x2.mul(f64x2.mul(f64x2.mul(de, de), tanInvN), invM);
-      const inner2 = f64x2.mul(
-        f64x2.mul(f64x2.mul(f64x2.mul(f64x2.mul(threeE2, sinPhi), cosPhi), a), a),
-        invW,
-      );
-      const step = f64x2.sub(a, f64x2.mul(half, f64x2.add(inner1, inner2)));
-      dLam = f64x2.add(
-        dLam,
-        f64x2.mul(f64x2.mul(f64x2.mul(de, invN), sec), f64x2.add(one, f64x2.mul(dn, tanInvN))),
-      );
-      dPhi = f64x2.add(dPhi, step);
-      const d2 = f64x2.mul(step, step);
-      const sd = f64x2.mul(step, f64x2.sub(one, f64x2.mul(d2, sixth)));
-      const cd = f64x2.sub(one, f64x2.mul(d2, half));
-      const sn = f64x2.add(f64x2.mul(sinPhi, cd), f64x2.mul(cosPhi, sd));
-      cosPhi = f64x2.sub(f64x2.mul(cosPhi, cd), f64x2.mul(sinPhi, sd));
-      sinPhi = sn;
     }
     const e2s = f64x2.mul(dLam, dLam);
     const se = f64x2.mul(
@@ -245,18 +314,18 @@ export function drift(
         f64x2.sub(one, f64x2.mul(f64x2.mul(e2s, twelfth), f64x2.sub(one, f64x2.mul(e2s, thirtieth)))),
       ),
     );
+    const lon0 = v128.load(lon + o8);
+    const lat0 = v128.load(lat + o8);
+    v128.store(prevLon + o8, lon0);
+    v128.store(prevLat + o8, lat0);
     const sinLam = v128.load(sinLon + o8);
     const cosLam = v128.load(cosLon + o8);
     v128.store(lat + o8, f64x2.add(lat0, f64x2.mul(dPhi, degrees)));
     v128.store(lon + o8, f64x2.add(lon0, f64x2.mul(dLam, degrees)));
-    v128.store(sinLat + o8, sinPhi);
-    v128.store(cosLat + o8, cosPhi);
+    v128.store(sinLat + o8, sn);
+    v128.store(cosLat + o8, cs);
     v128.store(sinLon + o8, f64x2.add(f64x2.mul(sinLam, ce), f64x2.mul(cosLam, se)));
     v128.store(cosLon + o8, f64x2.sub(f64x2.mul(cosLam, ce), f64x2.mul(sinLam, se)));
-  }
-  for (; i < n; i++) {
-    setU8(mark, i, 0);
-    marked += driftOne(i, dt, capsizedLeewayFraction);
   }
   return marked;
 }
@@ -448,7 +517,8 @@ let sPlane: usize = 0;
  * sub-area) for grids with arithmetic axes: lon/lat, or polar stereographic. Writes east/north into
  * uOut/vOut and clears need[p] for every particle it serves; returns how many lie inside the grid but
  * outside the loaded sub-area. Two particles at a time (f64x2 lanes) where both are needed and lie in
- * ordinary cells; one at a time otherwise.
+ * ordinary cells; one at a time otherwise. In chunks of `chunk` particles (even); `scratch` holds
+ * 5 × chunk f64 (a projected grid's conformal factors, positions and rotations).
  */
 export function sampleGrid(
   count: i32,
@@ -463,6 +533,8 @@ export function sampleGrid(
   uOut: usize,
   vOut: usize,
   plane: usize,
+  scratch: usize,
+  chunk: i32,
 ): i32 {
   sXFirst = f64At(grid, G_X_FIRST);
   sXScale = f64At(grid, G_X_SCALE);
@@ -537,107 +609,131 @@ export function sampleGrid(
   const invOneMinusWgs = f64x2.splat(1 / (1 - WGS84_ES));
   const invOneMinusEs = f64x2.splat(1 / (1 - sEs));
   const periodZero = sPeriod == 0;
+  const c8 = <usize>chunk << 3;
   let outsideLoaded = 0;
   let p: i32 = 0;
-  for (; p + 1 < count; p += 2) {
-    if (load<u16>(need + <usize>p) != 0x0101) {
-      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
-      continue;
-    }
-    const o8 = <usize>p << 3;
-    let X: v128;
-    let Y: v128;
-    let c = one;
-    let s = zero;
+  // In chunks. Where the grid is projected, the positions on it and the rotation of the vectors are computed
+  // first, in passes of their own (the conformal factor in one, the rest in another) into scratch: each is a
+  // long chain of dependent operations, and in a short loop the processor overlaps many particles.
+  for (let from: i32 = 0; from + 1 < count; from += chunk) {
+    const to = min(count & ~1, from + chunk);
     if (projected) {
-      const sLo = v128.load(sinLon + o8);
-      const cLo = v128.load(cosLon + o8);
-      const sl = f64x2.sub(f64x2.mul(sLo, cosLam0), f64x2.mul(cLo, sinLam0));
-      const cl = f64x2.add(f64x2.mul(cLo, cosLam0), f64x2.mul(sLo, sinLam0));
-      const sinGeo = v128.load(sinLat + o8);
-      const sinPhi = north ? sinGeo : f64x2.neg(sinGeo);
-      let rho = f64x2.div(f64x2.mul(akm1, v128.load(cosLat + o8)), f64x2.add(one, sinPhi));
-      // conformalFactor() is 1 on a sphere, and x·1 = x.
-      if (e != 0) rho = f64x2.mul(rho, conformalFactorX2(e, sinPhi));
-      X = f64x2.add(f64x2.mul(rho, sl), x0);
-      Y = f64x2.add(f64x2.mul(north ? f64x2.neg(rho) : rho, cl), y0);
-      const sg = north ? sl : f64x2.neg(sl);
-      if (wgs84) {
-        c = cl;
-        s = sg;
-      } else {
-        const s2 = f64x2.mul(sinGeo, sinGeo);
-        const sw = f64x2.mul(f64x2.mul(sg, f64x2.sub(one, f64x2.mul(wgsEs, s2))), invOneMinusWgs);
-        const cw = f64x2.mul(f64x2.mul(cl, f64x2.sub(one, f64x2.mul(es, s2))), invOneMinusEs);
-        const h = f64x2.div(one, f64x2.sqrt(f64x2.add(f64x2.mul(sw, sw), f64x2.mul(cw, cw))));
-        c = f64x2.mul(cw, h);
-        s = f64x2.mul(sw, h);
+      if (e != 0) {
+        for (let q = from; q < to; q += 2) {
+          const sinGeo = v128.load(sinLat + (<usize>q << 3));
+          const factor = conformalFactorX2(e, north ? sinGeo : f64x2.neg(sinGeo));
+          v128.store(scratch + (<usize>(q - from) << 3), factor);
+        }
       }
-    } else {
-      X = v128.load(lon + o8);
-      Y = v128.load(lat + o8);
-      // Longitudes into the axis' range, as sampleOne().
-      const below = f64x2.lt(X, xMin);
-      const minus = f64x2.sub(X, c360);
-      let above = f64x2.gt(X, xMax);
-      if (!periodZero) above = v128.and(above, f64x2.ge(minus, xMin));
-      X = v128.bitselect(f64x2.add(X, c360), v128.bitselect(minus, X, above), below);
+      for (let q = from; q < to; q += 2) {
+        const o8 = <usize>q << 3;
+        const s8 = <usize>(q - from) << 3;
+        const sLo = v128.load(sinLon + o8);
+        const cLo = v128.load(cosLon + o8);
+        const sl = f64x2.sub(f64x2.mul(sLo, cosLam0), f64x2.mul(cLo, sinLam0));
+        const cl = f64x2.add(f64x2.mul(cLo, cosLam0), f64x2.mul(sLo, sinLam0));
+        const sinGeo = v128.load(sinLat + o8);
+        const sinPhi = north ? sinGeo : f64x2.neg(sinGeo);
+        let rho = f64x2.div(f64x2.mul(akm1, v128.load(cosLat + o8)), f64x2.add(one, sinPhi));
+        // conformalFactor() is 1 on a sphere, and x·1 = x.
+        if (e != 0) rho = f64x2.mul(rho, v128.load(scratch + s8));
+        v128.store(scratch + c8 + s8, f64x2.add(f64x2.mul(rho, sl), x0));
+        v128.store(scratch + 2 * c8 + s8, f64x2.add(f64x2.mul(north ? f64x2.neg(rho) : rho, cl), y0));
+        const sg = north ? sl : f64x2.neg(sl);
+        if (wgs84) {
+          v128.store(scratch + 3 * c8 + s8, cl);
+          v128.store(scratch + 4 * c8 + s8, sg);
+        } else {
+          const s2 = f64x2.mul(sinGeo, sinGeo);
+          const sw = f64x2.mul(f64x2.mul(sg, f64x2.sub(one, f64x2.mul(wgsEs, s2))), invOneMinusWgs);
+          const cw = f64x2.mul(f64x2.mul(cl, f64x2.sub(one, f64x2.mul(es, s2))), invOneMinusEs);
+          const h = f64x2.div(one, f64x2.sqrt(f64x2.add(f64x2.mul(sw, sw), f64x2.mul(cw, cw))));
+          v128.store(scratch + 3 * c8 + s8, f64x2.mul(cw, h));
+          v128.store(scratch + 4 * c8 + s8, f64x2.mul(sw, h));
+        }
+      }
     }
-    let fy = f64x2.mul(f64x2.sub(Y, yFirst), yScale);
-    let fx = f64x2.mul(f64x2.sub(X, xFirst), xScale);
-    const onAxes = v128.and(
-      v128.and(f64x2.ge(fy, zero), f64x2.le(fy, yTop)),
-      v128.and(f64x2.ge(fx, zero), f64x2.le(fx, xTop)),
-    );
-    if (!i64x2.all_true(onAxes)) {
-      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
-      continue;
+    for (p = from; p < to; p += 2) {
+      if (load<u16>(need + <usize>p) != 0x0101) {
+        outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+        continue;
+      }
+      const o8 = <usize>p << 3;
+      const s8 = <usize>(p - from) << 3;
+      let X: v128;
+      let Y: v128;
+      if (projected) {
+        X = v128.load(scratch + c8 + s8);
+        Y = v128.load(scratch + 2 * c8 + s8);
+      } else {
+        X = v128.load(lon + o8);
+        Y = v128.load(lat + o8);
+        // Longitudes into the axis' range, as sampleOne().
+        const below = f64x2.lt(X, xMin);
+        const minus = f64x2.sub(X, c360);
+        let above = f64x2.gt(X, xMax);
+        if (!periodZero) above = v128.and(above, f64x2.ge(minus, xMin));
+        X = v128.bitselect(f64x2.add(X, c360), v128.bitselect(minus, X, above), below);
+      }
+      let fy = f64x2.mul(f64x2.sub(Y, yFirst), yScale);
+      let fx = f64x2.mul(f64x2.sub(X, xFirst), xScale);
+      const onAxes = v128.and(
+        v128.and(f64x2.ge(fy, zero), f64x2.le(fy, yTop)),
+        v128.and(f64x2.ge(fx, zero), f64x2.le(fx, xTop)),
+      );
+      if (!i64x2.all_true(onAxes)) {
+        outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+        continue;
+      }
+      fx = f64x2.sub(fx, i0);
+      fy = f64x2.sub(fy, j0);
+      const ixf = f64x2.floor(fx);
+      const iyf = f64x2.floor(fy);
+      // Inside the loaded part and in an ordinary cell (not the last row or column).
+      const ordinary = v128.and(
+        v128.and(f64x2.ge(fx, zero), f64x2.ge(fy, zero)),
+        v128.and(
+          v128.and(f64x2.le(fy, yLast), f64x2.le(fx, xLast)),
+          v128.and(f64x2.le(iyf, yLastCell), f64x2.lt(ixf, xLast)),
+        ),
+      );
+      if (!i64x2.all_true(ordinary)) {
+        outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+        continue;
+      }
+      const sx = f64x2.sub(fx, ixf);
+      const sy = f64x2.sub(fy, iyf);
+      const rx = f64x2.sub(one, sx);
+      const ry = f64x2.sub(one, sy);
+      const a00 = f64x2.mul(rx, ry);
+      const a10 = f64x2.mul(sx, ry);
+      const a01 = f64x2.mul(rx, sy);
+      const a11 = f64x2.mul(sx, sy);
+      const kA = <usize>(<i32>f64x2.extract_lane(iyf, 0) * nx + <i32>f64x2.extract_lane(ixf, 0)) << 4;
+      const kB = <usize>(<i32>f64x2.extract_lane(iyf, 1) * nx + <i32>f64x2.extract_lane(ixf, 1)) << 4;
+      const row = <usize>nx << 4;
+      // Each particle's u and v side by side, then regrouped into the pair's u and the pair's v.
+      const uvA = bilinearUV(plane + kA, row, lane0(a00), lane0(a10), lane0(a01), lane0(a11));
+      const uvB = bilinearUV(plane + kB, row, lane1(a00), lane1(a10), lane1(a01), lane1(a11));
+      const uu = v128.shuffle<f64>(uvA, uvB, 0, 2);
+      const vv = v128.shuffle<f64>(uvA, uvB, 1, 3);
+      if (!i64x2.all_true(v128.and(f64x2.eq(uu, uu), f64x2.eq(vv, vv)))) {
+        outsideLoaded += sampleOne(p) + sampleOne(p + 1);
+        continue;
+      }
+      if (rotate) {
+        const c = projected ? v128.load(scratch + 3 * c8 + s8) : one;
+        const s = projected ? v128.load(scratch + 4 * c8 + s8) : zero;
+        v128.store(uOut + o8, f64x2.add(f64x2.mul(uu, c), f64x2.mul(vv, s)));
+        v128.store(vOut + o8, f64x2.sub(f64x2.mul(vv, c), f64x2.mul(uu, s)));
+      } else {
+        v128.store(uOut + o8, uu);
+        v128.store(vOut + o8, vv);
+      }
+      store<u16>(need + <usize>p, 0);
     }
-    fx = f64x2.sub(fx, i0);
-    fy = f64x2.sub(fy, j0);
-    const ixf = f64x2.floor(fx);
-    const iyf = f64x2.floor(fy);
-    // Inside the loaded part and in an ordinary cell (not the last row or column).
-    const ordinary = v128.and(
-      v128.and(f64x2.ge(fx, zero), f64x2.ge(fy, zero)),
-      v128.and(
-        v128.and(f64x2.le(fy, yLast), f64x2.le(fx, xLast)),
-        v128.and(f64x2.le(iyf, yLastCell), f64x2.lt(ixf, xLast)),
-      ),
-    );
-    if (!i64x2.all_true(ordinary)) {
-      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
-      continue;
-    }
-    const sx = f64x2.sub(fx, ixf);
-    const sy = f64x2.sub(fy, iyf);
-    const rx = f64x2.sub(one, sx);
-    const ry = f64x2.sub(one, sy);
-    const a00 = f64x2.mul(rx, ry);
-    const a10 = f64x2.mul(sx, ry);
-    const a01 = f64x2.mul(rx, sy);
-    const a11 = f64x2.mul(sx, sy);
-    const kA = <usize>(<i32>f64x2.extract_lane(iyf, 0) * nx + <i32>f64x2.extract_lane(ixf, 0)) << 4;
-    const kB = <usize>(<i32>f64x2.extract_lane(iyf, 1) * nx + <i32>f64x2.extract_lane(ixf, 1)) << 4;
-    const row = <usize>nx << 4;
-    // Each particle's u and v side by side, then regrouped into the pair's u and the pair's v.
-    const uvA = bilinearUV(plane + kA, row, lane0(a00), lane0(a10), lane0(a01), lane0(a11));
-    const uvB = bilinearUV(plane + kB, row, lane1(a00), lane1(a10), lane1(a01), lane1(a11));
-    const uu = v128.shuffle<f64>(uvA, uvB, 0, 2);
-    const vv = v128.shuffle<f64>(uvA, uvB, 1, 3);
-    if (!i64x2.all_true(v128.and(f64x2.eq(uu, uu), f64x2.eq(vv, vv)))) {
-      outsideLoaded += sampleOne(p) + sampleOne(p + 1);
-      continue;
-    }
-    if (rotate) {
-      v128.store(uOut + o8, f64x2.add(f64x2.mul(uu, c), f64x2.mul(vv, s)));
-      v128.store(vOut + o8, f64x2.sub(f64x2.mul(vv, c), f64x2.mul(uu, s)));
-    } else {
-      v128.store(uOut + o8, uu);
-      v128.store(vOut + o8, vv);
-    }
-    store<u16>(need + <usize>p, 0);
   }
+  p = count & ~1;
   for (; p < count; p++) outsideLoaded += sampleOne(p);
   return outsideLoaded;
 }
