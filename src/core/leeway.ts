@@ -92,12 +92,11 @@ export function applyCoastline(
   if (rule === "none") return 0;
   let hits = 0;
   if (wasm !== null) {
-    if (wasm.hits(p.n, p.status, p.lon, p.lat) === 0) return 0;
-    const mark = wasm.mark;
-    for (let i = 0; i < p.n; i++) {
-      const m = mark[i];
-      if (m === 0) continue;
-      if (m === 2) {
+    const count = wasm.hits(p.n, p.status, p.lon, p.lat);
+    const { mark, marked } = wasm;
+    for (let k = 0; k < count; k++) {
+      const i = marked[k];
+      if (mark[i] === 2) {
         // A bin the kernel has no raster of yet: decided here, and copied for the next steps.
         const land = mask.isLand(p.lon[i], p.lat[i]);
         wasm.addBinAt(p.lon[i], p.lat[i]);

@@ -320,16 +320,17 @@ describe("WebAssembly kernels", () => {
 
   it("the coastline: the same particles strand, or go back, as with the JavaScript mask", async () => {
     // Around Bergen (prepared 5.0–5.5° E, 60.2–60.5° N); particles also outside it, where the mask loads
-    // more bins, and in open sea and inland bins.
+    // more bins, and in open sea and inland bins; some longitudes a turn off (wrapped by the mask), and an
+    // odd count (chunks of 512 and a last particle without a pair).
     const mask = await prepareLandMask({ west: 5, east: 5.5, south: 60.2, north: 60.5 });
-    const n = 20000;
+    const n = 20001;
     for (const rule of ["stranding", "previous"] as const) {
       const [a, b] = [particlesWith("wasm", n), particlesWith("js", n)];
       for (const p of [a, b]) {
         const r = uniform(3);
         for (let i = 0; i < n; i++) {
           const wide = i % 10 === 0;
-          p.lon[i] = wide ? 3 + 4 * r() : 5 + 0.5 * r();
+          p.lon[i] = (wide ? 3 + 4 * r() : 5 + 0.5 * r()) + (i % 17 === 0 ? -360 : i % 19 === 0 ? 360 : 0);
           p.lat[i] = wide ? 59.5 + 2 * r() : 60.2 + 0.3 * r();
           p.prevLon[i] = p.lon[i] - 0.004 * r();
           p.prevLat[i] = p.lat[i] - 0.002 * r();

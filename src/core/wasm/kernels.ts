@@ -94,6 +94,11 @@ export class WasmKernels {
     return new Uint32Array(this.memory.buffer, offset, length);
   }
 
+  int32(length: number): Int32Array {
+    const offset = this.allocate(4 * length);
+    return new Int32Array(this.memory.buffer, offset, length);
+  }
+
   uint8(length: number): Uint8Array {
     const offset = this.allocate(length);
     return new Uint8Array(this.memory.buffer, offset, length);

@@ -5,13 +5,18 @@ import type { LandRaster } from "../types.js";
 import type { WasmKernels } from "./kernels.js";
 
 const BIN_COUNT = 180 * 360;
+/** Particles per chunk of the kernel (its scratch: three rows of CHUNK i32). */
+const CHUNK = 512;
 
 export class WasmLandRaster {
   /** Per particle of the range: 1 on land, 2 in a bin not copied yet (see landHits). */
   readonly mark: Uint8Array;
+  /** The indices of the particles hits() marked, ascending (as many as it returned). */
+  readonly marked: Int32Array;
   private readonly states: Uint8Array;
   private readonly binBlocks: Uint32Array;
   private readonly binBits: Uint32Array;
+  private readonly scratch: Int32Array;
 
   constructor(
     private readonly kernels: WasmKernels,
@@ -19,13 +24,15 @@ export class WasmLandRaster {
     particles: number,
   ) {
     this.mark = kernels.uint8(particles);
+    this.marked = kernels.int32(particles);
     this.states = kernels.uint8(BIN_COUNT);
     this.states.set(raster.binStates);
     this.binBlocks = kernels.uint32(BIN_COUNT);
     this.binBits = kernels.uint32(BIN_COUNT);
+    this.scratch = kernels.int32(3 * CHUNK);
   }
 
-  /** Marks the active particles on land (or in bins not copied yet) in `mark`; returns how many. */
+  /** Marks the active particles on land (or in bins not copied yet) in `mark` and `marked`; returns how many. */
   hits(n: number, status: Uint8Array, lon: Float64Array, lat: Float64Array): number {
     return this.kernels.exports.landHits(
       n,
@@ -33,11 +40,14 @@ export class WasmLandRaster {
       lon.byteOffset,
       lat.byteOffset,
       this.mark.byteOffset,
+      this.marked.byteOffset,
       this.states.byteOffset,
       this.binBlocks.byteOffset,
       this.binBits.byteOffset,
       this.raster.cellsPerDegree,
       this.raster.blockSide,
+      this.scratch.byteOffset,
+      CHUNK,
     );
   }
 
