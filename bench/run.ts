@@ -82,8 +82,10 @@ interface SimRow {
   referenceSeconds: number | null;
   speedup: number | null;
   stranded: number;
-  /** Wall time of the process's first run (step threads started), when the row is a second run. */
+  /** Wall time of the process's first run (step threads started), when the row is of warm runs. */
   firstRunSeconds?: number;
+  /** Fastest and slowest of the warm runs whose median is wallSeconds. */
+  wallRange?: [number, number];
 }
 
 /** OpenDrift's t_run per scenario/particles/hours/step minutes (the first row of each case). */
@@ -174,12 +176,13 @@ const fmt = (x: number | null | undefined, digits: number) =>
 
 function simTable(rows: SimRow[]): string[] {
   const lines = [
-    "| scenario | particles | hours | threads | wall [s] | first run [s] | CPU [s] | M particle-steps/s | peak RSS [MB] | OpenDrift [s] | speed-up | stranded |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    "| scenario | particles | hours | threads | wall [s] | warm runs [s] | first run [s] | CPU [s] | M particle-steps/s | peak RSS [MB] | OpenDrift [s] | speed-up | stranded |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const r of rows) {
+    const range = r.wallRange ? `${r.wallRange[0].toFixed(3)}–${r.wallRange[1].toFixed(3)}` : "—";
     lines.push(
-      `| ${r.scenario} | ${r.particles.toLocaleString("en")} | ${r.hours} | ${r.threads} | ${fmt(r.wallSeconds, 3)} | ${fmt(r.firstRunSeconds ?? null, 3)} | ${fmt(r.cpuSeconds, 2)} | ${fmt(r.particleStepsPerSecond / 1e6, 2)} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.referenceSeconds, 2)} | ${r.speedup ? `${r.speedup.toFixed(1)}×` : "—"} | ${r.stranded} |`,
+      `| ${r.scenario} | ${r.particles.toLocaleString("en")} | ${r.hours} | ${r.threads} | ${fmt(r.wallSeconds, 3)} | ${range} | ${fmt(r.firstRunSeconds ?? null, 3)} | ${fmt(r.cpuSeconds, 2)} | ${fmt(r.particleStepsPerSecond / 1e6, 2)} | ${fmt(r.peakRssMB, 0)} | ${fmt(r.referenceSeconds, 2)} | ${r.speedup ? `${r.speedup.toFixed(1)}×` : "—"} | ${r.stranded} |`,
     );
   }
   return lines;
@@ -224,7 +227,8 @@ async function main(): Promise<void> {
     progress(
       `[${k + 1}/${cases.length}] ${c.scenario} ${c.particles.toLocaleString("en")} particles × ${c.hours} h (threads ${c.threads}) …`,
     );
-    // Up to 100,000 particles the figure is a second run in the process (warm step threads, as in a service).
+    // Up to 100,000 particles the figure is the median of warm runs in the process (step threads started, as in
+    // a service).
     const warm = c.particles <= 100_000;
     const r = await runChild("case.mjs", { mode: "sim", warm, ...c }, 30 * 60_000);
     const ref = refs.get(`${c.scenario}/${c.particles}/${c.hours}/${STEP_MINUTES}`) ?? null;
@@ -241,7 +245,7 @@ async function main(): Promise<void> {
       referenceSeconds: ref,
       speedup: ref ? ref / r.wallSeconds : null,
       stranded: r.stranded,
-      ...(warm ? { firstRunSeconds: r.firstRunSeconds } : {}),
+      ...(warm ? { firstRunSeconds: r.firstRunSeconds, wallRange: r.wallRange } : {}),
     };
     rows.push(row);
     progress(
@@ -336,8 +340,9 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
     "so wall times are pessimistic and vary by ±30 % from run to run; CPU time is the steadier figure.",
     "OpenDrift's times are from `runs_table.md` (same machine type); speed-up = OpenDrift t_run / Driftline wall time.",
     "Simulation only (forcing and land mask prepared beforehand, as OpenDrift's t_run), 10-minute steps, outputs hourly.",
-    "Up to 100,000 particles, wall is the second run in one process: the step threads are already started, as in a",
-    "running service (they are kept between runs); 'first run' is the same run in a fresh process, threads started.",
+    "Up to 100,000 particles, wall is the median of 5 runs after the first in one process (their range beside it): the",
+    "step threads are already started, as in a running service (they are kept between runs); 'first run' is the",
+    "first of them, in a fresh process, threads started. CPU is the median run's.",
     "",
     ...simTable(rows),
     "",

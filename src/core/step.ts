@@ -146,10 +146,10 @@ export class ParticleRange {
       const released = p.status[i] !== Status.unreleased;
       tr.lon[o + i] = released ? p.lon[i] : Number.NaN;
       tr.lat[o + i] = released ? p.lat[i] : Number.NaN;
-      tr.status[o + i] = p.status[i];
-      tr.orientation[o + i] = p.orientation[i];
-      tr.capsized[o + i] = p.capsized[i];
     }
+    tr.status.set(p.status, o);
+    tr.orientation.set(p.orientation, o);
+    tr.capsized.set(p.capsized, o);
     if (tr.windU) {
       for (let i = 0; i < n; i++) {
         tr.windU[o + i] = p.windU[i];
