@@ -58,8 +58,9 @@ if (mode === "sim") {
   // Warm: the median of several runs after the first (this machine is shared; one run can be unlucky).
   const timed = [];
   let result;
+  // No collection between them, as in a service running jobs back to back (a collection makes V8 drop
+  // optimised code that refers to the last run's objects).
   for (let k = 0; k < (warm ? WARM_RUNS : 1); k++) {
-    globalThis.gc?.(); // the run before's arrays: not part of this run's peak memory
     const cpu0 = cpu();
     const started = performance.now();
     result = await runOnce();

@@ -5,7 +5,7 @@ import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 import { ParticleRange } from "../step.js";
 import type { ForcingSource, LandMask } from "../types.js";
 import { WasmKernels } from "../wasm/kernels.js";
-import { collectGarbage } from "./collect-garbage.js";
+import { cancelIdleCollection, collectGarbageAfterRun } from "./collect-garbage.js";
 import {
   type CrewMessage,
   countSlot,
@@ -99,9 +99,20 @@ function run(setup: ThreadSetup, range: ParticleRange): boolean {
   }
 }
 
+/** Bytes of the run's shared arrays a thread holds until it collects its garbage. */
+function sharedBytes(setup: ThreadSetup): number {
+  let bytes = setup.kernelMemory?.buffer.byteLength ?? 0;
+  for (const a of Object.values(setup.trajectory)) if (ArrayBuffer.isView(a)) bytes += a.byteLength;
+  return bytes;
+}
+
+/** From this many bytes of shared arrays a thread collects its garbage as soon as the run ends. */
+const LARGE_RUN_BYTES = 64 * 2 ** 20;
+
 parentPort?.on("message", async (m: CrewMessage) => {
   if (m.type !== "run") return;
   const setup = m.setup;
+  cancelIdleCollection();
   try {
     const range = await prepare(setup);
     report({ type: "ready" });
@@ -115,6 +126,7 @@ parentPort?.on("message", async (m: CrewMessage) => {
   } finally {
     setup.port.close();
     // Once this handler (which holds the setup) has returned.
-    setImmediate(collectGarbage);
+    const large = sharedBytes(setup) >= LARGE_RUN_BYTES;
+    setImmediate(() => collectGarbageAfterRun(large));
   }
 });

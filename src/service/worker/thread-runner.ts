@@ -2,7 +2,7 @@
 // responsive however long the step loop computes. The thread can be stopped at once (shutdown, wall-time
 // cap) and has its own heap limit (memory cap).
 import { parentPort, Worker } from "node:worker_threads";
-import { collectGarbage } from "../../core/parallel/collect-garbage.js";
+import { cancelIdleCollection, collectGarbageAfterRun } from "../../core/parallel/collect-garbage.js";
 import type { RunOptions, RunProgress, RunResult } from "../../pipeline/run.js";
 import { JobCapError } from "../job.js";
 
@@ -63,6 +63,9 @@ export interface ThreadRunnerOptions {
   jobsPerThread?: number;
 }
 
+/** From this resident size a thread collects its garbage as soon as a job ends. */
+const LARGE_RSS_BYTES = 512 * 2 ** 20;
+
 /** Messages to a thread: one job at a time, or the warm-up. */
 export type RunRequest =
   | { type: "run"; spec: unknown; opts: Omit<RunOptions, "onProgress" | "signal"> }
@@ -101,8 +104,14 @@ export function serveRuns(
     }
   };
   parentPort?.on("message", (m: RunRequest) => {
-    // After each job: the thread waits idle for the next one, holding the last run's arrays otherwise.
-    queue = queue.then(() => handle(m)).then(collectGarbage);
+    // After each job the thread collects its garbage (it would hold the last run's arrays while idle): at
+    // once when the process holds much memory, else once it has been idle a while.
+    queue = queue
+      .then(() => {
+        cancelIdleCollection();
+        return handle(m);
+      })
+      .then(() => collectGarbageAfterRun(process.memoryUsage.rss() >= LARGE_RSS_BYTES));
   });
 }
 
