@@ -1,7 +1,7 @@
 // The WebAssembly step kernels (assembly/kernels.ts, compiled into kernels.wasm) and the memory they work
 // in. A run's particle arrays are allocated in one shared WebAssembly.Memory; every thread stepping the
 // run instantiates the kernels on that memory, so a kernel reads and writes the same arrays the JavaScript
-// kernels do. The kernels give the JavaScript kernels' numbers bit for bit, 2.3–2.8× as fast on one thread (bench/profile.ts); the
+// kernels do. The kernels give the JavaScript kernels' numbers bit for bit, ~3.6× as fast on one thread (bench/profile.ts); the
 // JavaScript kernels remain for every case the WebAssembly ones do not cover, and for all of it when
 // DRIFTLINE_KERNELS=js.
 import { readFileSync } from "node:fs";
