@@ -212,10 +212,7 @@ async function main(): Promise<void> {
   const cases: { scenario: string; particles: number; hours: number; threads: number }[] = [];
   for (const scenario of scenarios) {
     for (const hours of hoursList) {
-      for (const particles of counts) {
-        if (particles === 1_000_000 && hours === 48) continue;
-        cases.push({ scenario, particles, hours, threads: o.threads });
-      }
+      for (const particles of counts) cases.push({ scenario, particles, hours, threads: o.threads });
     }
   }
   // The same large run on one thread, to show what threads bring.

@@ -77,19 +77,21 @@ export const CONTRACT_PRODUCTS = ["netcdf", "trajectories", "png", "pdf"] as con
 /**
  * A small real job: a life raft off Utsira on on-scene wind and current (no forcing file needed), few
  * particles, a few hours, a short product list. `slow` makes the simulation itself last several seconds
- * (5000 particles at 2-minute steps) so that a test can act while it runs.
+ * (50,000 particles at 1-minute steps for 48 h) so that a test can act while it runs.
  */
 export function smallParams(over: Record<string, unknown> = {}, slow = false): Record<string, unknown> {
   return {
     latitude: 59.3,
     longitude: 4.6,
     start_time: "2024-03-01T06:00:00Z",
-    duration_hours: slow ? 24 : 3,
-    num_particles: slow ? 5000 : 100,
+    duration_hours: slow ? 48 : 3,
+    // Slow: 144 M particle-steps, seconds of simulation even as the step loop gets faster (a SIGTERM or a
+    // kill mid-run must find it still running well past a 1 s grace period).
+    num_particles: slow ? 50_000 : 100,
     object_type: 7,
     wind: { x: 3, y: 5 },
     current: { x: 0.1, y: 0.2 },
-    ...(slow ? { time_step_seconds: 120 } : {}),
+    ...(slow ? { time_step_seconds: 60 } : {}),
     products: [...CONTRACT_PRODUCTS],
     ...over,
   };

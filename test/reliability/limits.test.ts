@@ -122,7 +122,7 @@ describe("caps on a job", () => {
     const { runner, calls } = countingRunner(4096);
     const w = start({ MAX_JOB_SECONDS: "3", MAX_ATTEMPTS: "3" }, runner);
     const id = await addMission(database.db, "runs too long");
-    // 5000 particles at 2-minute steps for 24 h: far more than 3 s of work.
+    // 50,000 particles at 1-minute steps for 48 h: far more than 3 s of work.
     await w.queue.push(jobJson(id, smallParams({}, true)));
     await waitFor(async () => (await missionRow(database.db, id)).status === "processing", "running", 30_000);
     const t0 = Date.now();

@@ -107,7 +107,7 @@ describe("kill -9 of a worker process mid-job", () => {
       geojson_path: `s3://${BUCKET}/${id}/trajectories.geojson`,
       heatmap_path: `s3://${BUCKET}/${id}/heatmap.png`,
       pdf_report_path: `s3://${BUCKET}/${id}/report.pdf`,
-      particle_count: 5000,
+      particle_count: 50_000,
     });
     expect(await checkStoredProducts(s3.storage, row)).toEqual([...CONTRACT_PRODUCTS].sort());
     expect((await s3.storage.list(BUCKET, `${id}/`)).sort()).toEqual(
