@@ -106,8 +106,11 @@ function sharedBytes(setup: ThreadSetup): number {
   return bytes;
 }
 
-/** From this many bytes of shared arrays a thread collects its garbage as soon as the run ends. */
-const LARGE_RUN_BYTES = 64 * 2 ** 20;
+/**
+ * From this many bytes of shared arrays held since its last collection (one large run, or small runs back
+ * to back) a thread collects its garbage as soon as a run ends.
+ */
+const HELD_BYTES_LIMIT = 128 * 2 ** 20;
 
 parentPort?.on("message", async (m: CrewMessage) => {
   if (m.type !== "run") return;
@@ -126,7 +129,7 @@ parentPort?.on("message", async (m: CrewMessage) => {
   } finally {
     setup.port.close();
     // Once this handler (which holds the setup) has returned.
-    const large = sharedBytes(setup) >= LARGE_RUN_BYTES;
-    setImmediate(() => collectGarbageAfterRun(large));
+    const bytes = sharedBytes(setup);
+    setImmediate(() => collectGarbageAfterRun(bytes, HELD_BYTES_LIMIT));
   }
 });

@@ -2,7 +2,11 @@
 // responsive however long the step loop computes. The thread can be stopped at once (shutdown, wall-time
 // cap) and has its own heap limit (memory cap).
 import { parentPort, Worker } from "node:worker_threads";
-import { cancelIdleCollection, collectGarbageAfterRun } from "../../core/parallel/collect-garbage.js";
+import {
+  cancelIdleCollection,
+  collectGarbage,
+  collectGarbageWhenIdle,
+} from "../../core/parallel/collect-garbage.js";
 import type { RunOptions, RunProgress, RunResult } from "../../pipeline/run.js";
 import { JobCapError } from "../job.js";
 
@@ -111,7 +115,10 @@ export function serveRuns(
         cancelIdleCollection();
         return handle(m);
       })
-      .then(() => collectGarbageAfterRun(process.memoryUsage.rss() >= LARGE_RSS_BYTES));
+      .then(() => {
+        if (process.memoryUsage.rss() >= LARGE_RSS_BYTES) collectGarbage();
+        else collectGarbageWhenIdle();
+      });
   });
 }
 
