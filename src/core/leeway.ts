@@ -9,7 +9,7 @@ import {
   type LandMask,
   Status,
 } from "./types.js";
-import type { WasmKernels } from "./wasm/kernels.js";
+import { KERNEL_CHUNK, type WasmKernels } from "./wasm/kernels.js";
 import type { WasmLandRaster } from "./wasm/land-raster.js";
 
 /** Activates particles whose release time falls in this step: [t, t+dt) forward, (t+dt, t] backward. */
@@ -189,16 +189,14 @@ export function capsize(
 export interface DriftScratch {
   /** One byte per particle: those the kernel leaves to JavaScript. */
   mark: Uint8Array;
-  /** A chunk's passes: four rows of DRIFT_CHUNK f64, then a byte per pair (see the kernel). */
+  /** A chunk's passes: four rows of KERNEL_CHUNK f64, then a byte per pair (see the kernel). */
   chunk: Float64Array;
 }
 
-/** Particles per chunk of the WebAssembly drift kernel (the leeway, its move, the current's move). */
-const DRIFT_CHUNK = 512;
-
 /** Scratch for drift() with WebAssembly kernels over `n` particles. */
 export function driftScratch(kernels: WasmKernels, n: number): DriftScratch {
-  return { mark: kernels.uint8(n), chunk: kernels.float64(4 * DRIFT_CHUNK + DRIFT_CHUNK / 16) };
+  // A byte per pair: KERNEL_CHUNK / 2 bytes, KERNEL_CHUNK / 16 f64.
+  return { mark: kernels.uint8(n), chunk: kernels.float64(4 * KERNEL_CHUNK + KERNEL_CHUNK / 16) };
 }
 
 /**
@@ -240,7 +238,7 @@ export function drift(
       dt,
       capsizedLeewayFraction,
       scratch.chunk.byteOffset,
-      DRIFT_CHUNK,
+      KERNEL_CHUNK,
     );
     if (left === 0) return;
     only = scratch.mark;

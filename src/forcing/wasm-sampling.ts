@@ -2,15 +2,14 @@
 // stereographic, and a loaded plane no larger than twice the particles (blended in time once per step).
 // Same numbers as sampleGriddedField bit for bit; every other case stays with it.
 import type { Positions } from "../core/types.js";
-import type { WasmKernels } from "../core/wasm/kernels.js";
+import { KERNEL_CHUNK, type WasmKernels } from "../core/wasm/kernels.js";
 import { blendTimes, type GriddedField, gridAxes, timeBracket } from "./field.js";
 import { type Projector, WGS84_ES } from "./projection.js";
 
 /** f64 slots of the grid description (the G_ constants of src/core/wasm/assembly/kernels.ts). */
 const GRID_SLOTS = 27;
 
-/** Particles per chunk of the kernel, and its scratch's rows of CHUNK f64 (positions on a projected grid). */
-const CHUNK = 512;
+/** Rows of KERNEL_CHUNK f64 in the kernel's scratch (conformal factors, positions and rotations). */
 const SCRATCH_ROWS = 5;
 
 /** A blended plane and grid description in one kernels' memory. */
@@ -19,7 +18,7 @@ interface KernelPlane {
   grid: Float64Array;
   /** The blended plane: u and v of each cell side by side, [row][column]. */
   uv: Float64Array;
-  /** The kernel's scratch: SCRATCH_ROWS rows of CHUNK f64. */
+  /** The kernel's scratch: SCRATCH_ROWS rows of KERNEL_CHUNK f64. */
   scratch: Float64Array;
   field: GriddedField | null;
   k0: number;
@@ -96,7 +95,7 @@ export class WasmPlane {
       vOut.byteOffset,
       plane.uv.byteOffset,
       plane.scratch.byteOffset,
-      CHUNK,
+      KERNEL_CHUNK,
     );
   }
 }
@@ -107,7 +106,7 @@ function allocatePlane(kernels: WasmKernels, cells: number): KernelPlane {
     capacity: cells,
     grid: all.subarray(0, GRID_SLOTS),
     uv: all.subarray(GRID_SLOTS),
-    scratch: kernels.float64(SCRATCH_ROWS * CHUNK),
+    scratch: kernels.float64(SCRATCH_ROWS * KERNEL_CHUNK),
     field: null,
     k0: -1,
     k1: -1,

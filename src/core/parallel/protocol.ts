@@ -9,15 +9,15 @@ import type { ThreadRecipe } from "./recipe.js";
 /** Slots of the shared Int32Array `control`. */
 export const Slot = {
   /** 1 + the last step whose first draw is published (`firsts`) and whose draws are made. */
-  ready: 1,
+  ready: 0,
   /** 1 once every thread is set up and the run starts. */
-  start: 2,
+  start: 1,
   /** 1: stop at once (the run failed or was abandoned). */
-  stop: 3,
+  stop: 2,
   /** 1: a thread failed (its error follows as a message). */
-  failed: 4,
+  failed: 3,
   /** From here one slot per range: 1 + the last step whose counts the range has published. */
-  begun: 5,
+  begun: 4,
 } as const;
 
 /**

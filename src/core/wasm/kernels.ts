@@ -7,6 +7,12 @@
 import { readFileSync } from "node:fs";
 
 const PAGE_BYTES = 65536;
+
+/**
+ * Particles per chunk of the kernels that work in passes (drift, sampleGrid, landHits: see
+ * docs/wasm-kernels.md); each pass's values for a chunk stay in a scratch of a few rows of this length.
+ */
+export const KERNEL_CHUNK = 512;
 /** 4 GiB: address space only; pages are committed as the memory grows. */
 const MAX_PAGES = 65536;
 

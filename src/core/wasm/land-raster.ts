@@ -2,11 +2,9 @@
 // copied the first time a particle reaches them (the JavaScript mask decides for that step), so a thread
 // holds only the bins its particles visit.
 import type { LandRaster } from "../types.js";
-import type { WasmKernels } from "./kernels.js";
+import { KERNEL_CHUNK, type WasmKernels } from "./kernels.js";
 
 const BIN_COUNT = 180 * 360;
-/** Particles per chunk of the kernel (its scratch: three rows of CHUNK i32). */
-const CHUNK = 512;
 
 export class WasmLandRaster {
   /** Per particle of the range: 1 on land, 2 in a bin not copied yet (see landHits). */
@@ -29,7 +27,7 @@ export class WasmLandRaster {
     this.states.set(raster.binStates);
     this.binBlocks = kernels.uint32(BIN_COUNT);
     this.binBits = kernels.uint32(BIN_COUNT);
-    this.scratch = kernels.int32(3 * CHUNK);
+    this.scratch = kernels.int32(3 * KERNEL_CHUNK); // by particle of a chunk: bin, cell column, cell row
   }
 
   /** Marks the active particles on land (or in bins not copied yet) in `mark` and `marked`; returns how many. */
@@ -47,7 +45,7 @@ export class WasmLandRaster {
       this.raster.cellsPerDegree,
       this.raster.blockSide,
       this.scratch.byteOffset,
-      CHUNK,
+      KERNEL_CHUNK,
     );
   }
 
