@@ -12,10 +12,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-# ---- runtime: node, GSHHG coastlines, a non-root user ----
+# ---- runtime: node, the bundled GSHHG coastline, a non-root user ----
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gmt-gshhg-full tini ca-certificates \
+ && apt-get install -y --no-install-recommends tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     WORK_DIR=/var/lib/driftline/work \
@@ -26,6 +26,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+COPY data-bundled/coastline ./data-bundled/coastline
 RUN useradd --system --uid 10001 --home-dir /var/lib/driftline --create-home driftline \
  && mkdir -p /var/lib/driftline/work /var/lib/driftline/forcing \
  && chown -R driftline /var/lib/driftline

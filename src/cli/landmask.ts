@@ -15,7 +15,7 @@ const USAGE = `usage: driftline landmask classify FILE.csv [--lakes land|water] 
   FILE "-" reads stdin. Writes lon,lat,is_land (1 land, 0 sea) to stdout.
   --lakes   lakes count as land (default, as OpenDrift) or water
   --cells   raster cells per degree, a power of two (default 4096)
-  GSHHG full resolution from $GSHHG_FILE or /usr/share/gmt-gshhg/binned_GSHHS_f.nc (gmt-gshhg-full).`;
+  GSHHG full resolution: the bundled shoreline, or the file $GSHHG_FILE names.`;
 
 /** A bad input row: the message names the file and line. */
 export class CsvRowError extends Error {}

@@ -22,7 +22,7 @@ import { coastlineRings, type Position } from "./polygons.js";
 import { BLOCK_SHIFT, buildTile, checkCellsPerDegree, LAND_BLOCK, type Tile, tileBytes } from "./tile.js";
 
 export interface LandMaskOptions {
-  /** Path of binned_GSHHS_f.nc; default env GSHHG_FILE or /usr/share/gmt-gshhg/binned_GSHHS_f.nc. */
+  /** Path of the GSHHG file; default env GSHHG_FILE or the bundled data-bundled/coastline/gshhs_f.bin. */
   gshhgFile?: string;
   /** Lakes count as land by default, as in OpenDrift's GSHHG land polygons (level 1 only). */
   lakes?: LakeRule;
@@ -434,7 +434,7 @@ export function haversineM(lon1: number, lat1: number, lon2: number, lat2: numbe
 /**
  * Opens GSHHG (once per process) and builds the rasters of every coastal bin in `area`. Points outside the
  * area are answered too (their bins are rasterised on first use). `area` may cross the antimeridian
- * (east < west). Throws GshhgMissingError when the GSHHG file is not installed.
+ * (east < west). Throws GshhgMissingError when the GSHHG file is missing.
  */
 export async function prepareLandMask(area: GeoArea, opts: LandMaskOptions = {}): Promise<RasterLandMask> {
   const file = await openGshhg(gshhgPath(opts.gshhgFile));

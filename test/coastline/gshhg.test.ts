@@ -5,6 +5,7 @@ import { areaBins } from "../../src/coastline/area.js";
 import { binShape, cross, levelAt } from "../../src/coastline/bin-shape.js";
 import {
   BIN_COUNT,
+  BUNDLED_GSHHG_FILE,
   binIndexOf,
   GshhgMissingError,
   gshhgPath,
@@ -30,15 +31,16 @@ describe("GSHHG file", () => {
     expect(f.pointsRead / TOTAL_POINTS).toBeLessThan(0.02);
   });
 
-  it("says which package to install when the file is missing, and GSHHG_FILE overrides the path", async () => {
+  it("says what to do when the file is missing, and GSHHG_FILE overrides the bundled file", async () => {
     process.env.GSHHG_FILE = "/nonexistent/binned_GSHHS_f.nc";
     expect(gshhgPath()).toBe("/nonexistent/binned_GSHHS_f.nc");
     await expect(prepareLandMask({ west: 0, east: 1, south: 0, north: 1 })).rejects.toThrow(
       GshhgMissingError,
     );
-    await expect(openGshhg()).rejects.toThrow(/gmt-gshhg-full.*GSHHG_FILE/);
+    await expect(openGshhg()).rejects.toThrow(/from GSHHG_FILE.*Unset GSHHG_FILE.*gmt-gshhg-full/);
     delete process.env.GSHHG_FILE;
-    expect(gshhgPath()).toBe("/usr/share/gmt-gshhg/binned_GSHHS_f.nc");
+    expect(gshhgPath()).toBe(BUNDLED_GSHHG_FILE);
+    expect(new GshhgMissingError(BUNDLED_GSHHG_FILE).message).toMatch(/comes with the package.*npm ci/);
   });
 
   it("maps positions to bins with 0..360 longitudes and rows from the north", () => {
