@@ -102,6 +102,7 @@ export const startEmbeddedWorker: WorkerStarter = async ({ services, config, log
     storage: services.storage,
     config,
     logger,
+    resultsQueue: services.resultsQueue,
   });
   worker.start();
   return {

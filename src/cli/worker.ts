@@ -2,10 +2,10 @@
 // SIGTERM/SIGINT stop it gracefully (exit 0), a second signal exits at once.
 
 import { prefetchOptionsFromEnv, startPrefetchSchedule } from "../forcing/providers/prefetch.js";
+import { migrateWhenReady, openServices, type Services } from "../service/adapters.js";
 import { CONFIG_VARIABLES, ConfigError, describeConfig, loadConfig } from "../service/config.js";
 import { errorMessage } from "../service/errors.js";
 import { createLogger } from "../service/log.js";
-import { connectDatabase, connectQueue, connectStorage, migrateWhenReady } from "../service/platform.js";
 import { type HealthServer, startHealthServer } from "../service/worker/health-server.js";
 import { WorkerMetrics } from "../service/worker/metrics.js";
 import { createWorker } from "../service/worker/worker.js";
@@ -55,23 +55,15 @@ export async function run(args: string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
 
-  const db = connectDatabase(config, log);
-  const queue = connectQueue(config, log);
-  const storage = connectStorage(config);
+  let services: Services | undefined;
   let health: HealthServer | undefined;
   try {
+    // No data directory: every service is the configured real one (checked by loadConfig above).
+    services = await openServices(config, { log, maxConnections: config.maxConcurrentJobs + 3 });
+    const { db, queue, storage, resultsQueue } = services;
     if (!(await migrateWhenReady(db, log, stopping.signal))) return 0;
     const metrics = new WorkerMetrics({ queue, defaultMetrics: true });
-    const resultsQueue = config.resultsQueue;
-    const worker = createWorker({
-      db,
-      queue,
-      storage,
-      config,
-      logger: log,
-      metrics,
-      resultsQueue: resultsQueue ? { push: (raw) => queue.pushToList(resultsQueue, raw) } : undefined,
-    });
+    const worker = createWorker({ db, queue, storage, config, logger: log, metrics, resultsQueue });
     if (config.metricsPort > 0) {
       try {
         health = await startHealthServer({
@@ -112,9 +104,7 @@ export async function run(args: string[]): Promise<number> {
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
     await health?.close();
-    await queue.close().catch(() => undefined);
-    await db.close().catch(() => undefined);
-    storage.close();
+    await services?.close();
     log.flush();
   }
 }

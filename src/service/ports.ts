@@ -32,7 +32,7 @@ export interface JobQueue {
   push(raw: string): Promise<void>;
   /** Take one job with a lease of leaseMs, waiting up to waitMs; null when none came. */
   claim(workerId: string, leaseMs: number, waitMs: number): Promise<ClaimedJob | null>;
-  /** Extend the lease of a job being worked on. */
+  /** Extend the lease of a job being worked on; LeaseLostError when the job is no longer this worker's. */
   renew(job: ClaimedJob, leaseMs: number): Promise<void>;
   /** Done (completed, or failed for good and recorded): remove it. */
   ack(job: ClaimedJob): Promise<void>;
@@ -44,6 +44,17 @@ export interface JobQueue {
   reclaimExpired(): Promise<number>;
   stats(): Promise<QueueStats>;
   close(): Promise<void>;
+}
+
+/**
+ * Thrown by JobQueue.renew when the lease had lapsed and the job was taken back (another worker may run it
+ * too): the worker stops renewing it and logs once, instead of treating it as a queue outage.
+ */
+export class LeaseLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LeaseLostError";
+  }
 }
 
 export interface ObjectStorage {

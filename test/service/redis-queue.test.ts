@@ -1,12 +1,8 @@
 // The at-least-once queue against the real Redis on 127.0.0.1:6379 (a unique QUEUE_NAME per test).
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type DeadLetter,
-  jobHash,
-  LeaseLostError,
-  RedisJobQueue,
-} from "../../src/service/queue/redis-queue.js";
+import { LeaseLostError } from "../../src/service/ports.js";
+import { type DeadLetter, jobHash, RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { deleteQueueKeys, REDIS_URL, sleep, token } from "./helpers.js";
 
 const opened: { queue: RedisJobQueue; name: string }[] = [];

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { SOFTWARE_VERSION } from "../../version.js";
+import { openServices, type Services } from "../adapters.js";
 import { API_MIGRATIONS, countApiKeys, createApiKey } from "../api/auth.js";
 import { type CoastlineTiles, coastlineTiles } from "../api/coastline-tiles.js";
 import type { ApiDeps } from "../api/context.js";
@@ -13,7 +14,6 @@ import { buildApi } from "../api/server.js";
 import type { WorkerConfig } from "../config.js";
 import { migrate } from "../db/migrations.js";
 import type { Logger } from "../log.js";
-import { openServices, type Services } from "./services.js";
 
 /** The repository (or installed package) root: web/, data-bundled/ … live there. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -75,11 +75,16 @@ export function isLoopback(host: string): boolean {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, logger } = options;
-  const services = await openServices(config, options.dataDir, logger);
+  const services = await openServices(config, {
+    dataDir: options.dataDir,
+    log: logger,
+    applicationName: "driftline-serve",
+  });
   let worker: RunningWorker | undefined;
   let app: FastifyInstance | undefined;
   let coastline: CoastlineTiles | undefined;
   try {
+    await services.storage.ensureBucket(config.resultsBucket);
     await migrate(services.db, API_MIGRATIONS);
 
     const mode = options.auth ?? "auto";

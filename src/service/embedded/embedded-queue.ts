@@ -3,7 +3,7 @@
 // dead-letter state. Because it lives in the same database as the missions, a queued mission survives a
 // restart, and it works the same in PGlite and in a real PostgreSQL.
 import { EventEmitter } from "node:events";
-import type { ClaimedJob, Database, JobQueue, QueueStats } from "../ports.js";
+import { type ClaimedJob, type Database, type JobQueue, LeaseLostError, type QueueStats } from "../ports.js";
 
 export const EMBEDDED_QUEUE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS embedded_jobs (
@@ -97,7 +97,11 @@ export class EmbeddedQueue implements JobQueue {
         WHERE id = $1 AND attempt = $2 AND state = 'processing'`,
       [id, attempt, Math.round(leaseMs)],
     );
-    if (rowCount === 0) throw new Error(`job ${job.receipt} is no longer leased by this worker`);
+    if (rowCount === 0) {
+      throw new LeaseLostError(
+        `job ${job.receipt} is no longer leased by this worker: its lease expired and it was taken back`,
+      );
+    }
   }
 
   async ack(job: ClaimedJob): Promise<void> {

@@ -16,7 +16,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { ClaimedJob, JobQueue, QueueStats } from "../ports.js";
+import { type ClaimedJob, type JobQueue, LeaseLostError, type QueueStats } from "../ports.js";
 import { connectRedis } from "./redis-connection.js";
 
 const SCRIPTS = {
@@ -127,14 +127,6 @@ export interface QueueDetails extends QueueStats {
   /** Part of `waiting` that sits in the delayed set until its retry time. */
   delayed: number;
   workers: { id: string; alive: boolean; processing: number }[];
-}
-
-/** Thrown by renew when the job is no longer in this worker's processing list (its lease expired). */
-export class LeaseLostError extends Error {
-  constructor(workerId: string) {
-    super(`lease of worker ${workerId} expired and its job was reclaimed; another worker may run it too`);
-    this.name = "LeaseLostError";
-  }
 }
 
 export function jobHash(raw: string): string {
@@ -263,7 +255,11 @@ export class RedisJobQueue implements JobQueue {
       job.receipt,
       job.raw,
     );
-    if (still !== 1) throw new LeaseLostError(job.receipt);
+    if (still !== 1) {
+      throw new LeaseLostError(
+        `lease of worker ${job.receipt} expired and its job was reclaimed; another worker may run it too`,
+      );
+    }
   }
 
   async ack(job: ClaimedJob): Promise<void> {

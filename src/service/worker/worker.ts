@@ -34,7 +34,13 @@ import {
 } from "../errors.js";
 import { JobCapError, parseEnvelope, type ResolvedJob, resolveJob } from "../job.js";
 import { redactText } from "../log.js";
-import type { ClaimedJob, Database, JobQueue, ObjectStorage } from "../ports.js";
+import {
+  type ClaimedJob,
+  type Database,
+  type JobQueue,
+  LeaseLostError,
+  type ObjectStorage,
+} from "../ports.js";
 import { backoffMs, retryTransient, sleep } from "../retry.js";
 import { contentTypeFor, productKey } from "../storage/keys.js";
 import type { HealthReport } from "./health-server.js";
@@ -584,8 +590,8 @@ class Worker implements DriftWorker {
 
   private renewLeases(): void {
     for (const entry of this.active.values()) {
-      this.deps.queue.renew(entry.job, this.leaseMs).catch((err: Error) => {
-        if (err.name === "LeaseLostError") {
+      this.deps.queue.renew(entry.job, this.leaseMs).catch((err: unknown) => {
+        if (err instanceof LeaseLostError) {
           if (!entry.leaseLost) this.log.warn({ mission_id: entry.info.missionId }, err.message);
           entry.leaseLost = true;
         } else {
