@@ -4,8 +4,8 @@
 import { resolve } from "node:path";
 import { scanCatalog } from "../forcing/catalog.js";
 import { isoMinute } from "../forcing/cf.js";
-import { describeFile, formatDescription } from "../forcing/describe.js";
 import { ForcingFileError } from "../forcing/errors.js";
+import { describeFile, formatDescription } from "../forcing/formats.js";
 
 const USAGE = `usage: driftline forcing inspect FILE [--json]
        driftline forcing list [DIR] [--json]     (DIR defaults to $FORCING_DIR)

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { ForcingWindow } from "../core/types.js";
 import { boxContains, boxesOverlap, type LonLatBox } from "./area.js";
-import { describeFile, type VectorDescription } from "./describe.js";
 import type { VectorKind } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
-import { sniffContainer } from "./netcdf/open.js";
+import type { VectorDescription } from "./format.js";
+import { describeFile, formatOf } from "./formats.js";
 
 export interface CatalogEntry {
   /** Path relative to the catalog root. */
@@ -120,13 +120,13 @@ export async function scanCatalog(dir: string, opts: { cacheFile?: string } = {}
       entries.push(old);
       continue;
     }
-    let kind: string;
+    let known: boolean;
     try {
-      kind = sniffContainer(path);
+      known = formatOf(path) !== null;
     } catch {
       continue;
     }
-    if (kind === "unknown") continue; // not a forcing file (README, scripts …)
+    if (!known) continue; // not a forcing file (README, scripts …)
     scanned++;
     const entry: CatalogEntry = { file, size: st.size, mtimeMs: st.mtimeMs, vectors: [] };
     try {

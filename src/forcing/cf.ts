@@ -1,7 +1,8 @@
 // CF conventions on top of a NetcdfFile: packed values (scale_factor/add_offset), fill and missing
 // values, valid ranges, and time coordinates with their units and calendars.
+
+import { type NcVariable, type NetcdfFile, numAttr, numsAttr, strAttr } from "../io/netcdf/types.js";
 import { ForcingFileError } from "./errors.js";
-import { type NcVariable, type NetcdfFile, numAttr, numsAttr, strAttr } from "./netcdf/types.js";
 
 /** NetCDF default fill values, applied (as netCDF4-python does) when a variable has no _FillValue. */
 const DEFAULT_FILL: Partial<Record<string, number>> = {

@@ -2,9 +2,10 @@
 // CF standard_name, then by the usual variable names), which dimension is time / level / y / x, which
 // level is the surface (or 10 m), and the grid: regular lon/lat, projected x/y with a projection, or
 // curvilinear 2-D lon/lat (ROMS native with staggered u/v, angle and mask_rho).
+
+import { type NcVariable, type NetcdfFile, strAttr } from "../io/netcdf/types.js";
 import { readDecoded, readTimes } from "./cf.js";
 import { ForcingFileError } from "./errors.js";
-import { type NcVariable, type NetcdfFile, strAttr } from "./netcdf/types.js";
 import {
   LONLAT,
   makeProjector,

@@ -7,9 +7,9 @@ import { basename } from "node:path";
 import type { ForcingSource, ForcingWindow } from "../core/types.js";
 import { formatBox, type LonLatBox } from "./area.js";
 import { isoMinute } from "./cf.js";
-import type { VectorDescription } from "./describe.js";
 import { ForcingFileError } from "./errors.js";
 import { fillFromNeighbours, type GriddedField, sampleGriddedField } from "./field.js";
+import type { ForcingFormat, VectorDescription } from "./format.js";
 import { type Grib2FieldInfo, type Grib2Wind, gridAxes, readGrib2Wind, scanGrib2 } from "./grib2/index.js";
 
 /** Instantaneous 10 m U (0/2/2) or V (0/2/3) of the deterministic forecast. */
@@ -268,3 +268,37 @@ function inBox(b: LonLatBox, lon: number, lat: number): boolean {
   const l = b.west + ((((lon - b.west) % 360) + 360) % 360);
   return l <= b.east;
 }
+
+/** GRIB2 files (10 m wind only): all the files of one call are read as one stream. */
+export const GRIB2_FORMAT: ForcingFormat = {
+  label: "GRIB2 file",
+  sniff: (head) =>
+    head.length >= 4 && head[0] === 0x47 && head[1] === 0x52 && head[2] === 0x49 && head[3] === 0x42,
+  async describe(path, size) {
+    const wind = describeGribWind(path);
+    return {
+      path,
+      size,
+      format: "GRIB2",
+      title: "",
+      vectors: wind ? [wind] : [],
+      notes: wind ? ["no current"] : ["no wind", "no current"],
+      variables: gribFieldNames(path),
+    };
+  },
+  async open(paths, kind, skipBad) {
+    const wind: string[] = [];
+    for (const path of paths) {
+      if (kind === "wind") wind.push(path);
+      else if (!skipBad)
+        throw new ForcingFileError(path, `has no ${kind} variables (GRIB2 files give 10 m wind only)`);
+    }
+    if (!wind.length) return [];
+    try {
+      return [new Grib2WindSource(wind)];
+    } catch (e) {
+      if (!(skipBad && e instanceof ForcingFileError)) throw e;
+      return [];
+    }
+  },
+};

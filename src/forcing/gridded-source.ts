@@ -6,23 +6,16 @@
 import { basename } from "node:path";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { ForcingSource, ForcingWindow } from "../core/types.js";
+import { openNetcdfSync } from "../io/netcdf/open.js";
+import { hdf5Ready } from "../io/netcdf/read-hdf5.js";
+import { type NetcdfFile, strAttr } from "../io/netcdf/types.js";
 import { formatBox, gridArea, type IndexBox, type LonLatBox, windowIndexBox } from "./area.js";
 import { isoMinute, unpacker, unpackInPlace } from "./cf.js";
 import { buildCurvilinearIndex, type CurvilinearIndex } from "./curvilinear.js";
 import type { GridInfo, VectorLayout } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
-import {
-  FIELD_MODULE,
-  type FieldRequest,
-  fillFromNeighbours,
-  type GriddedField,
-  GriddedSampler,
-  isRegularAxis,
-  type SharedField,
-} from "./field.js";
-import { hdf5Ready } from "./netcdf/hdf5.js";
-import { openNetcdfSync } from "./netcdf/open.js";
-import { type NetcdfFile, strAttr } from "./netcdf/types.js";
+import { fillFromNeighbours, type GriddedField, isRegularAxis } from "./field.js";
+import { FIELD_MODULE, type FieldRequest, GriddedSampler, type SharedField } from "./field-source.js";
 import { describeProjection, makeProjector, type Projector, projectionName } from "./projection.js";
 
 /** Open files shared by all sources, least recently used closed first. */

@@ -23,26 +23,26 @@
 import { isAbsolute, resolve } from "node:path";
 import { constantSource } from "../core/constant-source.js";
 import type { ForcingSet, ForcingSource, ForcingWindow } from "../core/types.js";
-import type { ForcingProvenance } from "../products/context.js";
-import type { ObjectStorage } from "../service/ports.js";
+import type { ObjectStorage } from "../io/object-storage.js";
 import { type Catalog, scanCatalog, selectFromCatalog } from "./catalog.js";
 import { isoMinute } from "./cf.js";
 import type { VectorKind } from "./discover.js";
 import { ForcingCoverageError } from "./errors.js";
-import { sourcesForPaths } from "./files.js";
+import { sourcesForPaths } from "./formats.js";
 import { syncS3Forcing } from "./s3.js";
 
 export { constantSource } from "../core/constant-source.js";
+export { openNetcdf } from "../io/netcdf/open.js";
+export type { NetcdfFile } from "../io/netcdf/types.js";
 export { type Catalog, type CatalogEntry, scanCatalog, selectFromCatalog } from "./catalog.js";
-export { describeFile, type FileDescription } from "./describe.js";
 export { discoverVector, type VectorKind, type VectorLayout } from "./discover.js";
 export { ForcingCoverageError, ForcingFileError } from "./errors.js";
 export { type GriddedField, sampleGriddedField } from "./field.js";
-export { layoutOf, openVectorSources, sourcesForPaths } from "./files.js";
+export type { FileDescription, ForcingFormat, VectorDescription } from "./format.js";
+export { describeFile, FORCING_FORMATS, formatOf, sourcesForPaths } from "./formats.js";
 export { describeGribWind, Grib2WindSource } from "./grib-source.js";
 export { filePool, GriddedSource } from "./gridded-source.js";
-export { openNetcdf } from "./netcdf/open.js";
-export type { NetcdfFile } from "./netcdf/types.js";
+export { layoutOf, openVectorSources } from "./netcdf-format.js";
 export { makeProjector, type ProjectionSpec } from "./projection.js";
 export { syncS3Forcing } from "./s3.js";
 
@@ -51,6 +51,13 @@ export type VariableSpec = { constant: { x: number; y: number } } | { files: str
 export interface ForcingSpec {
   wind: VariableSpec | VariableSpec[];
   current: VariableSpec | VariableSpec[];
+}
+
+/** What a run's forcing was, one entry per variable and source (written into the products). */
+export interface ForcingProvenance {
+  variable: "wind" | "current";
+  name: string;
+  [key: string]: string | number;
 }
 
 export interface BuildForcingOptions {

@@ -9,7 +9,7 @@
 // its CF attributes give no earth shape: OpenDrift's numbers are the ellipsoidal ones.)
 import proj4, { type Converter } from "proj4";
 import type { Positions } from "../core/types.js";
-import type { NcAttribute } from "./netcdf/types.js";
+import type { NcAttribute } from "../io/netcdf/types.js";
 
 const D2R = Math.PI / 180;
 const R2D = 180 / Math.PI;

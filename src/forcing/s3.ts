@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import type { ForcingWindow } from "../core/types.js";
-import type { ObjectStorage } from "../service/ports.js";
+import type { ObjectStorage } from "../io/object-storage.js";
 
 export const FORCING_BUCKET = "environmental-data";
 export const FORCING_DATA_TYPES = ["ocean-currents", "wind"];

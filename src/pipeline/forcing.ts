@@ -2,6 +2,7 @@
 // {"fetch": true} are downloaded from the configured forecast providers when the other sources do not cover
 // the release (or when they are the only sources), then used as files.
 import type { ForcingSet, ForcingWindow, Simulation } from "../core/types.js";
+import type { ForcingProvenance } from "../forcing/index.js";
 import {
   buildForcing,
   checkCoverage,
@@ -10,7 +11,6 @@ import {
 } from "../forcing/index.js";
 import { type FetchForcingOptions, fetchForcingFor } from "../forcing/providers/fetch.js";
 import { provenanceRecord } from "../forcing/providers/types.js";
-import type { ForcingProvenance } from "../products/context.js";
 import type { ForcingSpec, VariableSourceSpec } from "./spec.js";
 
 type Kind = "wind" | "current";

@@ -11,8 +11,9 @@ import {
 } from "../core/parallel/pool.js";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
+import type { ForcingProvenance } from "../forcing/index.js";
 import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
-import type { ForcingProvenance, ProductContext, ProductName } from "../products/context.js";
+import type { ProductContext, ProductName } from "../products/context.js";
 import { PRODUCT_FILES } from "../products/context.js";
 import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
 import { buildSnapshotSummaries } from "../products/summary.js";

@@ -2,13 +2,8 @@
 import type { ObjectCategory } from "../core/objects.js";
 import type { Trajectory } from "../core/trajectory.js";
 import type { LandMask, Simulation, SnapshotSummary } from "../core/types.js";
+import type { ForcingProvenance } from "../forcing/index.js";
 import type { SearchAreaSnapshot } from "./types.js";
-
-export interface ForcingProvenance {
-  variable: "wind" | "current";
-  name: string;
-  [key: string]: string | number;
-}
 
 export interface ProductContext {
   simulation: Simulation;

@@ -3,10 +3,11 @@
 // area. One pass over all snapshots to find the extent, one to count. Afloat (active) and stranded particles
 // are counted separately; the probability of a cell is its afloat count over the afloat total.
 import { Status } from "../core/types.js";
+import type { NcFileDef } from "../io/netcdf/types.js";
+import { ncValues, writeNetcdf3 } from "../io/netcdf/write-classic.js";
+import { ncDataBytes, writeNetcdf4 } from "../io/netcdf/write-hdf5.js";
 import type { ProductContext } from "./context.js";
 import { Laea } from "./laea.js";
-import { type NcFile, ncValues, writeNetcdf3 } from "./netcdf3.js";
-import { ncDataBytes, writeNetcdf4 } from "./netcdf4.js";
 import { TIME_UNITS } from "./particles-nc.js";
 import { isoDuration, isoUtc } from "./time-format.js";
 import type { DensityGrids } from "./types.js";
@@ -351,7 +352,7 @@ export async function writeDensityNetcdf(
   const cellKm2 = (grids.cellM * grids.cellM) / 1e6;
   const landAttr = ctx.landmask ? ctx.landmask.name : "none";
   const times = ctx.trajectory.times;
-  const file: NcFile = {
+  const file: NcFileDef = {
     dimensions: { time: nt, y: ny, x: nx },
     attributes: {
       Conventions: "CF-1.11, ACDD-1.3",

@@ -2,16 +2,10 @@
 // ACDD discovery metadata. Transposes the run's time-major arrays block by block while writing.
 import type { Trajectory } from "../core/trajectory.js";
 import { STATUS_FLAGS, Status } from "../core/types.js";
+import type { NcArray, NcAttributes, NcFileDef, NcVariableDef } from "../io/netcdf/types.js";
+import { ncValues, writeNetcdf3 } from "../io/netcdf/write-classic.js";
+import { ncDataBytes, writeNetcdf4 } from "../io/netcdf/write-hdf5.js";
 import type { ProductContext } from "./context.js";
-import {
-  type NcArray,
-  type NcAttributes,
-  type NcFile,
-  type NcVariable,
-  ncValues,
-  writeNetcdf3,
-} from "./netcdf3.js";
-import { ncDataBytes, writeNetcdf4 } from "./netcdf4.js";
 import { isoDuration, isoUtc } from "./time-format.js";
 
 export const TIME_UNITS = "seconds since 1970-01-01 00:00:00";
@@ -186,19 +180,19 @@ export function particlesGlobalAttributes(ctx: ProductContext, now = new Date())
 }
 
 /** The file description of particles.nc (shared by the classic and NetCDF-4 writers). */
-export function particlesNcFile(ctx: ProductContext, now = new Date()): NcFile {
+export function particlesNcFile(ctx: ProductContext, now = new Date()): NcFileDef {
   const t = ctx.trajectory;
   const n = t.n;
   const dims2 = ["trajectory", "time"] as const;
   const coords = "time lat lon";
-  const floatVar = (name: string, src: Float32Array, attributes: NcAttributes): NcVariable => ({
+  const floatVar = (name: string, src: Float32Array, attributes: NcAttributes): NcVariableDef => ({
     name,
     type: "float",
     dims: dims2,
     attributes: { _FillValue: ncValues("float", Number.NaN), ...attributes },
     rows: trajectoryRows(t, src, Number.NaN),
   });
-  const byteVar = (name: string, src: Uint8Array, attributes: NcAttributes): NcVariable => ({
+  const byteVar = (name: string, src: Uint8Array, attributes: NcAttributes): NcVariableDef => ({
     name,
     type: "byte",
     dims: dims2,
@@ -206,7 +200,7 @@ export function particlesNcFile(ctx: ProductContext, now = new Date()): NcFile {
     rows: trajectoryRows(t, src, BYTE_FILL),
   });
 
-  const variables: NcVariable[] = [
+  const variables: NcVariableDef[] = [
     {
       name: "trajectory",
       type: "int",

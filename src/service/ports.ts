@@ -57,14 +57,6 @@ export class LeaseLostError extends Error {
   }
 }
 
-export interface ObjectStorage {
-  /** Creates the bucket if it does not exist. */
-  ensureBucket(bucket: string): Promise<void>;
-  put(bucket: string, key: string, body: Uint8Array, contentType: string): Promise<void>;
-  get(bucket: string, key: string): Promise<Uint8Array>;
-  exists(bucket: string, key: string): Promise<boolean>;
-  list(bucket: string, prefix: string): Promise<string[]>;
-  delete(bucket: string, key: string): Promise<void>;
-  /** `s3://bucket/key` for S3, a `file://` URI for local storage. */
-  uri(bucket: string, key: string): string;
-}
+// Object storage is declared with the file readers (src/io), so forcing can take a store without
+// importing the service layer.
+export type { ObjectStorage } from "../io/object-storage.js";

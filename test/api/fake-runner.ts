@@ -2,8 +2,8 @@
 // with spread, written as a real particles.nc (NetCDF classic) plus the other product files.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { NC_FILL, ncValues, writeNetcdf3 } from "../../src/io/netcdf/write-classic.js";
 import type { RunOptions, RunResult } from "../../src/pipeline/run.js";
-import { NC_FILL, ncValues, writeNetcdf3 } from "../../src/products/netcdf3.js";
 
 export async function fakeRunner(spec: unknown, opts: RunOptions): Promise<RunResult> {
   const s = spec as {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ForcingFileError } from "../../src/forcing/errors.js";
-import { layoutOf, openVectorSources } from "../../src/forcing/files.js";
+import { layoutOf, openVectorSources } from "../../src/forcing/netcdf-format.js";
 import { type WFile, type WVar, writeNc } from "./nc-writer.js";
 
 const FORCING = fileURLToPath(new URL("../../../shared/data/forcing/", import.meta.url));

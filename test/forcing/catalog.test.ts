@@ -23,8 +23,8 @@ import {
   ForcingCoverageError,
   ForcingFileError,
 } from "../../src/forcing/index.js";
-import { openNetcdf } from "../../src/forcing/netcdf/open.js";
 import { syncS3Forcing } from "../../src/forcing/s3.js";
+import { openNetcdf } from "../../src/io/netcdf/open.js";
 import type { ObjectStorage } from "../../src/service/ports.js";
 import { writeNc } from "./nc-writer.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { scanCatalog, selectFromCatalog } from "../../src/forcing/catalog.js";
-import { describeFile } from "../../src/forcing/describe.js";
+import { describeFile } from "../../src/forcing/formats.js";
 import { Grib2WindSource } from "../../src/forcing/grib-source.js";
 import { readGrib2Wind } from "../../src/forcing/grib2/index.js";
 import { buildForcing, checkCoverage, ForcingFileError } from "../../src/forcing/index.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { civilToUnix, parseTimeUnits, readTimes, unpacker, unpackInPlace } from "../../src/forcing/cf.js";
-import { openNetcdf } from "../../src/forcing/netcdf/open.js";
+import { openNetcdf } from "../../src/io/netcdf/open.js";
 import { f32, i16, writeNc } from "./nc-writer.js";
 
 const FORCING = fileURLToPath(new URL("../../../shared/data/forcing/", import.meta.url));

@@ -2,7 +2,6 @@
 // closed-form vector rotation against OpenDrift's numeric method.
 import proj4 from "proj4";
 import { describe, expect, it } from "vitest";
-import type { NcAttribute } from "../../src/forcing/netcdf/types.js";
 import {
   gridNorthAzimuth,
   makeProjector,
@@ -10,6 +9,7 @@ import {
   projectionFromCF,
   projectionFromProj4,
 } from "../../src/forcing/projection.js";
+import type { NcAttribute } from "../../src/io/netcdf/types.js";
 
 function attrs(o: Record<string, string | number | number[]>): Map<string, NcAttribute> {
   return new Map(

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDecoded } from "../../src/forcing/cf.js";
-import { openVectorSources } from "../../src/forcing/files.js";
 import type { GriddedSource } from "../../src/forcing/gridded-source.js";
-import { openNetcdf } from "../../src/forcing/netcdf/open.js";
+import { openVectorSources } from "../../src/forcing/netcdf-format.js";
 import { gridNorthAzimuth, makeProjector } from "../../src/forcing/projection.js";
+import { openNetcdf } from "../../src/io/netcdf/open.js";
 import { f32, i16, writeNc } from "./nc-writer.js";
 
 const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));

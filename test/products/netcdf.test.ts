@@ -2,14 +2,15 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Status } from "../../src/core/types.js";
-import { type NcFile, ncValues, writeNetcdf3 } from "../../src/products/netcdf3.js";
-import { writeNetcdf4 } from "../../src/products/netcdf4.js";
+import type { NcFileDef } from "../../src/io/netcdf/types.js";
+import { ncValues, writeNetcdf3 } from "../../src/io/netcdf/write-classic.js";
+import { writeNetcdf4 } from "../../src/io/netcdf/write-hdf5.js";
 import { TIME_UNITS, writeParticlesNetcdf } from "../../src/products/particles-nc.js";
 import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, pythonJson, tempDir } from "./tools.js";
 
 /** Every type, attributes of every kind, odd sizes (padding), a scalar and a variable fed by rows. */
-function sampleFile(): NcFile {
+function sampleFile(): NcFileDef {
   return {
     dimensions: { row: 3, col: 5, one: 1 },
     attributes: {
@@ -110,7 +111,7 @@ describe("NetCDF writers", () => {
 
   it("rejects bad descriptions with messages naming the field", async () => {
     const file = path.join(tempDir(), "bad.nc");
-    const bad = (f: Partial<NcFile>) =>
+    const bad = (f: Partial<NcFileDef>) =>
       writeNetcdf3(file, { dimensions: { x: 2 }, attributes: {}, variables: [], ...f });
     await expect(bad({ dimensions: { x: 0 } })).rejects.toThrow(
       /dimension x: length must be a positive integer/,

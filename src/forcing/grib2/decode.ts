@@ -23,7 +23,6 @@ import { expandBitmap, unpackSimple } from "./unpack-simple.js";
 export { type GridAxes, gaussianLatitudes, gridAxes, type OrientedField, orientField } from "./grid.js";
 export { Grib2Error } from "./sections.js";
 export type { Grib2Grid } from "./templates.js";
-export { type Grib2Wind, type Grib2WindOptions, readGrib2Wind } from "./wind.js";
 
 /** One field as listed by scanGrib2: everything but the values. */
 export interface Grib2FieldInfo {

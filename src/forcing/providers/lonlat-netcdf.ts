@@ -2,14 +2,8 @@
 // from what a provider decoded (GRIB2 messages, Zarr chunks), so that the forcing readers and the catalog
 // use it like any other file. Times in seconds since 1970, float32 components, missing values as _FillValue.
 
-import {
-  NC_FILL,
-  type NcArray,
-  type NcAttributes,
-  type NcVariable,
-  ncValues,
-  writeNetcdf3,
-} from "../../products/netcdf3.js";
+import type { NcArray, NcAttributes, NcVariableDef } from "../../io/netcdf/types.js";
+import { NC_FILL, ncValues, writeNetcdf3 } from "../../io/netcdf/write-classic.js";
 import type { VectorKind } from "../discover.js";
 
 export interface LonLatVector {
@@ -60,7 +54,7 @@ export async function writeLonLatVector(path: string, f: LonLatVector): Promise<
       }
     }
   };
-  const variables: NcVariable[] = [
+  const variables: NcVariableDef[] = [
     {
       name: "time",
       type: "double",

@@ -3,7 +3,7 @@
 // quadrilateral of its corners) and, per output time, the cells with afloat probability. The map then shows
 // exactly the grid the search areas were traced from.
 import { openNetcdf } from "../../forcing/index.js";
-import { strAttr } from "../../forcing/netcdf/types.js";
+import { strAttr } from "../../io/netcdf/types.js";
 import { unixTimes } from "./particle-cloud.js";
 
 export interface DensityGridJson {

@@ -2,7 +2,7 @@
 // forcing module's reader), in a compact form for the web map's animation: a sample of at most `max`
 // particles, coordinates rounded to about 10 m.
 import { openNetcdf } from "../../forcing/index.js";
-import { numAttr, strAttr } from "../../forcing/netcdf/types.js";
+import { numAttr, strAttr } from "../../io/netcdf/types.js";
 
 export interface ParticleCloud {
   /** Output times, Unix seconds. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ForcingWindow } from "../../../src/core/types.js";
 import { CopernicusMarineProvider } from "../../../src/forcing/providers/copernicus.js";
 import { FetchState, fetchForcingFor } from "../../../src/forcing/providers/fetch.js";
-import { NC_FILL, ncValues, writeNetcdf3 } from "../../../src/products/netcdf3.js";
+import { NC_FILL, ncValues, writeNetcdf3 } from "../../../src/io/netcdf/write-classic.js";
 import { arctic20Window, FAST_HTTP, finiteCount, maxDiff, NOW, samples, tempDir } from "./helpers.js";
 import {
   CMEMS_DATASET,

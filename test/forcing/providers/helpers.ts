@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ForcingWindow } from "../../../src/core/types.js";
 import type { VectorKind } from "../../../src/forcing/discover.js";
-import { openVectorSources } from "../../../src/forcing/files.js";
+import { openVectorSources } from "../../../src/forcing/netcdf-format.js";
 import type { HttpOptions } from "../../../src/forcing/providers/http.js";
 import { parseSimulationSpec } from "../../../src/pipeline/spec.js";
 import { reachableWindow } from "../../../src/pipeline/window.js";

@@ -15,10 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Blosc from "numcodecs/blosc";
 import { readTimes } from "../../../src/forcing/cf.js";
-import { openNetcdf } from "../../../src/forcing/netcdf/open.js";
-import type { NcAttribute, NetcdfFile } from "../../../src/forcing/netcdf/types.js";
 import type { ThreddsOptions } from "../../../src/forcing/providers/thredds.js";
-import { type NcAttributes, type NcVariable, writeNetcdf3 } from "../../../src/products/netcdf3.js";
+import { openNetcdf } from "../../../src/io/netcdf/open.js";
+import type { NcAttribute, NcAttributes, NcVariableDef, NetcdfFile } from "../../../src/io/netcdf/types.js";
+import { writeNetcdf3 } from "../../../src/io/netcdf/write-classic.js";
 import {
   bitmapSection,
   buildMessage,
@@ -378,7 +378,7 @@ function ncssSubset(f: NetcdfFile, q: URLSearchParams, scratch: string): Promise
     for (let k = 1; k < depth.length; k++) if (Math.abs(depth[k] - +vert) < Math.abs(depth[z] - +vert)) z = k;
   const [k0, nk] = [ks[0], ks.length];
   const [cx, cy] = [i1 - i0 + 1, j1 - j0 + 1];
-  const variables: NcVariable[] = [];
+  const variables: NcVariableDef[] = [];
   const add = (name: string, dims: string[], start: number[], count: number[]) => {
     const v = f.variables.get(name)!;
     const type =

@@ -2,7 +2,7 @@
 // TDS does for NorKyst800; the fetched subset samples like the whole local file inside the mission window.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ForcingWindow } from "../../../src/core/types.js";
-import { describeFile } from "../../../src/forcing/describe.js";
+import { describeFile } from "../../../src/forcing/formats.js";
 import { FetchState, fetchForcingFor } from "../../../src/forcing/providers/fetch.js";
 import { ThreddsNcssProvider, type ThreddsOptions } from "../../../src/forcing/providers/thredds.js";
 import { arctic20Window, FAST_HTTP, finiteCount, maxDiff, NOW, samples, tempDir } from "./helpers.js";

@@ -8,9 +8,9 @@ import { CopernicusMarineProvider } from "../../../src/forcing/providers/coperni
 import { FetchState, fetchForcingFor } from "../../../src/forcing/providers/fetch.js";
 import { GfsProvider } from "../../../src/forcing/providers/gfs.js";
 import { ThreddsNcssProvider } from "../../../src/forcing/providers/thredds.js";
+import { NC_FILL, ncValues, writeNetcdf3 } from "../../../src/io/netcdf/write-classic.js";
 import { parseSimulationSpec } from "../../../src/pipeline/spec.js";
 import { reachableWindow } from "../../../src/pipeline/window.js";
-import { NC_FILL, ncValues, writeNetcdf3 } from "../../../src/products/netcdf3.js";
 import { arctic20Spec, FAST_HTTP, NOW, tempDir } from "./helpers.js";
 import {
   ARCTIC20,

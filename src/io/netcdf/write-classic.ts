@@ -4,43 +4,15 @@
 // arrays of a run without building the whole transposed array. Format: NetCDF Classic Format Specification
 // (https://docs.unidata.ucar.edu/netcdf-c/current/file_format_specifications.html).
 import { open } from "node:fs/promises";
-
-export type NcType = "byte" | "char" | "short" | "int" | "float" | "double";
-export type NcNumericType = Exclude<NcType, "char">;
-
-/** The typed array a variable's data block is filled into (char data is bytes). */
-export type NcArray = Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array;
-
-/** A numeric attribute of an explicit type (a plain number is written as double, a string as char). */
-export interface NcTypedValue {
-  type: NcNumericType;
-  values: ArrayLike<number>;
-}
-export type NcAttValue = string | number | NcTypedValue;
-/** Attributes in the order they are written. */
-export type NcAttributes = Record<string, NcAttValue>;
-
-export interface NcVariable {
-  name: string;
-  type: NcType;
-  /** Dimension names, slowest varying first; [] for a scalar. */
-  dims: readonly string[];
-  attributes?: NcAttributes;
-  /** The whole data in C order (bytes for a char variable) … */
-  data?: ArrayLike<number>;
-  /**
-   * … or a producer for large variables: fill `out` (C order) with rows [row0, row0 + rowCount) along the
-   * first dimension. `out` has exactly rowCount × (product of the other dimensions) elements.
-   */
-  rows?: (row0: number, rowCount: number, out: NcArray) => void;
-}
-
-export interface NcFile {
-  /** Dimension name → length (> 0), in the order they are defined. */
-  dimensions: Record<string, number>;
-  attributes: NcAttributes;
-  variables: NcVariable[];
-}
+import type {
+  NcArray,
+  NcAttributes,
+  NcClassicType,
+  NcFileDef,
+  NcNumericType,
+  NcTypedValue,
+  NcVariableDef,
+} from "./types.js";
 
 /** A typed numeric attribute value, e.g. `ncValues("float", [0, 1])`. */
 export function ncValues(type: NcNumericType, values: ArrayLike<number> | number): NcTypedValue {
@@ -57,8 +29,8 @@ export const NC_FILL = {
   double: 9.969209968386869e36,
 } as const;
 
-const TYPE_CODE: Record<NcType, number> = { byte: 1, char: 2, short: 3, int: 4, float: 5, double: 6 };
-const TYPE_SIZE: Record<NcType, number> = { byte: 1, char: 1, short: 2, int: 4, float: 4, double: 8 };
+const TYPE_CODE: Record<NcClassicType, number> = { byte: 1, char: 2, short: 3, int: 4, float: 5, double: 6 };
+const TYPE_SIZE: Record<NcClassicType, number> = { byte: 1, char: 1, short: 2, int: 4, float: 4, double: 8 };
 
 const NC_DIMENSION = 10;
 const NC_VARIABLE = 11;
@@ -68,12 +40,12 @@ const CDF1_MAX_OFFSET = 2 ** 31 - 1;
 /** About 1 MiB of data per write. */
 const BLOCK_BYTES = 1 << 20;
 
-export function ncTypeSize(type: NcType): number {
+export function ncTypeSize(type: NcClassicType): number {
   return TYPE_SIZE[type];
 }
 
 /** A typed array of `type` over `buffer` (used for the data blocks, then byte-swapped to big-endian). */
-export function ncArray(type: NcType, buffer: ArrayBuffer, length: number): NcArray {
+export function ncArray(type: NcClassicType, buffer: ArrayBuffer, length: number): NcArray {
   switch (type) {
     case "byte":
       return new Int8Array(buffer, 0, length);
@@ -171,7 +143,7 @@ function writeAttributes(h: HeaderBuilder, atts: NcAttributes | undefined, owner
       continue;
     }
     const typed: NcTypedValue = typeof value === "number" ? { type: "double", values: [value] } : value;
-    if (!typed || !(typed.type in TYPE_CODE) || typed.type === ("char" as NcType)) {
+    if (!typed || !(typed.type in TYPE_CODE) || typed.type === ("char" as NcClassicType)) {
       throw new Error(
         `NetCDF attribute ${owner}:${name}: value must be a string, a number or ncValues(type, …)`,
       );
@@ -205,7 +177,7 @@ interface Layout {
   begin: number;
 }
 
-function layoutOf(file: NcFile): { dimIds: Map<string, number>; layouts: Layout[] } {
+function layoutOf(file: NcFileDef): { dimIds: Map<string, number>; layouts: Layout[] } {
   const dimIds = new Map<string, number>();
   for (const [name, size] of Object.entries(file.dimensions)) {
     checkName("dimension", name);
@@ -239,7 +211,12 @@ function layoutOf(file: NcFile): { dimIds: Map<string, number>; layouts: Layout[
   return { dimIds, layouts };
 }
 
-function buildHeader(file: NcFile, version: 1 | 2, dimIds: Map<string, number>, layouts: Layout[]): Buffer {
+function buildHeader(
+  file: NcFileDef,
+  version: 1 | 2,
+  dimIds: Map<string, number>,
+  layouts: Layout[],
+): Buffer {
   const h = new HeaderBuilder();
   h.bytes(Buffer.from([0x43, 0x44, 0x46, version]));
   h.int(0); // numrecs: no record dimension
@@ -287,7 +264,7 @@ export interface NetcdfWriteResult {
  */
 export async function writeNetcdf3(
   path: string,
-  file: NcFile,
+  file: NcFileDef,
   opts: { version?: 1 | 2 } = {},
 ): Promise<NetcdfWriteResult> {
   const { dimIds, layouts } = layoutOf(file);
@@ -340,7 +317,7 @@ function lastBegin(layouts: Layout[]): number {
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
-async function writeVariable(fh: FileHandle, v: NcVariable, l: Layout, pos: number): Promise<number> {
+async function writeVariable(fh: FileHandle, v: NcVariableDef, l: Layout, pos: number): Promise<number> {
   const size = TYPE_SIZE[v.type];
   const rowSize = l.shape.length ? l.count / l.shape[0] : 1;
   const rowCount = l.shape.length ? l.shape[0] : 1;

@@ -1,4 +1,4 @@
-// NetCDF-4 (HDF5) writer with deflate, for the same file description as the classic writer (netcdf3.ts).
+// NetCDF-4 (HDF5) writer with deflate, for the same file description as the classic writer (write-classic.ts).
 // HDF5 comes from h5wasm (the HDF5 C library in WebAssembly). The file follows the netCDF-4 conventions that
 // netCDF-C reads: every dimension is an HDF5 dimension scale (a coordinate variable when one has the name
 // of the dimension, otherwise a hidden "dimension without variable" scale), variables attach their scales,
@@ -7,16 +7,15 @@
 // levels is small on float positions and costs several times the time).
 import path from "node:path";
 import h5wasm, { type Dataset, type File as H5File } from "h5wasm/node";
-import {
-  type NcArray,
-  type NcAttributes,
-  type NcFile,
-  type NcNumericType,
-  type NcType,
-  type NcVariable,
-  ncArray,
-  ncTypeSize,
-} from "./netcdf3.js";
+import type {
+  NcArray,
+  NcAttributes,
+  NcClassicType,
+  NcFileDef,
+  NcNumericType,
+  NcVariableDef,
+} from "./types.js";
+import { ncArray, ncTypeSize } from "./write-classic.js";
 
 /** The name netCDF-C gives the scale of a dimension that has no coordinate variable. */
 const DIM_WITHOUT_VARIABLE = "This is a netCDF dimension but not a netCDF variable.";
@@ -60,13 +59,17 @@ function writeAttributes(target: HasAttrs, atts: NcAttributes | undefined): void
   }
 }
 
-function numericType(v: NcVariable): NcNumericType {
+function numericType(v: NcVariableDef): NcNumericType {
   if (v.type === "char") throw new Error(`NetCDF-4 variable ${v.name}: char variables are not supported`);
   return v.type as NcNumericType;
 }
 
 /** Writes `file` to `target` as NetCDF-4 (HDF5) with deflated chunks. */
-export async function writeNetcdf4(target: string, file: NcFile, opts: Netcdf4Options = {}): Promise<void> {
+export async function writeNetcdf4(
+  target: string,
+  file: NcFileDef,
+  opts: Netcdf4Options = {},
+): Promise<void> {
   const level = opts.deflateLevel ?? 1;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new Error(`NetCDF-4 deflate level: must be an integer 0..9, got ${level}`);
@@ -116,7 +119,7 @@ export async function writeNetcdf4(target: string, file: NcFile, opts: Netcdf4Op
 
 function createVariable(
   f: H5File,
-  v: NcVariable,
+  v: NcVariableDef,
   shape: number[],
   level: number,
   minDeflate: number,
@@ -175,12 +178,12 @@ function createVariable(
 }
 
 /** Size in bytes of the data of `file` without compression (to decide whether to compress). */
-export function ncDataBytes(file: NcFile): number {
+export function ncDataBytes(file: NcFileDef): number {
   let total = 0;
   for (const v of file.variables) {
     let count = 1;
     for (const d of v.dims) count *= file.dimensions[d] ?? 0;
-    total += count * ncTypeSize(v.type as NcType);
+    total += count * ncTypeSize(v.type as NcClassicType);
   }
   return total;
 }

@@ -3,7 +3,7 @@
 // catalog scan touches a few kilobytes per file and a forcing slice never loads the whole file.
 // Format: https://docs.unidata.ucar.edu/netcdf-c/current/file_format_specifications.html
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { ForcingFileError } from "../errors.js";
+import { DataFileError } from "../errors.js";
 import type { NcAttribute, NcDimension, NcFormat, NcType, NcVariable, NetcdfFile } from "./types.js";
 
 const TYPES: Record<number, { type: NcType; size: number }> = {
@@ -312,7 +312,7 @@ export class ClassicNetcdf implements NetcdfFile {
     try {
       fd = openSync(path, "r");
     } catch (e) {
-      throw new ForcingFileError(path, `cannot open: ${(e as Error).message}`);
+      throw new DataFileError(path, `cannot open: ${(e as Error).message}`);
     }
     try {
       const size = fstatSync(fd).size;
@@ -334,8 +334,8 @@ export class ClassicNetcdf implements NetcdfFile {
       }
     } catch (e) {
       closeSync(fd);
-      if (e instanceof ForcingFileError) throw e;
-      throw new ForcingFileError(path, `not a readable NetCDF file: ${(e as Error).message}`);
+      if (e instanceof DataFileError) throw e;
+      throw new DataFileError(path, `not a readable NetCDF file: ${(e as Error).message}`);
     }
   }
 
@@ -350,7 +350,7 @@ export class ClassicNetcdf implements NetcdfFile {
 
   readText(name: string): string[] {
     const v = this.variable(name);
-    if (v.type !== "char") throw new ForcingFileError(this.path, `variable ${name} is not text`);
+    if (v.type !== "char") throw new DataFileError(this.path, `variable ${name} is not text`);
     const codes = this.readAll(name);
     const width = v.shape.length ? v.shape[v.shape.length - 1] : 1;
     const out: string[] = [];
@@ -426,7 +426,7 @@ export class ClassicNetcdf implements NetcdfFile {
 
   private variable(name: string): ClassicVar {
     const v = this.variables.get(name) as ClassicVar | undefined;
-    if (!v) throw new ForcingFileError(this.path, `no variable ${name}`);
+    if (!v) throw new DataFileError(this.path, `no variable ${name}`);
     return v;
   }
 
@@ -438,11 +438,11 @@ export class ClassicNetcdf implements NetcdfFile {
   }
 
   private readBytes(buf: Uint8Array, at: number): void {
-    if (this.fd === null) throw new ForcingFileError(this.path, "file already closed");
+    if (this.fd === null) throw new DataFileError(this.path, "file already closed");
     let done = 0;
     while (done < buf.length) {
       const got = readSync(this.fd, buf, done, buf.length - done, at + done);
-      if (got <= 0) throw new ForcingFileError(this.path, `truncated: no data at byte ${at + done}`);
+      if (got <= 0) throw new DataFileError(this.path, `truncated: no data at byte ${at + done}`);
       done += got;
     }
   }
@@ -455,14 +455,11 @@ export function checkSlab(
   count: readonly number[],
 ): void {
   if (start.length !== v.shape.length || count.length !== v.shape.length) {
-    throw new ForcingFileError(
-      path,
-      `read of ${v.name}: rank ${v.shape.length}, got ${start.length} indices`,
-    );
+    throw new DataFileError(path, `read of ${v.name}: rank ${v.shape.length}, got ${start.length} indices`);
   }
   for (let d = 0; d < v.shape.length; d++) {
     if (start[d] < 0 || count[d] < 0 || start[d] + count[d] > v.shape[d]) {
-      throw new ForcingFileError(
+      throw new DataFileError(
         path,
         `read of ${v.name}: ${v.dims[d]} ${start[d]}..${start[d] + count[d] - 1} outside 0..${v.shape[d] - 1}`,
       );

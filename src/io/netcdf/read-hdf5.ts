@@ -4,8 +4,8 @@
 // not a netCDF variable"), variables name their dimensions through attached scales.
 import { existsSync } from "node:fs";
 import h5wasm from "h5wasm/node";
-import { ForcingFileError } from "../errors.js";
-import { checkSlab } from "./classic.js";
+import { DataFileError } from "../errors.js";
+import { checkSlab } from "./read-classic.js";
 import type { NcAttribute, NcDimension, NcFormat, NcType, NcVariable, NetcdfFile } from "./types.js";
 
 type H5File = InstanceType<typeof h5wasm.File>;
@@ -144,15 +144,15 @@ export class Hdf5Netcdf implements NetcdfFile {
 
   /** Opens once hdf5Ready() has resolved (the forcing sources reopen files inside the step loop). */
   static openSync(path: string): Hdf5Netcdf {
-    if (!existsSync(path)) throw new ForcingFileError(path, "cannot open: no such file");
+    if (!existsSync(path)) throw new DataFileError(path, "cannot open: no such file");
     let file: H5File;
     try {
       file = new h5wasm.File(path, "r");
     } catch (e) {
-      throw new ForcingFileError(path, `not a readable NetCDF-4/HDF5 file: ${(e as Error).message ?? e}`);
+      throw new DataFileError(path, `not a readable NetCDF-4/HDF5 file: ${(e as Error).message ?? e}`);
     }
     if (!file.file_id || file.file_id < 0n) {
-      throw new ForcingFileError(path, "not a readable NetCDF-4/HDF5 file (HDF5 could not open it)");
+      throw new DataFileError(path, "not a readable NetCDF-4/HDF5 file (HDF5 could not open it)");
     }
     try {
       return new Hdf5Netcdf(path, file);
@@ -162,13 +162,13 @@ export class Hdf5Netcdf implements NetcdfFile {
       } catch {
         // already broken
       }
-      throw new ForcingFileError(path, `damaged NetCDF-4/HDF5 file: ${(e as Error).message ?? e}`);
+      throw new DataFileError(path, `damaged NetCDF-4/HDF5 file: ${(e as Error).message ?? e}`);
     }
   }
 
   read(name: string, start: readonly number[], count: readonly number[]): Float64Array {
     const v = this.variables.get(name);
-    if (!v) throw new ForcingFileError(this.path, `no variable ${name}`);
+    if (!v) throw new DataFileError(this.path, `no variable ${name}`);
     checkSlab(this.path, v, start, count);
     const n = count.reduce((a, b) => a * b, 1);
     if (n === 0) return new Float64Array(0);
@@ -180,17 +180,14 @@ export class Hdf5Netcdf implements NetcdfFile {
       if (out.length !== n) throw new Error(`got ${out.length} values, expected ${n}`);
       return out;
     } catch (e) {
-      if (e instanceof ForcingFileError) throw e;
-      throw new ForcingFileError(
-        this.path,
-        `cannot read ${name}: ${(e as Error).message ?? e} (damaged file?)`,
-      );
+      if (e instanceof DataFileError) throw e;
+      throw new DataFileError(this.path, `cannot read ${name}: ${(e as Error).message ?? e} (damaged file?)`);
     }
   }
 
   readAll(name: string): Float64Array {
     const v = this.variables.get(name);
-    if (!v) throw new ForcingFileError(this.path, `no variable ${name}`);
+    if (!v) throw new DataFileError(this.path, `no variable ${name}`);
     return this.read(
       name,
       v.shape.map(() => 0),
@@ -202,7 +199,7 @@ export class Hdf5Netcdf implements NetcdfFile {
     const value = this.dataset(name).value;
     if (typeof value === "string") return [value];
     if (Array.isArray(value)) return value.map(String);
-    throw new ForcingFileError(this.path, `variable ${name} is not text`);
+    throw new DataFileError(this.path, `variable ${name} is not text`);
   }
 
   close(): void {
@@ -217,9 +214,9 @@ export class Hdf5Netcdf implements NetcdfFile {
   }
 
   private dataset(name: string): H5Dataset {
-    if (!this.file) throw new ForcingFileError(this.path, "file already closed");
+    if (!this.file) throw new DataFileError(this.path, "file already closed");
     const ds = this.file.get(name);
-    if (!(ds instanceof h5wasm.Dataset)) throw new ForcingFileError(this.path, `no variable ${name}`);
+    if (!(ds instanceof h5wasm.Dataset)) throw new DataFileError(this.path, `no variable ${name}`);
     return ds;
   }
 }
