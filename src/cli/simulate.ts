@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runSimulationSpec } from "../pipeline/run.js";
 import { SpecError } from "../pipeline/spec.js";
-import { PRODUCT_FILES, type ProductName } from "../products/context.js";
+import { PRODUCT_NAMES, type ProductName } from "../products/registry.js";
 import { parseOptions, UsageError } from "./args.js";
 import { ProgressLine } from "./progress.js";
 
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
       ? path.resolve(values["forcing-dir"])
       : path.dirname(path.resolve(specPath));
     if (values.products) {
-      const known = Object.keys(PRODUCT_FILES);
+      const known: readonly string[] = PRODUCT_NAMES;
       const list = values.products
         .split(",")
         .map((s) => s.trim())

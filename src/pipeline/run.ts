@@ -13,9 +13,9 @@ import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance } from "../forcing/index.js";
 import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
-import type { ProductContext, ProductName } from "../products/context.js";
-import { PRODUCT_FILES } from "../products/context.js";
+import type { ProductContext } from "../products/context.js";
 import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
+import { PRODUCT_FILES, PRODUCT_NAMES, type ProductName } from "../products/registry.js";
 import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
@@ -135,9 +135,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   await mkdir(opts.outDir, { recursive: true });
   const selection =
     opts.products ??
-    (Object.keys(PRODUCT_FILES) as ProductName[]).filter(
-      (p) => p !== "ascii" || simulation.release.number <= ASCII_DEFAULT_MAX_PARTICLES,
-    );
+    PRODUCT_NAMES.filter((p) => p !== "ascii" || simulation.release.number <= ASCII_DEFAULT_MAX_PARTICLES);
   const files = await writeProducts(ctx, opts.outDir, selection, (f, name) =>
     progress(0.7 + 0.3 * f, "products", `writing ${name}`),
   );

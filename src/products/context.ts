@@ -22,21 +22,3 @@ export interface ProductContext {
   /** Particles moved off land at release: count and largest move in metres. */
   releaseOnLand?: { moved: number; maxDistanceM: number };
 }
-
-/** The products `driftline simulate --products` can select; file names are fixed. */
-export const PRODUCT_FILES = {
-  netcdf: "particles.nc",
-  summary: "summary.json",
-  density: "density.nc",
-  search_areas: "search_areas.geojson",
-  trajectories: "trajectories.geojson",
-  kml: "mission.kml",
-  kmz: "mission.kmz",
-  ascii: "leeway_ascii.txt",
-  csv: "particles.csv",
-  areas_csv: "search_areas.csv",
-  png: "heatmap.png",
-  gif: "animation.gif",
-  pdf: "report.pdf",
-} as const;
-export type ProductName = keyof typeof PRODUCT_FILES;

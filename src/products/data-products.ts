@@ -2,29 +2,15 @@
 // Pictures and the report (heatmap.png, animation.gif, report.pdf) are drawn elsewhere from the same
 // grids and search areas (returned here and stored in ctx.searchAreas).
 import path from "node:path";
-import type { ProductContext, ProductName } from "./context.js";
-import { PRODUCT_FILES } from "./context.js";
-import { writeParticlesCsv, writeSearchAreasCsv } from "./csv.js";
-import { computeDensity, type DensityResult, writeDensityNetcdf } from "./density.js";
-import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js";
-import { writeMissionKml, writeMissionKmz } from "./kml.js";
-import { writeLeewayAscii } from "./leeway-ascii.js";
-import { type ParticlesNetcdfOptions, writeParticlesNetcdf } from "./particles-nc.js";
+import type { ProductContext } from "./context.js";
+import { computeDensity, type DensityResult } from "./density.js";
+import type { ParticlesNetcdfOptions } from "./particles-nc.js";
 import { writeParticlesNetcdfInThread } from "./particles-nc-thread.js";
+import { PRODUCT_FILES, type ProductInput, type ProductName, productsAt } from "./registry.js";
 import { computeSearchAreas } from "./search-areas.js";
 
-/** The products this module writes (summary.json is written by the pipeline, pictures by their modules). */
-export const DATA_PRODUCTS = [
-  "netcdf",
-  "density",
-  "search_areas",
-  "trajectories",
-  "kml",
-  "kmz",
-  "ascii",
-  "csv",
-  "areas_csv",
-] as const satisfies readonly ProductName[];
+/** The products this module writes (summary.json is written by the pipeline, pictures by products/index.ts). */
+export const DATA_PRODUCTS: readonly ProductName[] = productsAt("data").map((p) => p.name);
 
 /**
  * From this many particle-outputs particles.nc is written in a thread of its own (starting one costs ~0.2 s),
@@ -68,43 +54,16 @@ export async function writeDataProducts(
   const grids = computeDensity(ctx);
   const snapshots = computeSearchAreas(ctx, grids);
   ctx.searchAreas = snapshots;
-  const wanted = DATA_PRODUCTS.filter((p) => selection.includes(p));
+  const wanted = productsAt("data").filter((p) => selection.includes(p.name));
+  const input: ProductInput = { ctx, grids, areas: snapshots, netcdf: opts.netcdf };
   const files: Partial<Record<ProductName, string>> = {};
   for (let m = 0; m < wanted.length; m++) {
     const product = wanted[m];
-    opts.onProgress?.(m / wanted.length, product);
-    const file = path.resolve(outDir, PRODUCT_FILES[product]);
-    switch (product) {
-      case "netcdf":
-        if (!inThread) await writeParticlesNetcdf(ctx, file, opts.netcdf);
-        break;
-      case "density":
-        await writeDensityNetcdf(ctx, grids, file);
-        break;
-      case "search_areas":
-        await writeSearchAreasGeoJson(ctx, snapshots, file);
-        break;
-      case "trajectories":
-        await writeTrajectoriesGeoJson(ctx, file);
-        break;
-      case "kml":
-        await writeMissionKml(ctx, snapshots, file);
-        break;
-      case "kmz":
-        await writeMissionKmz(ctx, snapshots, file);
-        break;
-      case "ascii":
-        await writeLeewayAscii(ctx, file);
-        break;
-      case "csv":
-        await writeParticlesCsv(ctx, file);
-        break;
-      case "areas_csv":
-        await writeSearchAreasCsv(ctx, snapshots, file);
-        break;
-    }
-    files[product] = file;
+    opts.onProgress?.(m / wanted.length, product.name);
+    const file = path.resolve(outDir, product.file);
+    if (!(product.name === "netcdf" && inThread)) await product.write?.(input, file);
+    files[product.name] = file;
   }
-  opts.onProgress?.(1, wanted[wanted.length - 1] ?? "netcdf");
+  opts.onProgress?.(1, wanted[wanted.length - 1]?.name ?? "netcdf");
   return { grids, files, pending };
 }

@@ -8,7 +8,7 @@ import {
   tryFindObjectCategory,
   UnknownObjectTypeError,
 } from "../core/objects.js";
-import { PRODUCT_FILES, type ProductName } from "../products/context.js";
+import { PRODUCT_NAMES, type ProductName } from "../products/registry.js";
 import type { MissionRow } from "./db/missions.js";
 import { InvalidEnvelopeError, PermanentJobError } from "./errors.js";
 import { isUuid } from "./storage/keys.js";
@@ -217,8 +217,8 @@ const PARAM_SHAPE = {
     error: 'must be "stranding", "previous" or "none"',
   }),
   products: z
-    .array(z.enum(Object.keys(PRODUCT_FILES) as [ProductName, ...ProductName[]]), {
-      error: `must be a list of ${Object.keys(PRODUCT_FILES).join(", ")}`,
+    .array(z.enum(PRODUCT_NAMES as [ProductName, ...ProductName[]]), {
+      error: `must be a list of ${PRODUCT_NAMES.join(", ")}`,
     })
     .min(1, { error: "must name at least one product" }),
 };

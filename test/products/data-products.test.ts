@@ -2,8 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Trajectory } from "../../src/core/trajectory.js";
-import { PRODUCT_FILES } from "../../src/products/context.js";
 import { DATA_PRODUCTS, writeDataProducts } from "../../src/products/data-products.js";
+import { PRODUCT_FILES } from "../../src/products/registry.js";
 import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, tempDir } from "./tools.js";
 

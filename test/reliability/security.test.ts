@@ -9,7 +9,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { PRODUCT_FILES, type ProductName } from "../../src/products/context.js";
+import { PRODUCT_FILES, type ProductName } from "../../src/products/registry.js";
 import { LocalStorage } from "../../src/service/embedded/local-storage.js";
 import { productKey } from "../../src/service/storage/keys.js";
 import {

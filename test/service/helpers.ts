@@ -8,7 +8,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import type { RunOptions, RunResult } from "../../src/pipeline/run.js";
-import { PRODUCT_FILES, type ProductName } from "../../src/products/context.js";
+import { PRODUCT_FILES, type ProductName } from "../../src/products/registry.js";
 import { loadConfig, type WorkerConfig } from "../../src/service/config.js";
 import { PgDatabase } from "../../src/service/db/pg-database.js";
 import { S3Storage } from "../../src/service/storage/s3-storage.js";

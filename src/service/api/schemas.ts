@@ -4,6 +4,9 @@
 import { z } from "zod";
 import { OBJECT_CATEGORIES, tryFindObjectCategory } from "../../core/objects.js";
 import { isRealDate } from "../../pipeline/spec.js";
+import { type DownloadFormat, PRODUCTS } from "../../products/registry.js";
+
+export type { DownloadFormat };
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
 
@@ -157,30 +160,10 @@ export const ListQuery = z.object({
   status: z.enum(["created", "queued", "processing", "completed", "failed"]).optional(),
 });
 
-export const DOWNLOAD_FORMATS = {
-  netcdf: { file: "particles.nc", type: "application/x-netcdf", label: "Particles (NetCDF)" },
-  geojson: { file: "trajectories.geojson", type: "application/geo+json", label: "Trajectories (GeoJSON)" },
-  "search-areas": {
-    file: "search_areas.geojson",
-    type: "application/geo+json",
-    label: "Search areas (GeoJSON)",
-  },
-  kml: { file: "mission.kml", type: "application/vnd.google-earth.kml+xml", label: "Google Earth (KML)" },
-  kmz: { file: "mission.kmz", type: "application/vnd.google-earth.kmz", label: "Google Earth (KMZ)" },
-  png: { file: "heatmap.png", type: "image/png", label: "Probability map (PNG)" },
-  gif: { file: "animation.gif", type: "image/gif", label: "Animation (GIF)" },
-  pdf: { file: "report.pdf", type: "application/pdf", label: "Briefing (PDF)" },
-  density: { file: "density.nc", type: "application/x-netcdf", label: "Probability grid (NetCDF)" },
-  csv: { file: "particles.csv", type: "text/csv; charset=utf-8", label: "Particle positions (CSV)" },
-  "areas-csv": {
-    file: "search_areas.csv",
-    type: "text/csv; charset=utf-8",
-    label: "Search-area corners (CSV)",
-  },
-  ascii: { file: "leeway_ascii.txt", type: "text/plain; charset=utf-8", label: "Leeway ASCII" },
-  summary: { file: "summary.json", type: "application/json", label: "Summary (JSON)" },
-} as const;
-export type DownloadFormat = keyof typeof DOWNLOAD_FORMATS;
+/** `results/download?format=` → the product's file, content type and label, from the product registry. */
+export const DOWNLOAD_FORMATS = Object.fromEntries(
+  PRODUCTS.map((p) => [p.download, { file: p.file, type: p.contentType, label: p.label }]),
+) as Record<DownloadFormat, { file: string; type: string; label: string }>;
 
 export const DownloadQuery = z.object({
   format: z.enum(Object.keys(DOWNLOAD_FORMATS) as [DownloadFormat, ...DownloadFormat[]]),

@@ -1,6 +1,6 @@
 // Object keys of a mission's products, per the platform contract. Keys are built only from validated UUIDs
 // and the fixed product file names, so no job content can steer a key (no traversal, no other prefix).
-import { PRODUCT_FILES, type ProductName } from "../../products/context.js";
+import { PRODUCT_FILES, type ProductName, productOfFile } from "../../products/registry.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,20 +18,7 @@ export function productKey(missionId: string, product: ProductName): string {
   return product === "netcdf" ? `${id}/raw/${file}` : `${id}/${file}`;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  ".nc": "application/x-netcdf",
-  ".json": "application/json",
-  ".geojson": "application/geo+json",
-  ".kml": "application/vnd.google-earth.kml+xml",
-  ".kmz": "application/vnd.google-earth.kmz",
-  ".txt": "text/plain; charset=utf-8",
-  ".csv": "text/csv; charset=utf-8",
-  ".png": "image/png",
-  ".gif": "image/gif",
-  ".pdf": "application/pdf",
-};
-
+/** The product registry's content type for a product's file (a path or a name), else octet-stream. */
 export function contentTypeFor(fileName: string): string {
-  const dot = fileName.lastIndexOf(".");
-  return (dot >= 0 && CONTENT_TYPES[fileName.slice(dot).toLowerCase()]) || "application/octet-stream";
+  return productOfFile(fileName)?.contentType ?? "application/octet-stream";
 }

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { syncS3Forcing } from "../../forcing/s3.js";
 import type { RunProgress, RunResult } from "../../pipeline/run.js";
-import type { ProductName } from "../../products/context.js";
+import type { ProductName } from "../../products/registry.js";
 import type { WorkerConfig } from "../config.js";
 import {
   completeMission,
