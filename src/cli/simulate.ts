@@ -73,6 +73,7 @@ export async function run(args: string[]): Promise<number> {
         `(simulation ${summary.simulationSeconds.toFixed(2)} s): ${summary.activeCount} active, ${summary.strandedCount} stranded, ` +
         `${summary.missingDataCount} missing data`,
     );
+    if (summary.singleThreadReason) process.stderr.write(`  on one thread: ${summary.singleThreadReason}\n`);
     for (const file of Object.values(files)) process.stderr.write(`  ${file}\n`);
     return 0;
   } catch (error) {

@@ -6,14 +6,8 @@
 import { type NcVariable, type NetcdfFile, strAttr } from "../io/netcdf/types.js";
 import { readDecoded, readTimes } from "./cf.js";
 import { ForcingFileError } from "./errors.js";
-import {
-  LONLAT,
-  makeProjector,
-  ProjectionError,
-  type ProjectionSpec,
-  projectionFromCF,
-  projectionFromProj4,
-} from "./projection.js";
+import { LONLAT, projectionFromCF, projectionFromProj4 } from "./grid-mapping.js";
+import { makeProjector, ProjectionError, type ProjectionSpec } from "./projection.js";
 
 export type VectorKind = "wind" | "current";
 

@@ -16,7 +16,8 @@ import type { GridInfo, VectorLayout } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
 import { fillFromNeighbours, type GriddedField, isRegularAxis } from "./field.js";
 import { FIELD_MODULE, type FieldRequest, GriddedSampler, type SharedField } from "./field-source.js";
-import { describeProjection, makeProjector, type Projector, projectionName } from "./projection.js";
+import { projectionName, projectionText } from "./grid-mapping.js";
+import { makeProjector, type Projector } from "./projection.js";
 
 /** Open files shared by all sources, least recently used closed first. */
 class FilePool {
@@ -60,7 +61,7 @@ export interface TimeSlice {
 }
 
 /** "polar stereographic 91×51, 20 km" and the like. */
-export function describeGrid(grid: GridInfo): string {
+export function gridText(grid: GridInfo): string {
   const size = `${grid.nx}×${grid.ny}`;
   if (grid.kind === "curvilinear") return `curvilinear ${size} (${grid.coordinates})`;
   const step = Math.abs(grid.x[1] - grid.x[0]);
@@ -114,8 +115,8 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
       type: "file",
       files: files.map((f) => basename(f)).join(", "),
       variables: `${l.u}, ${l.v} (${l.standardNames.join(", ")})`,
-      grid: describeGrid(this.grid),
-      ...(this.grid.kind !== "curvilinear" ? { projection: describeProjection(this.grid.projection) } : {}),
+      grid: gridText(this.grid),
+      ...(this.grid.kind !== "curvilinear" ? { projection: projectionText(this.grid.projection) } : {}),
       ...(l.level
         ? { level: `${l.level.dim}=${Number.isNaN(l.level.value) ? `#${l.level.index}` : l.level.value}` }
         : {}),

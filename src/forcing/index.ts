@@ -1,24 +1,26 @@
 // Forcing: the winds and currents a drift simulation runs on, read from the files ocean and weather
 // services publish.
 //
-// Shape of the module:
-//   netcdf/        one NetcdfFile view over classic/64-bit-offset/CDF-5 (own reader, positioned reads)
-//                  and NetCDF-4/HDF5 (h5wasm): dimensions, variables, attributes, hyperslab reads.
+// Shape of the module (NetCDF reading itself is in src/io/netcdf):
+//   format.ts      ForcingFormat {label, sniff, describe, open}: one per file format; formats.ts lists
+//                  them (FORCING_FORMATS) and picks a file's format from its first bytes.
+//   netcdf-format.ts  NetCDF files → sources (files on one grid become one time series).
+//   grib-source.ts 10 m wind from GRIB2 (decoder in grib2/, another module) on the same field/sampler.
 //   cf.ts          CF decoding: packing, fill/missing/valid range, time units and calendars.
-//   projection.ts  grid projections from CF grid_mapping or proj4 strings; closed forms for the common
-//                  ones, proj4js for the rest; grid-north azimuth for vector rotation (as OpenDrift).
+//   grid-mapping.ts  a grid's projection from CF grid_mapping attributes or a proj4 string.
+//   projection.ts  the projections: closed forms for the common ones, proj4js for the rest; grid-north
+//                  azimuth for vector rotation (as OpenDrift).
 //   discover.ts    finds the wind or current vector in a file (standard names, aliases, ROMS u/v), its
 //                  time/level/y/x dimensions, the surface (or 10 m) level and the grid.
 //   field.ts       GriddedField: the decoded state as plain typed arrays + numbers (u/v in
 //                  SharedArrayBuffer), the land fill and the stateless, allocation-free sampler. In a
 //                  worker: sampleGriddedField(field, field.projection && makeProjector(field.projection), …).
+//   field-source.ts  GriddedSampler (TypeScript or WebAssembly sampling) and FieldSource, the source a
+//                  step thread rebuilds; wasm-sampling.ts feeds the kernel.
 //   gridded-source.ts  ForcingSource over a time series of fields of one grid: prepare(window) reads the
 //                  needed times and sub-area, sample() interpolates.
-//   files.ts       paths → sources (files on one grid become one time series).
-//   grib-source.ts 10 m wind from GRIB2 (decoder in grib2/, another module) on the same field/sampler.
 //   catalog.ts     indexes a directory (cached JSON keyed by path, size, mtime), selects sources for a
 //                  window; s3.ts fills a local cache from the platform's environmental-data bucket.
-//   describe.ts    what `driftline forcing inspect` prints.
 // This file: buildForcing (scenario spec → ForcingSet, sources chained by priority) and checkCoverage.
 import { isAbsolute, resolve } from "node:path";
 import { constantSource } from "../core/constant-source.js";

@@ -9,8 +9,9 @@ import { gridArea } from "./area.js";
 import { discoverVector, type GridInfo, lookedFor, type VectorKind, type VectorLayout } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
 import type { ForcingFormat, VectorDescription } from "./format.js";
-import { describeGrid, fileTitle, GriddedSource, type TimeSlice } from "./gridded-source.js";
-import { describeProjection, makeProjector } from "./projection.js";
+import { projectionText } from "./grid-mapping.js";
+import { fileTitle, GriddedSource, gridText, type TimeSlice } from "./gridded-source.js";
+import { makeProjector } from "./projection.js";
 
 /** A key equal for files whose fields can be joined along time. */
 export function gridSignature(l: VectorLayout): string {
@@ -128,9 +129,9 @@ export function describeLayout(l: VectorLayout): VectorDescription {
           level: `${l.level.dim}[${l.level.index}]${Number.isNaN(l.level.value) ? "" : ` = ${l.level.value}${l.level.units ? ` ${l.level.units}` : ""}`}`,
         }
       : {}),
-    grid: describeGrid(g),
+    grid: gridText(g),
     ...(g.kind !== "curvilinear"
-      ? { projection: describeProjection(g.projection), projectionSource: g.projection.source }
+      ? { projection: projectionText(g.projection), projectionSource: g.projection.source }
       : {}),
     area: gridArea(g),
     timeStart: t[0],

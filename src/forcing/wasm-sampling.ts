@@ -77,7 +77,7 @@ export class WasmPlane {
     const k0 = this.bracket[0];
     const k1 = this.bracket[1];
     const w = this.bracket[2];
-    if (field !== plane.field) describe(plane, field, proj);
+    if (field !== plane.field) writeGridSlots(plane, field, proj);
     if (field !== plane.field || k0 !== plane.k0 || k1 !== plane.k1 || w !== plane.w)
       blend(plane, field, k0, k1, w);
     plane.field = field;
@@ -114,7 +114,8 @@ function allocatePlane(kernels: WasmKernels, cells: number): KernelPlane {
   };
 }
 
-function describe(plane: KernelPlane, f: GriddedField, proj: Projector | null): void {
+/** Writes the grid of a field (axes, projection constants) into the plane's slots the kernel reads. */
+function writeGridSlots(plane: KernelPlane, f: GriddedField, proj: Projector | null): void {
   const a = gridAxes(f);
   const ps = proj?.polarStereographic;
   plane.grid.set([

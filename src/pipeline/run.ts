@@ -65,6 +65,11 @@ export interface RunSummary {
   searchAreas?: SearchAreaSnapshot[];
   forcing: ForcingProvenance[];
   releaseOnLand?: { moved: number; maxDistanceM: number; unresolved: number };
+  /**
+   * Why a run large enough for step threads ran on one (a forcing source or land mask that cannot be
+   * shared with threads, or threads that did not start); absent when it used them or was too small.
+   */
+  singleThreadReason?: string;
 }
 
 export interface RunResult {
@@ -155,6 +160,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     searchAreas: ctx.searchAreas,
     forcing: provenance,
     releaseOnLand: result.releaseOnLand,
+    ...(result.singleThreadReason ? { singleThreadReason: result.singleThreadReason } : {}),
   };
   if (selection.includes("summary")) {
     const summaryPath = path.resolve(opts.outDir, PRODUCT_FILES.summary);

@@ -47,7 +47,7 @@ function importEdges(): Edge[] {
       const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
       if (!spec.startsWith(".")) continue;
       const to = normalize(join(dirname(file), spec)).replace(/\.js$/, ".ts");
-      if (to.startsWith(SRC + "/")) edges.push({ from: file, to });
+      if (to.startsWith(`${SRC}/`)) edges.push({ from: file, to });
     }
   }
   return edges;

@@ -2,13 +2,8 @@
 // closed-form vector rotation against OpenDrift's numeric method.
 import proj4 from "proj4";
 import { describe, expect, it } from "vitest";
-import {
-  gridNorthAzimuth,
-  makeProjector,
-  ProjectionError,
-  projectionFromCF,
-  projectionFromProj4,
-} from "../../src/forcing/projection.js";
+import { projectionFromCF, projectionFromProj4 } from "../../src/forcing/grid-mapping.js";
+import { gridNorthAzimuth, makeProjector, ProjectionError } from "../../src/forcing/projection.js";
 import type { NcAttribute } from "../../src/io/netcdf/types.js";
 
 function attrs(o: Record<string, string | number | number[]>): Map<string, NcAttribute> {

@@ -458,7 +458,7 @@ describe("generated grids", () => {
   it("reads Mercator and rotated-pole grids with their vectors", async () => {
     const merc = join(tmp, "merc.nc");
     const mp = makeProjector({
-      ...(await import("../../src/forcing/projection.js")).projectionFromProj4(
+      ...(await import("../../src/forcing/grid-mapping.js")).projectionFromProj4(
         "+proj=merc +lon_0=0 +lat_ts=0 +ellps=WGS84",
       ),
     });

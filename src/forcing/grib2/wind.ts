@@ -54,7 +54,7 @@ function sameGrid(a: Grib2Grid, b: Grib2Grid): boolean {
   );
 }
 
-const describe = (g: Grib2Grid) =>
+const gridText = (g: Grib2Grid) =>
   `template 3.${g.template} ${g.ni}×${g.nj} from ${g.lat1},${g.lon1} to ${g.lat2},${g.lon2}`;
 const iso = (t: number) => new Date(t * 1000).toISOString().replace(".000Z", "Z");
 
@@ -81,7 +81,7 @@ export function readGrib2Wind(bytes: Uint8Array, options: Grib2WindOptions = {})
     for (const f of [p.u, p.v]) {
       if (!sameGrid(f.grid, grid)) {
         throw new Error(
-          `${name}: message ${f.message} (${f.shortName} at ${iso(p.time)}) is on grid ${describe(f.grid)}, not ${describe(grid)}`,
+          `${name}: message ${f.message} (${f.shortName} at ${iso(p.time)}) is on grid ${gridText(f.grid)}, not ${gridText(grid)}`,
         );
       }
     }

@@ -320,6 +320,8 @@ class Worker implements DriftWorker {
 
     if (this.forcingStorage && hasCatalog(resolved)) await this.fetchForcing(resolved, log, signal);
     const result = await this.simulate(entry, resolved, workDir, log);
+    if (result.summary.singleThreadReason)
+      log.warn({ reason: result.summary.singleThreadReason }, "simulation ran on one thread");
     await this.progress(id, 0.92, "storing products", log);
     const uris = await this.upload(id, result, log, signal);
     const record = resultRecord(result, uris, this.id);
