@@ -75,24 +75,25 @@ export function levelAt(shape: BinShape, px: number, py: number): number {
   return level;
 }
 
-/** y of the centre of raster row j (bin units). */
-function rowY(j: number, n: number): number {
-  return ((2 * j + 1) * UNITS) / (2 * n);
+/** y of the sample point of raster row j (bin units): the cell centre, or the node for offset 0. */
+function rowY(j: number, n: number, offset = 0.5): number {
+  return offset === 0.5 ? ((2 * j + 1) * UNITS) / (2 * n) : ((j + offset) * UNITS) / n;
 }
 
-/** First row whose centre is >= y. */
-function firstRowAtOrAbove(y: number, n: number): number {
-  let j = Math.max(0, Math.ceil((y * n) / UNITS - 0.5));
-  while (j > 0 && rowY(j - 1, n) >= y) j--;
-  while (j < n && rowY(j, n) < y) j++;
+/** First row whose sample point is >= y. */
+function firstRowAtOrAbove(y: number, n: number, offset = 0.5): number {
+  let j = Math.max(0, Math.ceil((y * n) / UNITS - offset));
+  while (j > 0 && rowY(j - 1, n, offset) >= y) j--;
+  while (j < n && rowY(j, n, offset) < y) j++;
   return j;
 }
 
 /**
  * Raster of a bin: n × n cells (n a multiple of 8), bit (j * n + i) set when the centre of cell column i
- * (west to east), row j (south to north) is land. One bit per cell: 128 KiB for n = 1024.
+ * (west to east), row j (south to north) is land. One bit per cell: 128 KiB for n = 1024. With `offset`
+ * 0 the sample points are the nodes (i / n, j / n) of the bin instead of the cell centres.
  */
-export function rasteriseBin(shape: BinShape, n: number): Uint8Array {
+export function rasteriseBin(shape: BinShape, n: number, offset = 0.5): Uint8Array {
   const bits = new Uint8Array((n * n) >> 3);
   const { segments } = shape;
   if (segments.length === 0) {
@@ -107,8 +108,8 @@ export function rasteriseBin(shape: BinShape, n: number): Uint8Array {
       const y0 = y[i - 1];
       const y1 = y[i];
       if (y0 === y1) continue;
-      const j0 = firstRowAtOrAbove(Math.min(y0, y1), n);
-      const j1 = firstRowAtOrAbove(Math.max(y0, y1), n);
+      const j0 = firstRowAtOrAbove(Math.min(y0, y1), n, offset);
+      const j1 = firstRowAtOrAbove(Math.max(y0, y1), n, offset);
       for (let j = j0; j < j1; j++) count[j + 1]++;
     }
   }
@@ -123,10 +124,10 @@ export function rasteriseBin(shape: BinShape, n: number): Uint8Array {
       if (y0 === y1) continue;
       const x0 = x[i - 1];
       const slope = (x[i] - x0) / (y1 - y0);
-      const j0 = firstRowAtOrAbove(Math.min(y0, y1), n);
-      const j1 = firstRowAtOrAbove(Math.max(y0, y1), n);
+      const j0 = firstRowAtOrAbove(Math.min(y0, y1), n, offset);
+      const j1 = firstRowAtOrAbove(Math.max(y0, y1), n, offset);
       for (let j = j0; j < j1; j++) {
-        const xc = x0 + (rowY(j, n) - y0) * slope;
+        const xc = x0 + (rowY(j, n, offset) - y0) * slope;
         // x in 1/64 unit (3 cm) and the level in the low 3 bits: one numeric sort orders the row.
         keys[fill[j]++] = Math.floor(xc * 64) * 8 + level;
       }
@@ -136,7 +137,7 @@ export function rasteriseBin(shape: BinShape, n: number): Uint8Array {
   let w = 0;
   const cellsPerUnit = n / UNITS;
   for (let j = 0; j < n; j++) {
-    const yc = rowY(j, n);
+    const yc = rowY(j, n, offset);
     while (w < shape.westY.length && shape.westY[w] < yc) west = cross(west, shape.westLevel[w++]);
     const row = keys.subarray(count[j], count[j + 1]);
     row.sort();
@@ -147,7 +148,7 @@ export function rasteriseBin(shape: BinShape, n: number): Uint8Array {
       const key = row[k];
       const xc = (key >> 3) / 64;
       // Cells whose centre lies west of the crossing keep the current level.
-      let end = Math.ceil(xc * cellsPerUnit - 0.5);
+      let end = Math.ceil(xc * cellsPerUnit - offset);
       if (end > n) end = n;
       if (end > i) {
         if (level & 1) setRun(bits, base + i, base + end);

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LandMask, LandRaster } from "../core/types.js";
 import { areaBins, type GeoArea, normaliseArea } from "./area.js";
-import { type BinShape, binShape, isLandLevel, type LakeRule, levelAt } from "./bin-shape.js";
+import { type BinShape, binShape, isLandLevel, type LakeRule, levelAt, rasteriseBin } from "./bin-shape.js";
 import {
   BIN_COUNT,
   BINS_X,
@@ -196,6 +196,15 @@ export class RasterLandMask implements LandMask {
     const x = lon - 360 * Math.floor(lon / 360);
     const south = 89 - shape.row;
     return levelAt(shape, (x - shape.col) * UNITS, (Math.max(-90, Math.min(90, lat)) - south) * UNITS);
+  }
+
+  /**
+   * Land bits of the nodes (i / n, j / n degrees from the south-west corner, i, j < n) of a coastal bin,
+   * row-major from the south, n a multiple of 8; null for a bin without shore (see isLand).
+   */
+  nodeRaster(bin: number, n: number): Uint8Array | null {
+    if (this.state[bin] !== STATE_COAST) return null;
+    return rasteriseBin(this.shape(bin), n, 0);
   }
 
   /** Nearest sea point (centre of a sea cell) within maxDistanceM, or null; the point itself if at sea. */

@@ -88,6 +88,7 @@ export function applyCoastline(
   mask: LandMask,
   rule: CoastlineRule,
   wasm: WasmLandRaster | null = null,
+  opendrift = false,
 ): number {
   if (rule === "none") return 0;
   let hits = 0;
@@ -103,20 +104,20 @@ export function applyCoastline(
         if (!land) continue;
       }
       hits++;
-      reachLand(p, i, mask, rule);
+      reachLand(p, i, mask, rule, opendrift);
     }
     return hits;
   }
   for (let i = 0; i < p.n; i++) {
     if (p.status[i] !== Status.active || !mask.isLand(p.lon[i], p.lat[i])) continue;
     hits++;
-    reachLand(p, i, mask, rule);
+    reachLand(p, i, mask, rule, opendrift);
   }
   return hits;
 }
 
 /** Particle i, active and on land: back to its previous position, or stranded where it met the coast. */
-function reachLand(p: Particles, i: number, mask: LandMask, rule: CoastlineRule): void {
+function reachLand(p: Particles, i: number, mask: LandMask, rule: CoastlineRule, opendrift: boolean): void {
   if (rule === "previous") {
     p.lon[i] = p.prevLon[i];
     p.lat[i] = p.prevLat[i];
@@ -124,6 +125,10 @@ function reachLand(p: Particles, i: number, mask: LandMask, rule: CoastlineRule)
     return;
   }
   p.status[i] = Status.stranded;
+  if (opendrift) {
+    strandOnGrid(p, i, mask);
+    return;
+  }
   // Walk from the previous position towards the current one; stop at the first land point.
   const lon0 = p.prevLon[i];
   const lat0 = p.prevLat[i];
@@ -138,6 +143,39 @@ function reachLand(p: Particles, i: number, mask: LandMask, rule: CoastlineRule)
       p.lat[i] = lat;
       syncTrig(p, i);
       break;
+    }
+  }
+}
+
+/** numpy.linspace(a, b, n)[k]. */
+function linspaceAt(a: number, b: number, n: number, k: number): number {
+  if (n === 1 || k === 0) return a;
+  return k === n - 1 ? b : k * ((b - a) / (n - 1)) + a;
+}
+
+/**
+ * OpenDrift 1.14's stranding point (compatibility "opendrift"): a grid of longitudes and latitudes between
+ * the previous and the current position, about 0.001° apart on each axis separately (one value when the
+ * axis moved less), scanned latitude row by row from the previous latitude; the first land node is where the
+ * particle stays (often not on the line it travelled). No land node: it stays where it is.
+ */
+function strandOnGrid(p: Particles, i: number, mask: LandMask): void {
+  const lon0 = p.prevLon[i];
+  const lat0 = p.prevLat[i];
+  const lon1 = p.lon[i];
+  const lat1 = p.lat[i];
+  const samples = (d: number) => (d > STRANDING_PRECISION_DEG ? Math.floor(d / STRANDING_PRECISION_DEG) : 1);
+  const nx = samples(Math.abs(lon0 - lon1));
+  const ny = samples(Math.abs(lat0 - lat1));
+  for (let iy = 0; iy < ny; iy++) {
+    const lat = linspaceAt(lat0, lat1, ny, iy);
+    for (let ix = 0; ix < nx; ix++) {
+      const lon = linspaceAt(lon0, lon1, nx, ix);
+      if (!mask.isLand(lon, lat)) continue;
+      p.lon[i] = lon;
+      p.lat[i] = lat;
+      syncTrig(p, i);
+      return;
     }
   }
 }

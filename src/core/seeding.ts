@@ -12,6 +12,7 @@ export function seedParticles(
   release: Release,
   category: ObjectCategory,
   rng: LegacyRandom,
+  float32Positions = false,
 ): void {
   const n = p.n;
   drawCoefficients(p, category, rng);
@@ -33,6 +34,14 @@ export function seedParticles(
 
   const [r0, r1] = release.radiusM;
   if (Math.max(r0, r1) > 0) perturbPositions(p, r0, r1, release.radiusType, rng);
+  // OpenDrift stores seeded positions as float32 (its first forcing look-up sees 13.050000190734863 for
+  // 13.05); compatibility "opendrift" does the same.
+  if (float32Positions) {
+    for (let i = 0; i < n; i++) {
+      p.lon[i] = Math.fround(p.lon[i]);
+      p.lat[i] = Math.fround(p.lat[i]);
+    }
+  }
   p.prevLon.set(p.lon);
   p.prevLat.set(p.lat);
 }

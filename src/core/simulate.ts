@@ -48,7 +48,7 @@ export function seedRun(
   const n = sim.release.number;
   const rng = new LegacyRandom(sim.randomSeed);
   const p = allocate(n);
-  seedParticles(p, sim.release, category, rng);
+  seedParticles(p, sim.release, category, rng, sim.compatibility === "opendrift");
   const landmask = sim.coastline === "none" ? null : (landmaskOption ?? null);
   const releaseOnLand = landmask
     ? moveReleaseOffLand(p, landmask)

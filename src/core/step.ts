@@ -105,7 +105,8 @@ export class ParticleRange {
     releaseDue(p, t, dt);
     sampleForcing(forcing.wind, p, t, this.need, p.windU, p.windV);
     sampleForcing(forcing.current, p, t, this.need, p.currentU, p.currentV);
-    if (landmask) applyCoastline(p, landmask, sim.coastline, this.wasmLand);
+    if (landmask)
+      applyCoastline(p, landmask, sim.coastline, this.wasmLand, sim.compatibility === "opendrift");
     if (step % stepsPerOutput === 0) this.record(step / stepsPerOutput, t);
     this.capsizeCandidates = sim.capsizing.enabled ? countCapsizeCandidates(p, dt) : 0;
     this.active = countActive(p);

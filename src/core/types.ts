@@ -165,7 +165,14 @@ export interface Simulation {
   jibeProbability: number;
   capsizing: CapsizeSettings;
   coastline: CoastlineRule;
+  /**
+   * "opendrift": reproduce OpenDrift where it deviates from the exact method (float32 seed positions;
+   * the forcing adapters read ROMS grids as its reader_ROMS_native does). Default "exact".
+   */
+  compatibility?: Compatibility;
 }
+
+export type Compatibility = "exact" | "opendrift";
 
 /** Per-output-time statistics written to summary.json and used by products. */
 export interface SnapshotSummary {

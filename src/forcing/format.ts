@@ -1,7 +1,7 @@
 // A forcing file format: how a file of it is recognised, described and opened. Each format is one
 // ForcingFormat (netcdf-format.ts, grib-source.ts) and one row of FORCING_FORMATS (formats.ts); nothing
 // else in the code asks which format a file is.
-import type { ForcingSource } from "../core/types.js";
+import type { Compatibility, ForcingSource } from "../core/types.js";
 import type { LonLatBox } from "./area.js";
 import type { VectorKind } from "./discover.js";
 
@@ -16,7 +16,13 @@ export interface ForcingFormat {
    * Sources for files of this format, in the order given; files on one grid form one time series.
    * `skipBad` drops unusable files instead of throwing (catalog use).
    */
-  open(paths: string[], kind: VectorKind, skipBad: boolean): Promise<ForcingSource[]>;
+  /** `compatibility` "opendrift": read as OpenDrift does where its readers deviate (ROMS grids). */
+  open(
+    paths: string[],
+    kind: VectorKind,
+    skipBad: boolean,
+    compatibility?: Compatibility,
+  ): Promise<ForcingSource[]>;
 }
 
 /** How many leading bytes a format's sniff may look at. */

@@ -2,7 +2,7 @@
 // Used by the catalog, by `driftline forcing inspect` and by buildForcing. To add a format, write one
 // ForcingFormat (see format.ts) and add its row here.
 import { statSync } from "node:fs";
-import type { ForcingSource } from "../core/types.js";
+import type { Compatibility, ForcingSource } from "../core/types.js";
 import { readFileHead } from "../io/file-head.js";
 import { isoMinute } from "./cf.js";
 import type { VectorKind } from "./discover.js";
@@ -46,6 +46,7 @@ export async function sourcesForPaths(
   paths: string[],
   kind: VectorKind,
   skipBad = false,
+  compatibility: Compatibility = "exact",
 ): Promise<ForcingSource[]> {
   const byFormat = new Map<ForcingFormat, string[]>(FORCING_FORMATS.map((f) => [f, []]));
   for (const path of paths) {
@@ -57,7 +58,7 @@ export async function sourcesForPaths(
   }
   const sources: ForcingSource[] = [];
   for (const [format, list] of byFormat)
-    if (list.length) sources.push(...(await format.open(list, kind, skipBad)));
+    if (list.length) sources.push(...(await format.open(list, kind, skipBad, compatibility)));
   return sources;
 }
 

@@ -24,7 +24,7 @@
 // This file: buildForcing (scenario spec → ForcingSet, sources chained by priority) and checkCoverage.
 import { isAbsolute, resolve } from "node:path";
 import { constantSource } from "../core/constant-source.js";
-import type { ForcingSet, ForcingSource, ForcingWindow } from "../core/types.js";
+import type { Compatibility, ForcingSet, ForcingSource, ForcingWindow } from "../core/types.js";
 import type { ObjectStorage } from "../io/object-storage.js";
 import { type Catalog, scanCatalog, selectFromCatalog } from "./catalog.js";
 import { isoMinute } from "./cf.js";
@@ -70,6 +70,8 @@ export interface BuildForcingOptions {
   catalogCacheFile?: string;
   /** Fill the catalog from the platform bucket first (files land in cacheDir, which is then indexed). */
   s3?: { storage: ObjectStorage; bucket?: string; cacheDir: string };
+  /** "opendrift": ROMS files read as OpenDrift's reader_ROMS_native does (see roms-opendrift.ts). */
+  compatibility?: Compatibility;
 }
 
 function specList(v: VariableSpec | VariableSpec[] | undefined, variable: VectorKind): VariableSpec[] {
@@ -137,13 +139,15 @@ export async function buildForcing(
         sources = await sourcesForPaths(
           s.files.map((f) => (isAbsolute(f) ? f : resolve(dir, f))),
           variable,
+          false,
+          opts.compatibility,
         );
       } else {
         type = "catalog";
         const cat = await getCatalog();
         // A file that changed since it was indexed and no longer reads is skipped.
         for (const paths of selectFromCatalog(cat, variable, opts.window)) {
-          sources.push(...(await sourcesForPaths(paths, variable, true)));
+          sources.push(...(await sourcesForPaths(paths, variable, true, opts.compatibility)));
         }
       }
       for (const src of sources) {

@@ -2,7 +2,7 @@
 // only), its wind or current found, and files on the same grid with the same variables are joined into
 // one time series (a model's daily files, or successive forecast cycles where the newer one wins for
 // shared times).
-import type { ForcingSource } from "../core/types.js";
+import type { Compatibility, ForcingSource } from "../core/types.js";
 import { netcdfContainer, openNetcdf } from "../io/netcdf/open.js";
 import { strAttr } from "../io/netcdf/types.js";
 import { gridArea } from "./area.js";
@@ -12,6 +12,7 @@ import type { ForcingFormat, VectorDescription } from "./format.js";
 import { projectionText } from "./grid-mapping.js";
 import { fileTitle, GriddedSource, gridText, type TimeSlice } from "./gridded-source.js";
 import { makeProjector } from "./projection.js";
+import { RomsOpenDriftSource } from "./roms-opendrift.js";
 
 /** A key equal for files whose fields can be joined along time. */
 export function gridSignature(l: VectorLayout): string {
@@ -41,13 +42,20 @@ export async function layoutOf(path: string, kind: VectorKind): Promise<VectorLa
   }
 }
 
+/** The reader of a ROMS time series in OpenDrift-compatible mode, or null for the gridded reader. */
+function romsSource(slices: TimeSlice[], compatibility: Compatibility): ForcingSource | null {
+  if (slices[0].layout.stagger !== "roms") return null;
+  return compatibility === "opendrift" ? new RomsOpenDriftSource(slices) : null;
+}
+
 /**
  * Sources for a list of files, in the order of their first appearance; files that share a grid are
  * one source. Later files win where times repeat (newer forecasts listed after older ones).
  */
 export function sourcesFromLayouts(
   entries: { path: string; layout: VectorLayout; name?: string }[],
-): GriddedSource[] {
+  compatibility: Compatibility = "exact",
+): ForcingSource[] {
   const groups = new Map<string, { path: string; layout: VectorLayout }[]>();
   for (const e of entries) {
     const key = gridSignature(e.layout);
@@ -55,7 +63,7 @@ export function sourcesFromLayouts(
     list.push(e);
     groups.set(key, list);
   }
-  const sources: GriddedSource[] = [];
+  const sources: ForcingSource[] = [];
   for (const members of groups.values()) {
     const byTime = new Map<number, TimeSlice>();
     for (const m of members) {
@@ -63,7 +71,8 @@ export function sourcesFromLayouts(
         byTime.set(time, { path: m.path, tIndex, time, layout: m.layout });
       });
     }
-    sources.push(new GriddedSource([...byTime.values()]));
+    const slices = [...byTime.values()];
+    sources.push(romsSource(slices, compatibility) ?? new GriddedSource(slices));
   }
   return sources;
 }
@@ -73,6 +82,7 @@ async function openNetcdfSources(
   paths: string[],
   kind: VectorKind,
   skipBad: boolean,
+  compatibility: Compatibility = "exact",
 ): Promise<ForcingSource[]> {
   const entries: { path: string; layout: VectorLayout }[] = [];
   for (const path of paths) {
@@ -82,13 +92,13 @@ async function openNetcdfSources(
       if (!(skipBad && e instanceof ForcingFileError)) throw e;
     }
   }
-  return sourcesFromLayouts(entries);
+  return sourcesFromLayouts(entries, compatibility);
 }
 
 export async function openVectorSources(paths: string[], kind: VectorKind): Promise<GriddedSource[]> {
   const entries: { path: string; layout: VectorLayout }[] = [];
   for (const path of paths) entries.push({ path, layout: await layoutOf(path, kind) });
-  return sourcesFromLayouts(entries);
+  return sourcesFromLayouts(entries) as GriddedSource[];
 }
 
 function resolutionM(grid: GridInfo): number {

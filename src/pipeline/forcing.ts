@@ -28,6 +28,7 @@ export async function prepareForcing(
   fetchOptions: Omit<FetchForcingOptions, "forcingDir" | "kinds"> = {},
 ): Promise<{ set: ForcingSet; provenance: ForcingProvenance[] }> {
   const { lon, lat, time } = sim.release;
+  const compatibility = sim.compatibility ?? "exact";
   const wantsFetch = KINDS.filter((k) => list(spec[k]).some(isFetch));
   const local = {
     wind: list(spec.wind).filter((s) => !isFetch(s)),
@@ -36,7 +37,7 @@ export async function prepareForcing(
 
   if (wantsFetch.length === 0 || KINDS.every((k) => local[k].length > 0)) {
     try {
-      const built = await buildForcing(local as LocalForcingSpec, { forcingDir, window });
+      const built = await buildForcing(local as LocalForcingSpec, { forcingDir, window, compatibility });
       checkCoverage(built.set, lon[0], lat[0], time[0]);
       return built;
     } catch (error) {
@@ -51,7 +52,11 @@ export async function prepareForcing(
     const files = fetched[kind]?.files ?? [];
     if (files.length > 0) withFetched[kind] = [...local[kind], { files }];
   }
-  const built = await buildForcing(withFetched as LocalForcingSpec, { forcingDir, window });
+  const built = await buildForcing(withFetched as LocalForcingSpec, {
+    forcingDir,
+    window,
+    compatibility,
+  });
   checkCoverage(built.set, lon[0], lat[0], time[0]);
   return { set: built.set, provenance: [...built.provenance, ...fetched.provenance.map(provenanceRecord)] };
 }

@@ -94,6 +94,8 @@ export const simulationSpecSchema = z.strictObject({
   coastline: z
     .enum(["stranding", "previous", "none"], { error: 'must be "stranding", "previous" or "none"' })
     .default("stranding"),
+  // "opendrift" reproduces OpenDrift where it deviates from the exact method (README, "Compatibility").
+  compatibility: z.enum(["exact", "opendrift"], { error: 'must be "exact" or "opendrift"' }).default("exact"),
 });
 export type SimulationSpec = z.infer<typeof simulationSpecSchema>;
 
@@ -198,6 +200,7 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
       leewayFraction: spec.capsizing.leeway_fraction,
     },
     coastline: spec.coastline,
+    compatibility: spec.compatibility,
   };
   return { spec, simulation, category };
 }

@@ -1,6 +1,7 @@
 // The area and time a run can reach: forcing and coastline are read for this window only.
 
 import { prepareLandMask } from "../coastline/index.js";
+import { NodeLandMask } from "../coastline/node-landmask.js";
 import type { ForcingWindow, LandMask, Simulation } from "../core/types.js";
 
 /** A conservative upper bound of drift speed (leeway + current), m/s. */
@@ -35,10 +36,12 @@ export function reachableWindow(sim: Simulation): ForcingWindow {
 export async function prepareLandmaskFor(sim: Simulation): Promise<LandMask> {
   const { lon, lat } = sim.release;
   const margin = 0.25;
-  return prepareLandMask({
+  const mask = await prepareLandMask({
     west: Math.min(...lon) - margin,
     east: Math.max(...lon) + margin,
     south: Math.max(-90, Math.min(...lat) - margin),
     north: Math.min(90, Math.max(...lat) + margin),
   });
+  // The reference runs' mask samples the shoreline at 0.0005° nodes: compatibility "opendrift" does too.
+  return sim.compatibility === "opendrift" ? new NodeLandMask(mask) : mask;
 }
