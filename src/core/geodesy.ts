@@ -12,6 +12,8 @@ const DEG = Math.PI / 180;
 const MAX_SUBSTEP_M = 1000;
 const POLE_SUBSTEP_FRACTION = 0.002;
 const MIN_SUBSTEP_M = 25;
+/** 100,000 sub-steps: a 2,500 km move next to a pole, 100,000 km elsewhere; drift moves are far shorter. */
+const MAX_SUBSTEPS = 100_000;
 const INV_A = 1 / WGS84_A;
 const INV_A_1ME2 = 1 / (WGS84_A * (1 - E2));
 
@@ -89,7 +91,11 @@ export function stepGeodesic(point: EllipsoidPoint, east: number, north: number)
     MIN_SUBSTEP_M,
     Math.min(MAX_SUBSTEP_M, POLE_SUBSTEP_FRACTION * WGS84_A * Math.abs(point[3])),
   );
-  const substeps = length2 > maxSubstep * maxSubstep ? Math.ceil(Math.sqrt(length2) / maxSubstep) : 1;
+  // At most MAX_SUBSTEPS whatever the input: a non-physical move (∞, 1e300 m) must end, not hang the run.
+  const substeps =
+    length2 > maxSubstep * maxSubstep
+      ? Math.min(MAX_SUBSTEPS, Math.ceil(Math.sqrt(length2) / maxSubstep))
+      : 1;
   let de = east / substeps;
   let dn = north / substeps;
   let phi = point[0];

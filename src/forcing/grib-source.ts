@@ -11,6 +11,7 @@ import { ForcingFileError } from "./errors.js";
 import { fillFromNeighbours, type GriddedField, sampleGriddedField } from "./field.js";
 import type { ForcingFormat, VectorDescription } from "./format.js";
 import { type Grib2FieldInfo, type Grib2Wind, gridAxes, readGrib2Wind, scanGrib2 } from "./grib2/index.js";
+import { dropUnphysical } from "./limits.js";
 
 /** Instantaneous 10 m U (0/2/2) or V (0/2/3) of the deterministic forecast. */
 function isWind10(f: Grib2FieldInfo): boolean {
@@ -219,6 +220,12 @@ export class Grib2WindSource implements ForcingSource {
     for (let k = 0; k < nt; k++) {
       U.set(w.u[k], k * plane);
       V.set(w.v[k], k * plane);
+      dropUnphysical(
+        U.subarray(k * plane, (k + 1) * plane),
+        V.subarray(k * plane, (k + 1) * plane),
+        "wind",
+        this.paths.join(", "),
+      );
       fillFromNeighbours(U.subarray(k * plane, (k + 1) * plane), nx, ny);
       fillFromNeighbours(V.subarray(k * plane, (k + 1) * plane), nx, ny);
     }

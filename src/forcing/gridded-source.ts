@@ -17,6 +17,7 @@ import { ForcingFileError } from "./errors.js";
 import { fillFromNeighbours, type GriddedField, isRegularAxis } from "./field.js";
 import { FIELD_MODULE, type FieldRequest, GriddedSampler, type SharedField } from "./field-source.js";
 import { projectionName, projectionText } from "./grid-mapping.js";
+import { dropUnphysical } from "./limits.js";
 import { makeProjector, type Projector } from "./projection.js";
 
 /** Open files shared by all sources, least recently used closed first. */
@@ -376,6 +377,7 @@ export function readVectorSlice(
       }
     }
   }
+  dropUnphysical(uo, vo, layout.kind, file.path);
   for (let k = 0; k < plane; k++) {
     if (Number.isNaN(uo[k]) || Number.isNaN(vo[k])) uo[k] = vo[k] = Number.NaN;
   }

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { findObjectCategory, type ObjectCategory, UnknownObjectTypeError } from "../core/objects.js";
 import type { Simulation } from "../core/types.js";
+import type { VectorKind } from "../forcing/discover.js";
+import { MAX_SPEED } from "../forcing/limits.js";
 
 export class SpecError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
@@ -39,20 +41,29 @@ const longitude = finite("degrees east")
   .lt(360, "must be in [-180, 360)");
 const pair = <T extends z.ZodTypeAny>(item: T) => z.union([item, z.tuple([item, item])]);
 
-const vector = z.strictObject({ x: finite("m/s eastward"), y: finite("m/s northward") });
-const variableSource = z.union([
-  z.strictObject({ constant: vector }),
-  z.strictObject({ files: z.array(z.string().min(1)).min(1, "must name at least one file") }),
-  z.strictObject({ catalog: z.literal(true) }),
-  // Fetch the latest forecasts for the mission's area and time from the configured providers.
-  z.strictObject({ fetch: z.literal(true) }),
-]);
-const variableSpec = z.union([variableSource, z.array(variableSource).min(1)]);
-export type VariableSourceSpec = z.infer<typeof variableSource>;
+/** A constant vector of one kind: finite, and no faster than MAX_SPEED (a typo of 1e300 must not hang a run). */
+const vectorOf = (kind: VectorKind) =>
+  z
+    .strictObject({ x: finite("m/s eastward"), y: finite("m/s northward") })
+    .refine(
+      (c) => Math.hypot(c.x, c.y) <= MAX_SPEED[kind],
+      `speed must be at most ${MAX_SPEED[kind]} m/s (the largest physical ${kind})`,
+    );
+const variableSourceOf = (kind: VectorKind) =>
+  z.union([
+    z.strictObject({ constant: vectorOf(kind) }),
+    z.strictObject({ files: z.array(z.string().min(1)).min(1, "must name at least one file") }),
+    z.strictObject({ catalog: z.literal(true) }),
+    // Fetch the latest forecasts for the mission's area and time from the configured providers.
+    z.strictObject({ fetch: z.literal(true) }),
+  ]);
+const variableSpecOf = (kind: VectorKind) =>
+  z.union([variableSourceOf(kind), z.array(variableSourceOf(kind)).min(1)]);
+export type VariableSourceSpec = z.infer<ReturnType<typeof variableSourceOf>>;
 
 export const forcingSpecSchema = z.strictObject({
-  wind: variableSpec,
-  current: variableSpec,
+  wind: variableSpecOf("wind"),
+  current: variableSpecOf("current"),
 });
 export type ForcingSpec = z.infer<typeof forcingSpecSchema>;
 
