@@ -35,6 +35,13 @@ export interface Particles {
   currentU: Float64Array;
   currentV: Float64Array;
   /**
+   * Probability weight of each particle (default 1): every product counts a particle by its weight, so that
+   * scenarios, ensembles and search updates can weigh particles without special cases.
+   */
+  weight: Float64Array;
+  /** Scenario or ensemble member of each particle (default 0). */
+  member: Uint16Array;
+  /**
    * The WebAssembly kernels on the memory that holds every array above, or null when the arrays are plain
    * (JavaScript kernels only). Not sent to threads: each attaches its own to the same memory.
    */
@@ -44,6 +51,7 @@ export interface Particles {
 type Float64Key = { [K in keyof Particles]: Particles[K] extends Float64Array ? K : never }[keyof Particles];
 type Float32Key = { [K in keyof Particles]: Particles[K] extends Float32Array ? K : never }[keyof Particles];
 type Uint8Key = { [K in keyof Particles]: Particles[K] extends Uint8Array ? K : never }[keyof Particles];
+type Uint16Key = { [K in keyof Particles]: Particles[K] extends Uint16Array ? K : never }[keyof Particles];
 
 /**
  * The one place a Particles object is made: every one has the same properties in the same order, so the
@@ -54,6 +62,7 @@ function particlesOf(
   f64: (key: Float64Key) => Float64Array,
   f32: (key: Float32Key) => Float32Array,
   u8: (key: Uint8Key) => Uint8Array,
+  u16: (key: Uint16Key) => Uint16Array,
   kernels: WasmKernels | null,
 ): Particles {
   return {
@@ -80,13 +89,22 @@ function particlesOf(
     windV: f64("windV"),
     currentU: f64("currentU"),
     currentV: f64("currentV"),
+    weight: f64("weight"),
+    member: u16("member"),
     kernels,
   };
 }
 
-/** Bytes of one particle's arrays (13 float64, 6 float32, 3 uint8), and of the padding between arrays. */
-const BYTES_PER_PARTICLE = 13 * 8 + 6 * 4 + 3;
-const ARRAYS = 22;
+/** Bytes of one particle's arrays (14 float64, 6 float32, 3 uint8, 1 uint16), and the number of arrays. */
+const BYTES_PER_PARTICLE = 14 * 8 + 6 * 4 + 3 + 2;
+const ARRAYS = 24;
+
+/** New particles: not yet released, weight 1, member 0. */
+function initialValues(p: Particles): Particles {
+  p.status.fill(Status.unreleased);
+  p.weight.fill(1);
+  return p;
+}
 
 /**
  * Particle arrays: in a WebAssembly memory (shared) unless the JavaScript kernels are chosen, else in shared
@@ -106,27 +124,27 @@ export function allocateParticles(n: number, shared = false): Particles {
       if (offset > end) throw new Error("particle arrays overrun their block (BYTES_PER_PARTICLE)");
       return at;
     };
-    return particlesOf(
-      n,
-      () => new Float64Array(buffer, take(8 * n), n),
-      () => new Float32Array(buffer, take(4 * n), n),
-      (key) => {
-        const a = new Uint8Array(buffer, take(n), n);
-        return key === "status" ? a.fill(Status.unreleased) : a;
-      },
-      kernels,
+    return initialValues(
+      particlesOf(
+        n,
+        () => new Float64Array(buffer, take(8 * n), n),
+        () => new Float32Array(buffer, take(4 * n), n),
+        () => new Uint8Array(buffer, take(n), n),
+        () => new Uint16Array(buffer, take(2 * n), n),
+        kernels,
+      ),
     );
   }
   const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  return particlesOf(
-    n,
-    () => new Float64Array(buffer(8 * n)),
-    () => new Float32Array(buffer(4 * n)),
-    (key) => {
-      const a = new Uint8Array(buffer(n));
-      return key === "status" ? a.fill(Status.unreleased) : a;
-    },
-    null,
+  return initialValues(
+    particlesOf(
+      n,
+      () => new Float64Array(buffer(8 * n)),
+      () => new Float32Array(buffer(4 * n)),
+      () => new Uint8Array(buffer(n)),
+      () => new Uint16Array(buffer(2 * n)),
+      null,
+    ),
   );
 }
 
@@ -135,6 +153,7 @@ export function particleView(p: Particles, from: number, to: number): Particles 
   if (from === 0 && to === p.n) return p;
   return particlesOf(
     to - from,
+    (key) => p[key].subarray(from, to),
     (key) => p[key].subarray(from, to),
     (key) => p[key].subarray(from, to),
     (key) => p[key].subarray(from, to),

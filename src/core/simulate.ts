@@ -85,7 +85,7 @@ export function runSimulation(
   const { particles: p, rng, releaseOnLand, landmask } = seedRun(sim, category, options.landmask);
   const n = p.n;
   const { steps, stepsPerOutput, outputs } = simulationClock(sim);
-  const trajectory = allocateTrajectory(n, outputs, p.releaseTime, options.recordForcing ?? true, false);
+  const trajectory = allocateTrajectory(n, outputs, p, options.recordForcing ?? true, false);
   const range = new ParticleRange({ sim, forcing, landmask, trajectory, stepsPerOutput }, p, 0, n);
   const draws = allocateDraws(p, rng, 2 * n, false);
   let particleSteps = 0;

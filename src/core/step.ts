@@ -35,7 +35,7 @@ export function simulationClock(sim: Simulation): { steps: number; stepsPerOutpu
 export function allocateTrajectory(
   n: number,
   outputs: number,
-  releaseTime: Float64Array,
+  particles: Pick<Particles, "releaseTime" | "weight" | "member">,
   withForcing: boolean,
   shared: boolean,
 ): Trajectory {
@@ -51,7 +51,9 @@ export function allocateTrajectory(
     status: u8(),
     orientation: u8(),
     capsized: u8(),
-    releaseTime: Float64Array.from(releaseTime),
+    releaseTime: Float64Array.from(particles.releaseTime),
+    weight: Float64Array.from(particles.weight),
+    member: Uint16Array.from(particles.member),
     ...(withForcing ? { windU: f32(), windV: f32(), currentU: f32(), currentV: f32() } : {}),
   };
 }

@@ -22,4 +22,8 @@ export interface Trajectory {
   readonly currentV?: Float32Array;
   /** Release time of each particle, Unix seconds. */
   readonly releaseTime: Float64Array;
+  /** Probability weight of each particle (Particles.weight; 1 unless a scenario or ensemble weighs them). */
+  readonly weight: Float64Array;
+  /** Scenario or ensemble member of each particle (Particles.member; 0 by default). */
+  readonly member: Uint16Array;
 }

@@ -178,6 +178,11 @@ export type Compatibility = "exact" | "opendrift";
 export interface SnapshotSummary {
   time: number;
   counts: Record<string, number>;
+  /**
+   * Share of the particles' total weight by status (the probability the object is afloat, stranded, …), same
+   * keys as counts; counts over the particle number when every particle weighs 1.
+   */
+  shares?: Record<string, number>;
   centroidLon: number | null;
   centroidLat: number | null;
   /** Standard deviation east and north, km. */

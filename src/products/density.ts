@@ -1,7 +1,8 @@
 // The probability grid: particle counts per cell and output time on a regular grid in metres, in a local
 // Lambert azimuthal equal-area projection around the whole cloud (all times), so that every cell has the same
 // area. One pass over all snapshots to find the extent, one to count. Afloat (active) and stranded particles
-// are counted separately; the probability of a cell is its afloat count over the afloat total.
+// are counted separately; the probability of a cell is the weight of its afloat particles over the afloat
+// particles' total weight (every particle weighs 1 unless a scenario or ensemble weighs them).
 import { Status } from "../core/types.js";
 import type { NcFileDef } from "../io/netcdf/types.js";
 import { ncValues, writeNetcdf3 } from "../io/netcdf/write-classic.js";
@@ -81,7 +82,7 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
   if (!(requested > 0) || !Number.isFinite(requested)) {
     throw new Error(`density cell size: must be a positive number of metres, got ${requested}`);
   }
-  const { lon, lat, status } = t;
+  const { lon, lat, status, weight: w } = t;
   const total = n * nt;
 
   // Pass 1: lon/lat extent of the positions that go into the grids.
@@ -192,6 +193,8 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
   const counts = new Uint32Array(nt * cells);
   const stranded = new Uint32Array(nt * cells);
   const afloat = new Uint32Array(nt);
+  const weight = new Float64Array(nt * cells);
+  const afloatWeight = new Float64Array(nt);
   const inv = 1 / cellM;
   const fp = proj.fastParts();
   const { sinB: sbT, cosB: cbT, sinL: slT, cosL: clT, latStart, lonStart, sinB1, cosB1, d: dd, rq } = fp;
@@ -202,6 +205,7 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
     const base = k * cells;
     const o = k * n;
     let a = 0;
+    let aw = 0;
     for (let i = 0; i < n; i++) {
       const s = status[o + i];
       if (s !== Status.active && s !== Status.stranded) continue;
@@ -233,10 +237,13 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
       const c = base + cy * nx + cx;
       if (s === Status.active) {
         counts[c]++;
+        weight[c] += w[i];
         a++;
+        aw += w[i];
       } else stranded[c]++;
     }
     afloat[k] = a;
+    afloatWeight[k] = aw;
   }
 
   // Cell centres and corners in lon/lat (longitudes continuous around the centre).
@@ -303,6 +310,8 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
     counts,
     stranded,
     afloat,
+    weight,
+    afloatWeight,
     requestedCellM: requested,
     note,
     x0,
@@ -358,7 +367,7 @@ export async function writeDensityNetcdf(
       Conventions: "CF-1.11, ACDD-1.3",
       title: `Leeway drift probability grid: ${ctx.category.key} (${ctx.simulation.name})`,
       summary:
-        `Share of the afloat particles of a Leeway Monte Carlo drift simulation per ${grids.cellM} m cell of a ` +
+        `Share of the afloat particles (by weight) of a Leeway Monte Carlo drift simulation per ${grids.cellM} m cell of a ` +
         `Lambert azimuthal equal-area grid, for every output time; stranded particles counted apart.`,
       source: `Driftline ${ctx.softwareVersion}`,
       history: `${isoUtc(Date.now() / 1000)} created by Driftline ${ctx.softwareVersion}`,
@@ -475,7 +484,7 @@ export async function writeDensityNetcdf(
         type: "float",
         dims: ["time", "y", "x"],
         attributes: {
-          long_name: "share of the afloat particles in the cell",
+          long_name: "share of the afloat particles in the cell, by weight",
           units: "1",
           coordinates: "lat lon",
           grid_mapping: "crs",
@@ -486,11 +495,11 @@ export async function writeDensityNetcdf(
         rows: (row0, rows, out) => {
           for (let r = 0; r < rows; r++) {
             const k = row0 + r;
-            const a = grids.afloat[k];
+            const a = grids.afloatWeight[k];
             const f = a > 0 ? 1 / a : 0;
             const base = k * cells;
             const o = r * cells;
-            for (let c = 0; c < cells; c++) out[o + c] = grids.counts[base + c] * f;
+            for (let c = 0; c < cells; c++) out[o + c] = grids.weight[base + c] * f;
           }
         },
       },

@@ -499,14 +499,14 @@ const LOOKUP_STEP = 16;
 export function densityPercentPerKm2(grids: DensityGrids, k: number): { values: Float32Array; max: number } {
   const cells = grids.nx * grids.ny;
   const values = new Float32Array(cells);
-  const afloat = grids.afloat[k];
+  const afloat = grids.afloatWeight[k];
   let max = 0;
   if (afloat > 0) {
     const cellKm2 = (grids.cellM * grids.cellM) / 1e6;
     const f = 100 / afloat / cellKm2;
     const base = k * cells;
     for (let c = 0; c < cells; c++) {
-      const v = grids.counts[base + c] * f;
+      const v = grids.weight[base + c] * f;
       values[c] = v;
       if (v > max) max = v;
     }

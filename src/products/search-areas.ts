@@ -1,5 +1,5 @@
 // Search areas and position estimate per output time: the smallest sets of sea cells holding 50, 90 and 95 %
-// of the afloat particles, traced into GeoJSON polygons, plus centroid, most probable cell and counts by status.
+// of the afloat particles (by weight), traced into GeoJSON polygons, plus centroid, most probable cell and counts by status.
 import type { ProductContext } from "./context.js";
 import type { MultiPolygon, Polygon } from "./geojson-types.js";
 import { cellsToGeometry, projectionOf } from "./polygons.js";
@@ -11,52 +11,63 @@ export const SEARCH_PERCENTS = [50, 90, 95] as const;
 const KM2_PER_NM2 = 1.852 * 1.852;
 
 /**
- * The smallest sets of cells of layer `k` whose afloat counts reach each of `percents` % of the afloat
- * particles: cells by count, highest first (the greedy choice is optimal for "fewest cells reaching a sum");
- * among cells of the threshold count, those nearest to `centre` (grid cell i, j) first, which keeps areas
- * compact. Land cells never enter. Returns, per percent, the cell indices and the particles they hold.
+ * The smallest sets of cells of layer `k` whose afloat weight reaches each of `percents` % of the afloat
+ * particles' weight: cells by weight, highest first (the greedy choice is optimal for "fewest cells reaching a
+ * sum"); among cells of the threshold weight, those nearest to `centre` (grid cell i, j) first, which keeps
+ * areas compact. Land cells never enter. Returns, per percent, the cell indices and the weight they hold
+ * (with every particle weighing 1: the particles they hold).
  */
 export function smallestCellSets(
   grids: DensityGrids,
   k: number,
   percents: readonly number[],
   centre?: { i: number; j: number },
-): { cells: number[]; particles: number }[] {
+): { cells: number[]; weight: number }[] {
   const cells = grids.nx * grids.ny;
   const base = k * cells;
-  const afloat = grids.afloat[k];
-  if (afloat === 0) return percents.map(() => ({ cells: [], particles: 0 }));
-  let maxCount = 0;
+  const total = grids.afloatWeight[k];
+  if (!(total > 0)) return percents.map(() => ({ cells: [], weight: 0 }));
+  // The sea cells' weights, ascending: read from the end, equal weights form one group of the threshold search.
+  let held = 0;
+  for (let c = 0; c < cells; c++) if (grids.weight[base + c] > 0 && !grids.land[c]) held++;
+  const sorted = new Float64Array(held);
+  held = 0;
   for (let c = 0; c < cells; c++) {
-    const v = grids.counts[base + c];
-    if (v > maxCount && !grids.land[c]) maxCount = v;
+    const v = grids.weight[base + c];
+    if (v > 0 && !grids.land[c]) sorted[held++] = v;
   }
-  // Histogram of cell counts → per percent the threshold count v* and how many cells of count v* it needs.
-  const hist = new Float64Array(maxCount + 1);
-  for (let c = 0; c < cells; c++) {
-    const v = grids.counts[base + c];
-    if (v > 0 && !grids.land[c]) hist[v]++;
-  }
+  sorted.sort();
   const plans = percents.map((percent) => {
-    const target = Math.ceil((percent / 100) * afloat - 1e-9);
+    // With whole-number weights, reaching target is reaching ceil(target): the same cells as a count.
+    const target = (percent / 100) * total - 1e-9;
     let cum = 0;
-    for (let v = maxCount; v >= 1; v--) {
-      if (hist[v] === 0) continue;
-      if (cum + hist[v] * v >= target) return { threshold: v, need: Math.ceil((target - cum) / v), cum };
-      cum += hist[v] * v;
+    for (let end = sorted.length; end > 0; ) {
+      const v = sorted[end - 1];
+      let start = end - 1;
+      while (start > 0 && sorted[start - 1] === v) start--;
+      const count = end - start;
+      if (cum + count * v >= target) {
+        // The fewest cells of weight v that reach the target.
+        let need = Math.max(1, Math.ceil((target - cum) / v));
+        while (need > 1 && cum + (need - 1) * v >= target) need--;
+        while (need < count && cum + need * v < target) need++;
+        return { threshold: v, need, cum };
+      }
+      cum += count * v;
+      end = start;
     }
     // Cannot happen: cells holding afloat particles are never land.
     throw new Error(
-      `search area ${percent} % at time index ${k}: sea cells hold only ${cum} of ${afloat} particles`,
+      `search area ${percent} % at time index ${k}: sea cells hold only ${cum} of ${total} (afloat weight)`,
     );
   });
   const nx = grids.nx;
   return plans.map((p) => {
-    // Every cell above the threshold count, then the `need` cells at it nearest to the centre.
+    // Every cell above the threshold weight, then the `need` cells at it nearest to the centre.
     const chosen: number[] = [];
     const ties: number[] = [];
     for (let c = 0; c < cells; c++) {
-      const v = grids.counts[base + c];
+      const v = grids.weight[base + c];
       if (v < p.threshold || grids.land[c]) continue;
       if (v > p.threshold) chosen.push(c);
       else ties.push(c);
@@ -75,7 +86,7 @@ export function smallestCellSets(
     } else {
       for (let m = 0; m < p.need; m++) chosen.push(ties[m]);
     }
-    return { cells: chosen, particles: p.cum + p.need * p.threshold };
+    return { cells: chosen, weight: p.cum + p.need * p.threshold };
   });
 }
 
@@ -85,7 +96,7 @@ export function smallestCellSet(
   k: number,
   percent: number,
   centre?: { i: number; j: number },
-): { cells: number[]; particles: number } {
+): { cells: number[]; weight: number } {
   return smallestCellSets(grids, k, [percent], centre)[0];
 }
 
@@ -123,10 +134,10 @@ export function computeSearchAreas(ctx: ProductContext, grids: DensityGrids): Se
     const base = k * cells;
     let best = -1;
     for (let c = 0; c < cells; c++) {
-      if (grids.counts[base + c] > 0 && (best < 0 || grids.counts[base + c] > grids.counts[base + best]))
+      if (grids.weight[base + c] > 0 && (best < 0 || grids.weight[base + c] > grids.weight[base + best]))
         best = c;
     }
-    const afloat = grids.afloat[k];
+    const afloat = grids.afloatWeight[k];
     const centre =
       centroidLon !== null && centroidLat !== null && afloat > 0
         ? cellOf(grids, centroidLon, centroidLat)
@@ -145,7 +156,7 @@ export function computeSearchAreas(ctx: ProductContext, grids: DensityGrids): Se
           geometry,
           areaKm2,
           areaNm2: areaKm2 / KM2_PER_NM2,
-          containedFraction: set.particles / afloat,
+          containedFraction: set.weight / afloat,
         };
         areas[String(percent) as "50" | "90" | "95"] = area;
       }

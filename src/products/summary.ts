@@ -1,5 +1,6 @@
 // Per-output-time statistics of a run (summary.json, and the position estimate of every product):
-// counts by status, centroid and spread of the particles still afloat.
+// counts and weighted shares by status, centroid and spread of the particles still afloat (weighted by
+// Trajectory.weight: every particle weighs 1 unless a scenario or ensemble weighs them).
 import type { Trajectory } from "../core/trajectory.js";
 import { type SnapshotSummary, STATUS_FLAGS, Status } from "../core/types.js";
 
@@ -37,15 +38,40 @@ export function statusCounts(t: Trajectory, k: number): Record<string, number> {
   return counts;
 }
 
-/** Centroid and spread of the active particles at snapshot k; longitudes unwrapped around the first one. */
+/**
+ * Share of the particles' total weight by status name at snapshot k (every key of COUNT_KEYS present): the
+ * probability of each state.
+ */
+export function statusShares(t: Trajectory, k: number): Record<string, number> {
+  const tally = new Float64Array(256);
+  const o = k * t.n;
+  const w = t.weight;
+  let total = 0;
+  for (let i = 0; i < t.n; i++) {
+    tally[t.status[o + i]] += w[i];
+    total += w[i];
+  }
+  const shares: Record<string, number> = {};
+  for (const key of COUNT_KEYS) shares[key] = 0;
+  if (!(total > 0)) return shares;
+  for (let c = 0; c < 256; c++) if (tally[c] > 0) shares[statusName(c)] = tally[c] / total;
+  return shares;
+}
+
+/**
+ * Weighted centroid and spread of the active particles at snapshot k; longitudes unwrapped around the first
+ * one. `count` is the number of particles, `weight` their summed weight.
+ */
 export function afloatStatistics(
   t: Trajectory,
   k: number,
-): { lon: number; lat: number; stdEastKm: number; stdNorthKm: number; count: number } | null {
+): { lon: number; lat: number; stdEastKm: number; stdNorthKm: number; count: number; weight: number } | null {
   const o = k * t.n;
+  const w = t.weight;
   let ref = Number.NaN;
   let refLat = 0;
   let count = 0;
+  let sw = 0;
   // Sums of offsets from the first particle (small numbers, so the one-pass variance stays accurate).
   let sx = 0;
   let sy = 0;
@@ -63,15 +89,17 @@ export function afloatStatistics(
     let dx = x - ref;
     if (dx > 180 || dx < -180) dx = ((((dx + 180) % 360) + 360) % 360) - 180;
     const dy = y - refLat;
-    sx += dx;
-    sy += dy;
-    sxx += dx * dx;
-    syy += dy * dy;
+    const wi = w[i];
+    sx += wi * dx;
+    sy += wi * dy;
+    sxx += wi * dx * dx;
+    syy += wi * dy * dy;
+    sw += wi;
     count++;
   }
-  if (count === 0) return null;
-  const mx = sx / count;
-  const my = sy / count;
+  if (count === 0 || !(sw > 0)) return null;
+  const mx = sx / sw;
+  const my = sy / sw;
   const lat = refLat + my;
   const scale = metresPerDegree(lat);
   let lon = ref + mx;
@@ -80,15 +108,16 @@ export function afloatStatistics(
   return {
     lon,
     lat,
-    stdEastKm: (Math.sqrt(Math.max(0, sxx / count - mx * mx)) * scale.east) / 1000,
-    stdNorthKm: (Math.sqrt(Math.max(0, syy / count - my * my)) * scale.north) / 1000,
+    stdEastKm: (Math.sqrt(Math.max(0, sxx / sw - mx * mx)) * scale.east) / 1000,
+    stdNorthKm: (Math.sqrt(Math.max(0, syy / sw - my * my)) * scale.north) / 1000,
     count,
+    weight: sw,
   };
 }
 
 /**
- * One summary per output time: counts by status, centroid of the active (afloat) particles and their
- * standard deviation east and north in km (population standard deviation, local metres per degree at the
+ * One summary per output time: counts and weighted shares by status, weighted centroid of the active (afloat)
+ * particles and their standard deviation east and north in km (population standard deviation, local metres per degree at the
  * centroid). Centroid and spread are null when no particle is afloat.
  */
 export function buildSnapshotSummaries(t: Trajectory): SnapshotSummary[] {
@@ -98,6 +127,7 @@ export function buildSnapshotSummaries(t: Trajectory): SnapshotSummary[] {
     out.push({
       time: t.times[k],
       counts: statusCounts(t, k),
+      shares: statusShares(t, k),
       centroidLon: s ? s.lon : null,
       centroidLat: s ? s.lat : null,
       stdEastKm: s ? s.stdEastKm : null,
@@ -113,6 +143,7 @@ export function summariesForJson(summaries: readonly SnapshotSummary[]): Record<
     time: new Date(Math.round(s.time) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
     unix_time: s.time,
     counts: s.counts,
+    ...(s.shares ? { shares: s.shares } : {}),
     centroid_lon: s.centroidLon,
     centroid_lat: s.centroidLat,
     std_east_km: s.stdEastKm,

@@ -27,7 +27,7 @@ export interface SearchArea {
 }
 
 /**
- * Particle counts on a regular grid in metres around the cloud, one layer per output time. The grid is in
+ * Particle counts and weights on a regular grid in metres around the cloud, one layer per output time. The grid is in
  * a local Lambert azimuthal equal-area projection centred on the cloud (`proj4`), so every cell has the
  * same area. Computed once by src/products/density.ts and used by density.nc, search areas and pictures.
  */
@@ -48,6 +48,13 @@ export interface DensityGrids {
   counts: Uint32Array;
   /** Stranded particle counts per time, same layout. */
   stranded: Uint32Array;
-  /** Number of afloat particles per time (the denominator of the probability). */
+  /** Number of afloat particles per time. */
   afloat: Uint32Array;
+  /**
+   * Summed weight (Trajectory.weight) of the afloat particles per cell and time, same layout as counts: the
+   * probability of a cell is its weight over afloatWeight. Equal to counts when every particle weighs 1.
+   */
+  weight: Float64Array;
+  /** Summed weight of the afloat particles per time (the denominator of the probability). */
+  afloatWeight: Float64Array;
 }

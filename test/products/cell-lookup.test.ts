@@ -23,6 +23,8 @@ function grid(lon0: number, lat0: number, cellM: number, nx: number, ny: number)
     counts: new Uint32Array(0),
     stranded: new Uint32Array(0),
     afloat: new Uint32Array(0),
+    weight: new Float64Array(0),
+    afloatWeight: new Float64Array(0),
   };
 }
 

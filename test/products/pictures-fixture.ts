@@ -90,6 +90,8 @@ export function makeFixture(opts: FixtureOptions = {}): MapInput {
     orientation: new Uint8Array(T * n),
     capsized: new Uint8Array(T * n),
     releaseTime: new Float64Array(n).fill(T0),
+    weight: new Float64Array(n).fill(1),
+    member: new Uint16Array(n),
   };
 
   const summaries: SnapshotSummary[] = [];
@@ -227,7 +229,24 @@ function makeGrids(t: Trajectory, cellM: number): DensityGrids {
         afloat[k]++;
       } else if (t.status[j] === Status.stranded) stranded[k * cells + cj * nx + ci]++;
     }
-  return { proj4: proj, cellM, nx, ny, x: xs, y: ys, lon: lonC, lat: latC, land, counts, stranded, afloat };
+  const weight = Float64Array.from(counts);
+  const afloatWeight = Float64Array.from(afloat);
+  return {
+    proj4: proj,
+    cellM,
+    nx,
+    ny,
+    x: xs,
+    y: ys,
+    lon: lonC,
+    lat: latC,
+    land,
+    counts,
+    stranded,
+    afloat,
+    weight,
+    afloatWeight,
+  };
 }
 
 /** Ellipses of the afloat cloud's covariance holding 50/90/95 % of a 2-D normal. */

@@ -227,6 +227,8 @@ describe("heatmap.png", () => {
     const cells = base.grids.nx * base.grids.ny;
     base.grids.counts.fill(0, k * cells, (k + 1) * cells);
     base.grids.afloat[k] = 0;
+    base.grids.weight.fill(0, k * cells, (k + 1) * cells);
+    base.grids.afloatWeight[k] = 0;
     const snap = base.areas[k];
     snap.areas = { "50": null, "90": null, "95": null };
     snap.mostLikelyLon = snap.mostLikelyLat = snap.centroidLon = snap.centroidLat = null;

@@ -30,6 +30,8 @@ function tinyGrids(nx: number, ny: number, counts: number[], land?: number[]): D
     counts: Uint32Array.from(counts),
     stranded: new Uint32Array(cells),
     afloat: Uint32Array.from([counts.reduce((a, b, c) => a + (land?.[c] ? 0 : b), 0)]),
+    weight: Float64Array.from(counts),
+    afloatWeight: Float64Array.from([counts.reduce((a, b, c) => a + (land?.[c] ? 0 : b), 0)]),
   };
 }
 
@@ -69,7 +71,7 @@ describe("smallest cell sets", () => {
       for (const percent of [50, 90, 95, 100]) {
         const set = smallestCellSet(g, 0, percent, { i: 1, j: 1 });
         const held = set.cells.reduce((a, c) => a + counts[c], 0);
-        expect(held).toBe(set.particles);
+        expect(held).toBe(set.weight);
         expect(held / afloat).toBeGreaterThanOrEqual(percent / 100);
         expect(new Set(set.cells).size).toBe(set.cells.length);
         for (const c of set.cells) expect(land[c]).toBe(0);

@@ -97,7 +97,24 @@ export function syntheticTrajectory(opts: SyntheticOptions = {}): Trajectory {
       }
     }
   }
-  return { n, times, lon, lat, status, orientation, capsized, windU, windV, currentU, currentV, releaseTime };
+  const weight = new Float64Array(n).fill(1);
+  const member = new Uint16Array(n);
+  return {
+    n,
+    times,
+    lon,
+    lat,
+    status,
+    orientation,
+    capsized,
+    windU,
+    windV,
+    currentU,
+    currentV,
+    releaseTime,
+    weight,
+    member,
+  };
 }
 
 /** A land mask: land east of `coastLon`. */

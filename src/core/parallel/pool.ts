@@ -200,13 +200,7 @@ function sharedRun(
   return {
     sim,
     ...seeded,
-    trajectory: allocateTrajectory(
-      n,
-      outputs,
-      seeded.particles.releaseTime,
-      options.recordForcing ?? true,
-      true,
-    ),
+    trajectory: allocateTrajectory(n, outputs, seeded.particles, options.recordForcing ?? true, true),
     steps,
     stepsPerOutput,
     ranges: splitRanges(n, threads, MAIN_RANGE_WEIGHT),
@@ -309,7 +303,7 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
   };
   const forcing = { wind: recipes.wind.map(send), current: recipes.current.map(send) };
   const landmask = recipes.landmask ? send(recipes.landmask) : null;
-  const { releaseTime: _, ...trajectory } = run.trajectory;
+  const { releaseTime: _r, weight: _w, member: _m, ...trajectory } = run.trajectory;
 
   let failure: Error | null = null;
   const fail = (e: Error) => {

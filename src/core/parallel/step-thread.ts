@@ -59,7 +59,12 @@ async function prepare(setup: ThreadSetup): Promise<ParticleRange> {
     sim: setup.sim,
     forcing: { wind, current },
     landmask,
-    trajectory: { ...setup.trajectory, releaseTime: new Float64Array(0) },
+    trajectory: {
+      ...setup.trajectory,
+      releaseTime: new Float64Array(0),
+      weight: new Float64Array(0),
+      member: new Uint16Array(0),
+    },
     stepsPerOutput: setup.stepsPerOutput,
   };
   const particles = setup.kernelMemory
