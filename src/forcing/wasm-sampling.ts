@@ -2,12 +2,10 @@
 // stereographic, and a loaded plane no larger than twice the particles (blended in time once per step).
 // Same numbers as sampleGriddedField bit for bit; every other case stays with it.
 import type { Positions } from "../core/types.js";
+import * as S from "../core/wasm/grid-slots.js";
 import { KERNEL_CHUNK, type WasmKernels } from "../core/wasm/kernels.js";
 import { blendTimes, type GriddedField, gridAxes, timeBracket } from "./field.js";
 import { type Projector, WGS84_ES } from "./projection.js";
-
-/** f64 slots of the grid description (the G_ constants of src/core/wasm/assembly/kernels.ts). */
-const GRID_SLOTS = 27;
 
 /** Rows of KERNEL_CHUNK f64 in the kernel's scratch (conformal factors, positions and rotations). */
 const SCRATCH_ROWS = 5;
@@ -101,11 +99,11 @@ export class WasmPlane {
 }
 
 function allocatePlane(kernels: WasmKernels, cells: number): KernelPlane {
-  const all = kernels.float64(GRID_SLOTS + 2 * cells);
+  const all = kernels.float64(S.GRID_SLOTS + 2 * cells);
   return {
     capacity: cells,
-    grid: all.subarray(0, GRID_SLOTS),
-    uv: all.subarray(GRID_SLOTS),
+    grid: all.subarray(0, S.GRID_SLOTS),
+    uv: all.subarray(S.GRID_SLOTS),
     scratch: kernels.float64(SCRATCH_ROWS * KERNEL_CHUNK),
     field: null,
     k0: -1,
@@ -118,35 +116,34 @@ function allocatePlane(kernels: WasmKernels, cells: number): KernelPlane {
 function writeGridSlots(plane: KernelPlane, f: GriddedField, proj: Projector | null): void {
   const a = gridAxes(f);
   const ps = proj?.polarStereographic;
-  plane.grid.set([
-    a.xFirst,
-    a.xScale,
-    a.xTop,
-    a.yFirst,
-    a.yScale,
-    a.yTop,
-    a.xMin,
-    a.xMax,
-    f.lonPeriod,
-    Math.abs(a.xStep),
-    f.nxFull,
-    f.i0,
-    f.j0,
-    f.nx,
-    f.ny,
-    a.wrapX ? 1 : 0,
-    ps ? 1 : 0,
-    ps?.akm1 ?? 0,
-    ps?.e ?? 0,
-    ps?.north ? 1 : 0,
-    ps?.sinLam0 ?? 0,
-    ps?.cosLam0 ?? 1,
-    ps?.x0 ?? 0,
-    ps?.y0 ?? 0,
-    ps && ps.es === WGS84_ES ? 1 : 0,
-    ps?.es ?? 0,
-    f.gridRelative && proj !== null ? 1 : 0,
-  ]);
+  const g = plane.grid;
+  g[S.G_X_FIRST] = a.xFirst;
+  g[S.G_X_SCALE] = a.xScale;
+  g[S.G_X_TOP] = a.xTop;
+  g[S.G_Y_FIRST] = a.yFirst;
+  g[S.G_Y_SCALE] = a.yScale;
+  g[S.G_Y_TOP] = a.yTop;
+  g[S.G_X_MIN] = a.xMin;
+  g[S.G_X_MAX] = a.xMax;
+  g[S.G_PERIOD] = f.lonPeriod;
+  g[S.G_X_STEP_ABS] = Math.abs(a.xStep);
+  g[S.G_NX_FULL] = f.nxFull;
+  g[S.G_I0] = f.i0;
+  g[S.G_J0] = f.j0;
+  g[S.G_NX] = f.nx;
+  g[S.G_NY] = f.ny;
+  g[S.G_WRAP_X] = a.wrapX ? 1 : 0;
+  g[S.G_KIND] = ps ? 1 : 0;
+  g[S.G_AKM1] = ps?.akm1 ?? 0;
+  g[S.G_E] = ps?.e ?? 0;
+  g[S.G_NORTH] = ps?.north ? 1 : 0;
+  g[S.G_SIN_LAM0] = ps?.sinLam0 ?? 0;
+  g[S.G_COS_LAM0] = ps?.cosLam0 ?? 1;
+  g[S.G_X0] = ps?.x0 ?? 0;
+  g[S.G_Y0] = ps?.y0 ?? 0;
+  g[S.G_WGS84] = ps && ps.es === WGS84_ES ? 1 : 0;
+  g[S.G_ES] = ps?.es ?? 0;
+  g[S.G_ROTATE] = f.gridRelative && proj !== null ? 1 : 0;
 }
 
 /** The two bracketing times blended into the kernels' memory, u and v side by side; one time alone is

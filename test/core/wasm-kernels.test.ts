@@ -15,7 +15,7 @@ import {
   sampleForcing,
 } from "../../src/core/leeway.js";
 import { runSimulationThreaded } from "../../src/core/parallel/pool.js";
-import { allocateParticles, type Particles, syncTrig } from "../../src/core/particles.js";
+import { allocateParticles, syncTrig } from "../../src/core/particles.js";
 import { LegacyRandom } from "../../src/core/rng.js";
 import { runSimulation } from "../../src/core/simulate.js";
 import { type ForcingSource, Status } from "../../src/core/types.js";
@@ -26,20 +26,9 @@ import { makeProjector } from "../../src/forcing/projection.js";
 import { WasmPlane } from "../../src/forcing/wasm-sampling.js";
 import { scenario } from "../helpers/scenario.js";
 import { expectSameBytes } from "../helpers/trajectory-bytes.js";
+import { axis, bytes, expectSameParticles, particlesWith, regularField } from "../helpers/wasm-particles.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-
-/** Particles with the chosen kernels (DRIFTLINE_KERNELS is read when the arrays are allocated). */
-function particlesWith(kernels: "wasm" | "js", n: number): Particles {
-  const before = process.env.DRIFTLINE_KERNELS;
-  process.env.DRIFTLINE_KERNELS = kernels;
-  try {
-    return allocateParticles(n);
-  } finally {
-    if (before === undefined) delete process.env.DRIFTLINE_KERNELS;
-    else process.env.DRIFTLINE_KERNELS = before;
-  }
-}
 
 /** A small deterministic generator for test inputs. */
 function uniform(seed: number): () => number {
@@ -48,62 +37,6 @@ function uniform(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-const FLOAT_KEYS = [
-  "lon",
-  "lat",
-  "prevLon",
-  "prevLat",
-  "sinLat",
-  "cosLat",
-  "sinLon",
-  "cosLon",
-  "windU",
-  "windV",
-  "currentU",
-  "currentV",
-] as const;
-
-const axis = (first: number, step: number, count: number) =>
-  Float64Array.from({ length: count }, (_, k) => first + k * step);
-
-/** A field on evenly spaced lon/lat axes, whole grid loaded, hourly times, values from `value`. */
-function regularField(
-  nx: number,
-  ny: number,
-  times: number,
-  x: number[],
-  y: number[],
-  value: () => number,
-): GriddedField {
-  return {
-    kind: "regular",
-    nxFull: nx,
-    nyFull: ny,
-    xAxis: axis(x[0], x[1], nx),
-    yAxis: axis(y[0], y[1], ny),
-    xRegular: true,
-    yRegular: true,
-    lonPeriod: 0,
-    projection: null,
-    curvilinear: null,
-    i0: 0,
-    j0: 0,
-    nx,
-    ny,
-    times: Float64Array.from({ length: times }, (_, k) => k * 3600),
-    u: new Float32Array(times * nx * ny).map(value),
-    v: new Float32Array(times * nx * ny).map(value),
-    gridRelative: false,
-  };
-}
-
-const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-function expectSameParticles(a: Particles, b: Particles): void {
-  for (const key of FLOAT_KEYS) expect(bytes(a[key]).equals(bytes(b[key])), key).toBe(true);
-  expect(bytes(a.status).equals(bytes(b.status)), "status").toBe(true);
 }
 
 afterEach(() => {

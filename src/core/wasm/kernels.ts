@@ -16,27 +16,86 @@ export const KERNEL_CHUNK = 512;
 /** 4 GiB: address space only; pages are committed as the memory grows. */
 const MAX_PAGES = 65536;
 
-/** The kernels (see assembly/kernels.ts); arrays are passed as byte offsets. */
-interface KernelExports {
-  drift(n: number, ...offsetsAndArguments: number[]): number;
-  sampleGrid(count: number, ...offsets: number[]): number;
-  needActive(n: number, status: number, need: number): void;
-  markMissing(n: number, need: number, status: number, u: number, v: number): number;
-  countActive(n: number, status: number): number;
-  releaseDue(n: number, ...offsetsAndTimes: number[]): number;
-  fillUniform(mt: number, index: number, out: number, count: number): number;
-  landHits(n: number, ...offsetsAndSizes: number[]): number;
-  jibe(
-    n: number,
-    status: number,
-    orientation: number,
-    cwSlope: number,
-    draws: number,
-    capacity: number,
-    offset: number,
-    perStep: number,
-  ): void;
-}
+/**
+ * The kernels' parameters in order, as assembly/kernels.ts declares them: arrays are byte offsets into the
+ * memory, the rest numbers. The callers' argument counts are checked against this table by the compiler,
+ * and test/core/wasm-interface.test.ts checks it against the AssemblyScript source and kernels.wasm.
+ */
+export const KERNEL_PARAMETERS = {
+  drift: [
+    "n",
+    "status",
+    "capsized",
+    "mark",
+    "lon",
+    "lat",
+    "prevLon",
+    "prevLat",
+    "sinLat",
+    "cosLat",
+    "sinLon",
+    "cosLon",
+    "windU",
+    "windV",
+    "currentU",
+    "currentV",
+    "dwSlope",
+    "dwOffset",
+    "dwEps",
+    "cwSlope",
+    "cwOffset",
+    "cwEps",
+    "dt",
+    "capsizedLeewayFraction",
+    "scratch",
+    "chunk",
+  ],
+  needActive: ["n", "status", "need"],
+  sampleGrid: [
+    "count",
+    "grid",
+    "lon",
+    "lat",
+    "sinLat",
+    "cosLat",
+    "sinLon",
+    "cosLon",
+    "need",
+    "uOut",
+    "vOut",
+    "plane",
+    "scratch",
+    "chunk",
+  ],
+  countActive: ["n", "status"],
+  markMissing: ["n", "need", "status", "u", "v"],
+  releaseDue: ["n", "status", "releaseTime", "lon", "lat", "prevLon", "prevLat", "t", "dt"],
+  fillUniform: ["mt", "index", "out", "count"],
+  landHits: [
+    "n",
+    "status",
+    "lon",
+    "lat",
+    "mark",
+    "marked",
+    "states",
+    "binBlocks",
+    "binBits",
+    "cellsPerDegree",
+    "blockSide",
+    "scratch",
+    "chunk",
+  ],
+  jibe: ["n", "status", "orientation", "cwSlope", "draws", "capacity", "offset", "perStep"],
+} as const;
+
+type KernelName = keyof typeof KERNEL_PARAMETERS;
+/** One number per parameter of the table. */
+type Arguments<P extends readonly string[]> = { -readonly [K in keyof P]: number };
+/** The kernels as called from TypeScript (those declared void return undefined). */
+type KernelExports = {
+  [K in KernelName]: (...args: Arguments<(typeof KERNEL_PARAMETERS)[K]>) => number;
+};
 
 let compiled: WebAssembly.Module | undefined;
 

@@ -8,6 +8,36 @@
 //
 // Arguments are byte offsets into the one (shared) memory the particle arrays live in.
 
+import {
+  G_AKM1,
+  G_COS_LAM0,
+  G_E,
+  G_ES,
+  G_I0,
+  G_J0,
+  G_KIND,
+  G_NORTH,
+  G_NX,
+  G_NX_FULL,
+  G_NY,
+  G_PERIOD,
+  G_ROTATE,
+  G_SIN_LAM0,
+  G_WGS84,
+  G_WRAP_X,
+  G_X0,
+  G_X_FIRST,
+  G_X_MAX,
+  G_X_MIN,
+  G_X_SCALE,
+  G_X_STEP_ABS,
+  G_X_TOP,
+  G_Y0,
+  G_Y_FIRST,
+  G_Y_SCALE,
+  G_Y_TOP,
+} from "../grid-slots";
+
 // @ts-ignore: decorator
 @inline function f64At(base: usize, i: i32): f64 {
   return load<f64>(base + (<usize>i << 3));
@@ -432,43 +462,7 @@ export function needActive(n: i32, status: usize, need: usize): void {
   );
 }
 
-/**
- * Grid description for sampleGrid, f64 slots at `grid` (filled by wasm/kernels.ts gridParameters()):
- * the axes of field.ts sampleGriddedField (arithmetic indexing only) and, for a polar stereographic grid,
- * the projection's constants.
- */
-const G_X_FIRST = 0;
-const G_X_SCALE = 1;
-const G_X_TOP = 2;
-const G_Y_FIRST = 3;
-const G_Y_SCALE = 4;
-const G_Y_TOP = 5;
-const G_X_MIN = 6;
-const G_X_MAX = 7;
-const G_PERIOD = 8;
-const G_X_STEP_ABS = 9;
-const G_NX_FULL = 10;
-const G_I0 = 11;
-const G_J0 = 12;
-const G_NX = 13;
-const G_NY = 14;
-const G_WRAP_X = 15;
-/** 0: lon/lat axes; 1: polar stereographic (from the carried sines and cosines). */
-const G_KIND = 16;
-const G_AKM1 = 17;
-const G_E = 18;
-const G_NORTH = 19;
-const G_SIN_LAM0 = 20;
-const G_COS_LAM0 = 21;
-const G_X0 = 22;
-const G_Y0 = 23;
-/** 1 when the projection's ellipsoid is WGS84 (the rotation needs no correction). */
-const G_WGS84 = 24;
-/** The projection's eccentricity². */
-const G_ES = 25;
-/** Grid-relative vectors: rotate to east/north. */
-const G_ROTATE = 26;
-
+// Grid description slots (G_…): see ../grid-slots.ts.
 const WGS84_ES: f64 = E2;
 
 // The grid and arrays of the current sampleGrid() call, for sampleOne().
