@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { ConfigError, loadConfig, type WorkerConfig } from "../service/config.js";
 import {
   defaultForcingDir,
+  isLoopback,
   type RunningServer,
   startServer,
   type WorkerStarter,
@@ -157,7 +158,11 @@ export async function run(args: string[]): Promise<number> {
     `  worker         ${settings.worker ? `${settings.config.maxConcurrentJobs} job(s) at a time` : "off (--no-worker): missions wait in the queue"}`,
   ];
   if (server.auth === "open") {
-    lines.push("  access         open without an API key: listening on localhost only");
+    lines.push(
+      isLoopback(settings.host)
+        ? "  access         open without an API key: listening on localhost only"
+        : `  access         open without an API key on ${settings.host}: anyone who can reach this port can read, create and delete missions`,
+    );
   } else {
     lines.push("  access         API key required (Authorization: Bearer <key>)");
     if (server.createdApiKey)

@@ -7,6 +7,8 @@ export interface ApiConfig {
   /** Bucket of the products (contract: driftline-results). */
   bucket: string;
   auth: AuthMode;
+  /** The address the server listens on: open mode answers only to loopback names and this one. */
+  bindHost?: string;
   /** Forcing directory whose coverage GET /forcing/coverage reports. */
   forcingDir?: string;
   /** Directory of the web page (index.html …); no page when undefined. */

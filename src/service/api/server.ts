@@ -5,6 +5,7 @@ import type { ZodError } from "zod";
 import { ensureLocalUser, presentedKey, userForKey } from "./auth.js";
 import type { ApiContext, ApiDeps } from "./context.js";
 import { ApiError } from "./errors.js";
+import { checkHostAndOrigin } from "./host-guard.js";
 import { registerMetaRoutes } from "./meta.js";
 import { registerMissionRoutes } from "./missions.js";
 import { openApiDocument, openApiHtml } from "./openapi.js";
@@ -51,7 +52,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Set by the onRequest hook below for every request (Fastify wants null for reference-type decorations).
   app.decorateRequest("caller", null as never);
 
+  const guard = {
+    open: ctx.config.auth === "open",
+    bindHost: ctx.config.bindHost,
+    port: () => {
+      const address = app.server.address();
+      return typeof address === "object" && address ? address.port : undefined;
+    },
+  };
   app.addHook("onRequest", async (request) => {
+    checkHostAndOrigin(request, guard);
     const pathOnly = request.url.split("?")[0];
     const key = presentedKey(request.headers);
     if (key) {

@@ -104,6 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       config: {
         bucket: config.resultsBucket,
         auth,
+        bindHost: options.host,
         forcingDir: config.forcingDir,
         webDir: options.webDir ?? path.join(PACKAGE_ROOT, "web"),
         version: SOFTWARE_VERSION,
