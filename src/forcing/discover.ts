@@ -124,7 +124,7 @@ export interface VectorLayout {
   standardNames: [string, string];
   /** Components along the grid axes: rotated to east/north with the grid geometry. */
   gridRelative: boolean;
-  /** ROMS C-grid: u on u-points, v on v-points, averaged to rho points. */
+  /** ROMS C-grid: u on u-points, v on v-points (read by roms-cgrid.ts, or roms-opendrift.ts). */
   stagger: "none" | "roms";
   /** Dimension names of the u variable and, per position, its role. */
   dims: string[];

@@ -68,7 +68,7 @@ export function formatDescription(d: FileDescription): string {
   if (d.title) lines.push(`title: ${d.title}`);
   for (const v of d.vectors) {
     lines.push(
-      `${v.kind}: ${v.u}, ${v.v} (${v.standardNames.join(", ")})${v.gridRelative ? ", grid-relative, rotated to east/north" : ""}${v.stagger === "roms" ? ", ROMS u/v points averaged to rho points" : ""}`,
+      `${v.kind}: ${v.u}, ${v.v} (${v.standardNames.join(", ")})${v.gridRelative ? ", grid-relative, rotated to east/north" : ""}${v.stagger === "roms" ? ", ROMS C-grid: u and v from their own points" : ""}`,
     );
     lines.push(`  dimensions: ${v.dims}${v.level ? `; level ${v.level}` : ""}`);
     lines.push(`  grid: ${v.grid}`);

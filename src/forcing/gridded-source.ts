@@ -61,6 +61,19 @@ export interface TimeSlice {
   layout: VectorLayout;
 }
 
+/** Index of the last of increasing times ≤ t (or the first). */
+export function indexAtOrBefore(times: Float64Array, t: number): number {
+  let k = 0;
+  while (k + 1 < times.length && times[k + 1] <= t) k++;
+  return k;
+}
+/** Index of the first of increasing times ≥ t (or the last). */
+export function indexAtOrAfter(times: Float64Array, t: number): number {
+  let k = times.length - 1;
+  while (k > 0 && times[k - 1] >= t) k--;
+  return k;
+}
+
 /** "polar stereographic 91×51, 20 km" and the like. */
 export function gridText(grid: GridInfo): string {
   const size = `${grid.nx}×${grid.ny}`;
@@ -159,17 +172,11 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
     return this.field!;
   }
 
-  /** Index of the last time ≤ t (or the first). */
   private indexAtOrBefore(t: number): number {
-    let k = 0;
-    while (k + 1 < this.times.length && this.times[k + 1] <= t) k++;
-    return k;
+    return indexAtOrBefore(this.times, t);
   }
-  /** Index of the first time ≥ t (or the last). */
   private indexAtOrAfter(t: number): number {
-    let k = this.times.length - 1;
-    while (k > 0 && this.times[k - 1] >= t) k--;
-    return k;
+    return indexAtOrAfter(this.times, t);
   }
 
   private fullBox(): IndexBox {
@@ -280,7 +287,7 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
 
 /**
  * Reads one time of a vector over an index box into U/V at `offset`: decoded (CF packing, fill values),
- * ROMS u/v averaged to rho points, curvilinear grid-relative components turned to east/north with the
+ * curvilinear grid-relative components turned to east/north with the
  * grid angle, land masked, then land cells filled from their wet neighbours.
  */
 export function readVectorSlice(
@@ -324,38 +331,9 @@ export function readVectorSlice(
   };
   const uo = new Float64Array(plane);
   const vo = new Float64Array(plane);
-  if (layout.stagger === "roms") {
-    const nxu = uVar.shape[uVar.shape.length - 1];
-    const nyv = vVar.shape[vVar.shape.length - 2];
-    // u at rho column i is the mean of u[i-1] and u[i]; v at rho row j the mean of v[j-1] and v[j].
-    const ua = Math.max(0, box.i0 - 1);
-    const ub = Math.min(nxu - 1, box.i1);
-    const us = slab(box.j0, ny, ua, ub - ua + 1);
-    const ur = unpackInPlace(file.read(layout.u, us.start, us.count), unpacker(uVar));
-    const va = Math.max(0, box.j0 - 1);
-    const vb = Math.min(nyv - 1, box.j1);
-    const vs = slab(va, vb - va + 1, box.i0, nx);
-    const vr = unpackInPlace(file.read(layout.v, vs.start, vs.count), unpacker(vVar));
-    const uw = ub - ua + 1;
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const g = box.i0 + i;
-        uo[j * nx + i] = meanOf(
-          g - 1 >= ua && g - 1 <= ub ? ur[j * uw + g - 1 - ua] : Number.NaN,
-          g <= ub ? ur[j * uw + g - ua] : Number.NaN,
-        );
-        const h = box.j0 + j;
-        vo[j * nx + i] = meanOf(
-          h - 1 >= va && h - 1 <= vb ? vr[(h - 1 - va) * nx + i] : Number.NaN,
-          h <= vb ? vr[(h - va) * nx + i] : Number.NaN,
-        );
-      }
-    }
-  } else {
-    const s = slab(box.j0, ny, box.i0, nx);
-    uo.set(unpackInPlace(file.read(layout.u, s.start, s.count), unpacker(uVar)));
-    vo.set(unpackInPlace(file.read(layout.v, s.start, s.count), unpacker(vVar)));
-  }
+  const s = slab(box.j0, ny, box.i0, nx);
+  uo.set(unpackInPlace(file.read(layout.u, s.start, s.count), unpacker(uVar)));
+  vo.set(unpackInPlace(file.read(layout.v, s.start, s.count), unpacker(vVar)));
   if (grid.kind === "curvilinear") {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
@@ -387,12 +365,6 @@ export function readVectorSlice(
   vPlane.set(vo);
   fillFromNeighbours(uPlane, nx, ny);
   fillFromNeighbours(vPlane, nx, ny);
-}
-
-function meanOf(a: number, b: number): number {
-  if (Number.isNaN(a)) return b;
-  if (Number.isNaN(b)) return a;
-  return 0.5 * (a + b);
 }
 
 /** A short title for provenance: the file's title/source/institution attributes. */

@@ -12,6 +12,7 @@ import type { ForcingFormat, VectorDescription } from "./format.js";
 import { projectionText } from "./grid-mapping.js";
 import { fileTitle, GriddedSource, gridText, type TimeSlice } from "./gridded-source.js";
 import { makeProjector } from "./projection.js";
+import { RomsCGridSource } from "./roms-cgrid.js";
 import { RomsOpenDriftSource } from "./roms-opendrift.js";
 
 /** A key equal for files whose fields can be joined along time. */
@@ -42,10 +43,10 @@ export async function layoutOf(path: string, kind: VectorKind): Promise<VectorLa
   }
 }
 
-/** The reader of a ROMS time series in OpenDrift-compatible mode, or null for the gridded reader. */
+/** The reader of a ROMS time series (C-grid, or as OpenDrift reads it), or null for other grids. */
 function romsSource(slices: TimeSlice[], compatibility: Compatibility): ForcingSource | null {
   if (slices[0].layout.stagger !== "roms") return null;
-  return compatibility === "opendrift" ? new RomsOpenDriftSource(slices) : null;
+  return compatibility === "opendrift" ? new RomsOpenDriftSource(slices) : new RomsCGridSource(slices);
 }
 
 /**
@@ -95,6 +96,7 @@ async function openNetcdfSources(
   return sourcesFromLayouts(entries, compatibility);
 }
 
+/** Sources of files that must open (tests and tools); ROMS files give a ROMS reader, not a GriddedSource. */
 export async function openVectorSources(paths: string[], kind: VectorKind): Promise<GriddedSource[]> {
   const entries: { path: string; layout: VectorLayout }[] = [];
   for (const path of paths) entries.push({ path, layout: await layoutOf(path, kind) });

@@ -3,8 +3,12 @@
 // decoding (which is what OpenDrift sees): small packed integers with a fill value, or without an offset,
 // decode in float32; everything else in float64.
 
+import { basename } from "node:path";
 import { type NcVariable, type NetcdfFile, numAttr, numsAttr } from "../io/netcdf/types.js";
+import { formatBox, gridArea } from "./area.js";
+import { isoMinute } from "./cf.js";
 import { ForcingFileError } from "./errors.js";
+import type { TimeSlice } from "./gridded-source.js";
 
 /** Start and count of the hyperslab of a variable laid out as `roles` at one time and level. */
 export function hyperslab(
@@ -104,4 +108,40 @@ export function gridAngle(file: NetcdfFile, nx: number, ny: number): Float64Arra
 /** The shape (rows, columns) of a variable's last two dimensions. */
 export function horizontalShape(v: NcVariable): [number, number] {
   return [v.shape[v.shape.length - 2], v.shape[v.shape.length - 1]];
+}
+
+/** Name, time range, coverage and provenance of a ROMS time series (slices sorted by time). */
+export function describeRomsSeries(
+  slices: TimeSlice[],
+  reading: string,
+): {
+  name: string;
+  timeRange: [number, number];
+  coverageText: string;
+  provenance: Record<string, string | number>;
+} {
+  const layout = slices[0].layout;
+  const grid = layout.grid;
+  const files = [...new Set(slices.map((s) => basename(s.path)))];
+  const name =
+    files.length === 1 ? files[0] : `${files[0]} … ${files[files.length - 1]} (${files.length} files)`;
+  const timeRange: [number, number] = [slices[0].time, slices[slices.length - 1].time];
+  const area = gridArea(grid);
+  const when = `${isoMinute(timeRange[0])}..${isoMinute(timeRange[1])}`;
+  return {
+    name,
+    timeRange,
+    coverageText: `${formatBox(area)}, ${when}`,
+    provenance: {
+      type: "file",
+      files: files.join(", "),
+      variables: `${layout.u}, ${layout.v} (${layout.standardNames.join(", ")})`,
+      grid: `ROMS ${grid.nx}×${grid.ny} (lon_rho/lat_rho), ${reading}`,
+      ...(layout.level ? { level: `${layout.level.dim} #${layout.level.index}` } : {}),
+      area: formatBox(area),
+      timeStart: isoMinute(timeRange[0]),
+      timeEnd: isoMinute(timeRange[1]),
+      timeSteps: slices.length,
+    },
+  };
 }

@@ -10,16 +10,20 @@
 //   - time: the two bracketing fields blended in float32.
 // This is not the physically right reading of a C-grid (roms-cgrid.ts is): it exists to reproduce
 // OpenDrift's results particle by particle.
-import { basename } from "node:path";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { ForcingSource, ForcingWindow } from "../core/types.js";
 import { hdf5Ready } from "../io/netcdf/read-hdf5.js";
-import { formatBox, gridArea } from "./area.js";
-import { isoMinute } from "./cf.js";
 import { buildDelaunayIndex, type DelaunayIndex, delaunayLocate } from "./delaunay-index.js";
 import { ForcingFileError } from "./errors.js";
 import { filePool, type TimeSlice } from "./gridded-source.js";
-import { decodeLikeXarray, gridAngle, horizontalShape, hyperslab, velocityMask } from "./roms-file.js";
+import {
+  decodeLikeXarray,
+  describeRomsSeries,
+  gridAngle,
+  horizontalShape,
+  hyperslab,
+  velocityMask,
+} from "./roms-file.js";
 
 /** OpenDrift fills a NaN cell from its neighbours at most this many times. */
 const FILL_PASSES = 10;
@@ -260,23 +264,11 @@ export class RomsOpenDriftSource extends OpenDriftRomsSampler {
     if (grid.kind !== "curvilinear") throw new Error("RomsOpenDriftSource needs a ROMS grid");
     this.nx = grid.nx;
     this.ny = grid.ny;
-    const files = [...new Set(this.slices.map((s) => basename(s.path)))];
-    this.name =
-      files.length === 1 ? files[0] : `${files[0]} … ${files[files.length - 1]} (${files.length} files)`;
-    this.timeRange = [this.times[0], this.times[this.times.length - 1]];
-    const area = gridArea(grid);
-    this.coverageText = `${formatBox(area)}, ${isoMinute(this.timeRange[0])}..${isoMinute(this.timeRange[1])}`;
-    this.provenance = {
-      type: "file",
-      files: files.join(", "),
-      variables: `${layout.u}, ${layout.v} (${layout.standardNames.join(", ")})`,
-      grid: `ROMS ${grid.nx}×${grid.ny} (lon_rho/lat_rho), read as OpenDrift's reader_ROMS_native`,
-      ...(layout.level ? { level: `${layout.level.dim} #${layout.level.index}` } : {}),
-      area: formatBox(area),
-      timeStart: isoMinute(this.timeRange[0]),
-      timeEnd: isoMinute(this.timeRange[1]),
-      timeSteps: this.times.length,
-    };
+    const d = describeRomsSeries(this.slices, "read as OpenDrift's reader_ROMS_native");
+    this.name = d.name;
+    this.timeRange = d.timeRange;
+    this.coverageText = d.coverageText;
+    this.provenance = d.provenance;
   }
 
   async prepare(window: ForcingWindow): Promise<void> {

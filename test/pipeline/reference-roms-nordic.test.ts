@@ -9,6 +9,7 @@ import { runSimulation } from "../../src/core/simulate.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { Status } from "../../src/core/types.js";
 import { buildForcing, checkCoverage } from "../../src/forcing/index.js";
+import { landMaskRecipe } from "../../src/pipeline/run.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
 import { afloatStatistics } from "../../src/products/summary.js";
@@ -34,6 +35,7 @@ async function run(compatibility: "exact" | "opendrift", number?: number, thread
       landmask,
       threads,
       threadThreshold: 0,
+      landmaskRecipe: landMaskRecipe(landmask),
     });
     expect(r.threads, r.singleThreadReason).toBe(threads);
     return r.trajectory;
@@ -91,13 +93,17 @@ describe("roms-nordic-public, compatibility opendrift", () => {
   });
 
   it("gives the same trajectories on two threads as on one", async () => {
-    const one = await run("opendrift", 2000);
-    const two = await run("opendrift", 2000, 2);
-    expect(Buffer.from(two.lon.buffer).equals(Buffer.from(one.lon.buffer))).toBe(true);
-    expect(Buffer.from(two.lat.buffer).equals(Buffer.from(one.lat.buffer))).toBe(true);
-    expect(Buffer.from(two.status.buffer).equals(Buffer.from(one.status.buffer))).toBe(true);
+    await sameOnTwoThreads("opendrift");
   }, 120_000);
 });
+
+async function sameOnTwoThreads(compatibility: "exact" | "opendrift") {
+  const one = await run(compatibility, 2000);
+  const two = await run(compatibility, 2000, 2);
+  expect(Buffer.from(two.lon.buffer).equals(Buffer.from(one.lon.buffer))).toBe(true);
+  expect(Buffer.from(two.lat.buffer).equals(Buffer.from(one.lat.buffer))).toBe(true);
+  expect(Buffer.from(two.status.buffer).equals(Buffer.from(one.status.buffer))).toBe(true);
+}
 
 describe("roms-nordic-public, default (exact C-grid)", () => {
   it("prints its difference from OpenDrift (median and centroid separation, stranding)", async () => {
@@ -131,5 +137,9 @@ describe("roms-nordic-public, default (exact C-grid)", () => {
     );
     expect(missing).toBe(0);
     expect(stranded).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("gives the same trajectories on two threads as on one", async () => {
+    await sameOnTwoThreads("exact");
   }, 120_000);
 });
