@@ -1,6 +1,7 @@
 // The kernel interface is declared once on each side and the two agree: KERNEL_PARAMETERS (what the
 // TypeScript callers are type-checked against) names the parameters of assembly/kernels.ts in order and
-// the arity of kernels.wasm's exports; the grid slots are one table (grid-slots.ts) both compilers read.
+// the arity of kernels.wasm's exports (the kernels of core, forcing and coastline); the grid slots are one
+// table (grid-slots.ts) both compilers read.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,12 +9,22 @@ import * as slots from "../../src/core/wasm/grid-slots.js";
 import { KERNEL_PARAMETERS, WasmKernels } from "../../src/core/wasm/kernels.js";
 
 const WASM_DIR = path.resolve(import.meta.dirname, "../../src/core/wasm");
-const source = readFileSync(path.join(WASM_DIR, "assembly/kernels.ts"), "utf8");
+const ENTRY = path.join(WASM_DIR, "assembly/kernels.ts");
+const entry = readFileSync(ENTRY, "utf8");
+/** The module asc compiles and the owners' modules it re-exports (forcing, coastline). */
+const sources = [
+  entry,
+  ...[...entry.matchAll(/^export \{[^}]*\} from "([^"]+)";/gm)].map((m) =>
+    readFileSync(`${path.resolve(path.dirname(ENTRY), m[1])}.ts`, "utf8"),
+  ),
+];
+/** The sampler's module, which reads the grid slots. */
+const sampler = sources.find((s) => s.includes("export function sampleGrid("))!;
 
 /** Exported functions of the AssemblyScript source: name → parameter names in order. */
 function assemblySignatures(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const m of source.matchAll(/^export function (\w+)\(([^)]*)\)/gm)) {
+  for (const m of sources.join("\n").matchAll(/^export function (\w+)\(([^)]*)\)/gm)) {
     out[m[1]] = m[2]
       .split(",")
       .map((p) => p.trim())
@@ -47,7 +58,7 @@ describe("WebAssembly kernel interface", () => {
     expect(Object.values(named).sort((a, b) => a - b)).toEqual(
       Array.from({ length: GRID_SLOTS }, (_, i) => i),
     );
-    const body = source.slice(source.indexOf('from "../grid-slots";'));
+    const body = sampler.slice(sampler.indexOf('wasm/grid-slots";'));
     for (const name of Object.keys(named))
       expect(body.match(new RegExp(`\\b${name}\\b`, "g")), name).not.toBeNull();
   });
