@@ -32,11 +32,11 @@ const trajectory = allocateTrajectory(p.n, outputs, p, false, false);
 const range = new ParticleRange({ sim, forcing, landmask, trajectory, stepsPerOutput }, p, 0, p.n);
 const draws = allocateDraws(p, rng, 2 * p.n, false);
 for (let step = 0; step < STEP; step++) {
-  range.begin(step);
+  range.beforeDraws(step);
   rng.fillRandom(draws, range.active, 0);
-  range.end(draws, 0, 0);
+  range.withDraws(draws, 0, 0);
 }
-range.begin(STEP);
+range.beforeDraws(STEP);
 const t = sim.startTime + STEP * sim.timeStepSeconds;
 const kernels = p.kernels;
 const need = kernels ? kernels.uint8(p.n) : new Uint8Array(p.n);

@@ -91,13 +91,13 @@ export function runSimulation(
   let particleSteps = 0;
 
   for (let step = 0; ; step++) {
-    range.begin(step);
+    range.beforeDraws(step);
     if (step % stepsPerOutput === 0) options.onProgress?.(step / steps);
     if (step === steps) break;
     const candidates = range.capsizeCandidates;
     if (candidates > 0) rng.fillRandom(draws, candidates, 0);
     rng.fillRandom(draws, range.active, candidates);
-    range.end(draws, 0, candidates);
+    range.withDraws(draws, 0, candidates);
     particleSteps += range.active;
   }
   return { trajectory, releaseOnLand, particleSteps };

@@ -3,9 +3,9 @@
 // sequence in particle order (capsize candidates, then active particles), which the caller makes
 // between the halves from the ranges' counts:
 //
-//   begin(step)  release → forcing → coastline → record (at output times) → count draw takers
-//   (caller)     capsizeDraws = rng(Σ candidates), jibeDraws = rng(Σ active), each range at its offset
-//   end(step)    capsize → drift → jibe
+//   beforeDraws(step)  release → forcing → coastline → record (at output times) → count draw takers
+//   (caller)           capsizeDraws = rng(Σ candidates), jibeDraws = rng(Σ active), each range at its offset
+//   withDraws(draws)   capsize → drift → jibe
 import {
   applyCoastline,
   capsize,
@@ -71,7 +71,7 @@ export interface StepPlan {
 export class ParticleRange {
   /** The range's particles, indices from 0. */
   readonly view: Particles;
-  /** Draw takers counted by the last begin(): capsize candidates (when capsizing) and active particles. */
+  /** Draw takers counted by the last beforeDraws(): capsize candidates (when capsizing) and active particles. */
   capsizeCandidates = 0;
   active = 0;
   private readonly need: Uint8Array;
@@ -98,8 +98,8 @@ export class ParticleRange {
         : null;
   }
 
-  /** Release, forcing, coastline, the record at output times, and the count of draw takers. */
-  begin(step: number): void {
+  /** The first half: release, forcing, coastline, the record at output times, the count of draw takers. */
+  beforeDraws(step: number): void {
     const { sim, forcing, landmask, stepsPerOutput } = this.plan;
     const p = this.view;
     const dt = sim.timeStepSeconds;
@@ -115,10 +115,10 @@ export class ParticleRange {
   }
 
   /**
-   * Capsize, drift and jibe. This range's capsize candidates take draws from capsizeOffset on, its active
+   * The second half: capsize, drift and jibe. This range's capsize candidates take draws from capsizeOffset on, its active
    * particles from jibeOffset on.
    */
-  end(draws: Float64Array, capsizeOffset: number, jibeOffset: number): void {
+  withDraws(draws: Float64Array, capsizeOffset: number, jibeOffset: number): void {
     const { sim } = this.plan;
     if (this.capsizeCandidates > 0)
       capsize(this.view, sim.timeStepSeconds, sim.capsizing, draws, capsizeOffset);

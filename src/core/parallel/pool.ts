@@ -2,7 +2,7 @@
 // steps the first and one worker thread each of the others, all over shared memory. The result is the
 // same, byte for byte, whatever the number of threads:
 //   - every process but the random draws is particle by particle (step.ts), so a range steps alone;
-//   - the draws stay one sequence in particle order: after its begin-half each range publishes how many
+//   - the draws stay one sequence in particle order: after its first half (beforeDraws) each range publishes how many
 //     draws it takes, the main thread makes each step's draws into a ring in shared memory
 //     (draw-stream.ts), and each range finds its own from the step's first draw and the counts of the
 //     ranges before it (protocol.ts drawOffsets);
@@ -445,7 +445,7 @@ async function stepInLockstep(
   Atomics.store(control, Slot.start, 1);
   Atomics.notify(control, Slot.start);
   for (let step = 0; ; step++) {
-    main.begin(step);
+    main.beforeDraws(step);
     const c = countSlot(step, rangeCount, 0);
     counts[c] = main.capsizeCandidates;
     counts[c + 1] = main.active;
@@ -462,7 +462,7 @@ async function stepInLockstep(
     Atomics.store(control, Slot.ready, step + 1);
     Atomics.notify(control, Slot.ready);
     drawOffsets(counts, firsts, rangeCount, 0, step, draws.buffer.length, offsets);
-    main.end(draws.buffer, offsets[0], offsets[1]);
+    main.withDraws(draws.buffer, offsets[0], offsets[1]);
   }
   return { trajectory, releaseOnLand: run.releaseOnLand, particleSteps };
 }

@@ -107,7 +107,7 @@ export interface ThreadSetup {
   from: number;
   to: number;
   control: Int32Array;
-  /** Per step slot and range: [capsize candidates, active particles] after its begin-half (countSlot). */
+  /** Per step slot and range: [capsize candidates, active particles] after its first half (beforeDraws) (countSlot). */
   counts: Int32Array;
   /** Per step slot: index in `draws` of the step's first draw. */
   firsts: Int32Array;

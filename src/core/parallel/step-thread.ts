@@ -74,7 +74,7 @@ async function prepare(setup: ThreadSetup): Promise<ParticleRange> {
 }
 
 /**
- * Steps the range to the end of the run; false when the run was stopped. After its begin-half a range
+ * Steps the range to the end of the run; false when the run was stopped. After its first half (beforeDraws) a range
  * publishes its counts; it takes its draws once the main thread has made them and the ranges before it
  * have counted (drawOffsets).
  */
@@ -86,7 +86,7 @@ function run(setup: ThreadSetup, range: ParticleRange): boolean {
   const offsets = new Int32Array(2);
   if (!waitFor(control, Slot.start, 1)) return false;
   for (let step = 0; ; step++) {
-    range.begin(step);
+    range.beforeDraws(step);
     const c = countSlot(step, ranges, r);
     counts[c] = range.capsizeCandidates;
     counts[c + 1] = range.active;
@@ -99,7 +99,7 @@ function run(setup: ThreadSetup, range: ParticleRange): boolean {
     // The main thread's range has counted (it makes the draws after); the other ranges before this one too?
     for (let q = 1; q < r; q++) if (!waitFor(control, Slot.begun + q, step + 1)) return false;
     drawOffsets(counts, firsts, ranges, r, step, draws.length, offsets);
-    if (capsizing) range.end(draws, offsets[0], offsets[1]);
+    if (capsizing) range.withDraws(draws, offsets[0], offsets[1]);
     else range.jibeOnly(draws, offsets[1]);
   }
 }
