@@ -52,7 +52,12 @@ export async function writeDataProducts(
     pending.catch(() => undefined);
   }
   const grids = computeDensity(ctx);
-  const snapshots = computeSearchAreas(ctx, grids);
+  const cells = grids.nx * grids.ny;
+  const smoothed = new Float32Array(cells * t.times.length);
+  const snapshots = computeSearchAreas(ctx, grids, (k, layer) =>
+    smoothed.set(layer.gridProbability, k * cells),
+  );
+  grids.smoothedProbability = smoothed;
   ctx.searchAreas = snapshots;
   const wanted = productsAt("data").filter((p) => selection.includes(p.name));
   const input: ProductInput = { ctx, grids, areas: snapshots, netcdf: opts.netcdf };

@@ -58,6 +58,8 @@ export interface DensityResult extends DensityGrids {
   cornerLat: Float64Array;
   /** The projection (for tracing polygons and drawing). */
   projection: Laea;
+  /** The kernel density estimate summed per cell (kde.ts), times × ny × nx; set once search areas are computed. */
+  smoothedProbability?: Float32Array;
 }
 
 /** Smallest "nice" size (1, 2, 2.5, 5 × 10^k metres) ≥ v. */
@@ -503,6 +505,26 @@ export async function writeDensityNetcdf(
           }
         },
       },
+      ...(extra.smoothedProbability
+        ? [
+            {
+              name: "smoothed_probability",
+              type: "float" as const,
+              dims: ["time", "y", "x"],
+              attributes: {
+                long_name: "probability of the afloat object in the cell: Gaussian kernel density estimate",
+                units: "1",
+                coordinates: "lat lon",
+                grid_mapping: "crs",
+                cell_methods: "area: sum",
+                comment:
+                  "the search areas are its highest-density regions; bandwidth by Silverman's rule (see README), " +
+                  "land cells excluded and their share given back to the sea; mass beyond the grid's edge is left out",
+              },
+              data: extra.smoothedProbability,
+            },
+          ]
+        : []),
       {
         name: "afloat_count",
         type: "int",

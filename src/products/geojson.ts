@@ -99,16 +99,43 @@ export function searchAreasGeoJson(
           area_km2: Math.round(a.areaKm2 * 1000) / 1000,
           area_nm2: Math.round(a.areaNm2 * 1000) / 1000,
           contained_fraction: round6(a.containedFraction),
+          dropped_fraction: round6(a.droppedFraction),
+          pieces: a.pieces.map((q) => ({
+            area_km2: Math.round(q.areaKm2 * 1000) / 1000,
+            area_nm2: Math.round(q.areaNm2 * 1000) / 1000,
+            probability: round6(q.probability),
+          })),
         },
       });
     }
     if (s.centroidLon !== null && s.centroidLat !== null) {
       features.push(
-        pointFeature(s.centroidLon, s.centroidLat, { kind: "centroid", ...common, counts: s.counts }),
+        pointFeature(s.centroidLon, s.centroidLat, {
+          kind: "centroid",
+          ...common,
+          counts: s.counts,
+          meaning:
+            "weighted mean of the afloat particles: the cloud's centre, not necessarily where it is most likely",
+        }),
       );
     }
     if (s.mostLikelyLon !== null && s.mostLikelyLat !== null) {
-      features.push(pointFeature(s.mostLikelyLon, s.mostLikelyLat, { kind: "most_likely", ...common }));
+      const m = s.mostLikely;
+      features.push(
+        pointFeature(s.mostLikelyLon, s.mostLikelyLat, {
+          kind: "most_likely",
+          ...common,
+          meaning: "mode of the smoothed probability density: where the object most likely is",
+          ...(m
+            ? {
+                radius_km: Math.round(m.radiusKm * 1000) / 1000,
+                bandwidth_km: Math.round(m.bandwidthKm * 1000) / 1000,
+                mode_bandwidth_km: Math.round(m.modeBandwidthKm * 1000) / 1000,
+                land_share: round6(m.landShare),
+              }
+            : {}),
+        }),
+      );
     }
   }
   return { type: "FeatureCollection", features };

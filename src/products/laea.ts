@@ -107,6 +107,11 @@ export class Laea {
     }
   }
 
+  /** True once prepareTables has run (forwardFast may be used inside its ranges). */
+  hasTables(): boolean {
+    return this.sinBTab.length > 0;
+  }
+
   /** The tables and constants of forwardFast, for loops that inline it (see density.ts). */
   fastParts() {
     return {

@@ -192,30 +192,42 @@ export function cellsToGeometry(cells: ArrayLike<number>, grid: GridGeometry): P
   const proj = projectionOf(grid);
   const x0 = grid.x[0] - cellM / 2;
   const y0 = grid.y[0] - cellM / 2;
-  const g = { lon: 0, lat: 0 };
   const w = nx + 1;
-  const toLonLat = (ring: GridRing): Position[] => {
-    const pts: Position[] = [];
-    for (let k = 0; k < ring.length; k += 2) {
-      const gx = ring[k];
-      const gy = ring[k + 1];
+  const toLonLat = (ring: GridRing): Position[] =>
+    closedLonLatRing(ring.length / 2, (k, out) => {
+      const gx = ring[2 * k];
+      const gy = ring[2 * k + 1];
       if (grid.cornerLon && grid.cornerLat && Number.isInteger(gx) && Number.isInteger(gy)) {
-        g.lon = grid.cornerLon[gy * w + gx];
-        g.lat = grid.cornerLat[gy * w + gx];
+        out.lon = grid.cornerLon[gy * w + gx];
+        out.lat = grid.cornerLat[gy * w + gx];
       } else {
-        proj.inverse(x0 + gx * cellM, y0 + gy * cellM, g);
+        proj.inverse(x0 + gx * cellM, y0 + gy * cellM, out);
       }
-      const p: Position = [Math.round(g.lon * ROUND) / ROUND, Math.round(g.lat * ROUND) / ROUND];
-      const last = pts[pts.length - 1];
-      if (!last || last[0] !== p[0] || last[1] !== p[1]) pts.push(p);
-    }
-    if (pts.length > 1 && pts[0][0] === pts[pts.length - 1][0] && pts[0][1] === pts[pts.length - 1][1])
-      pts.pop();
-    pts.push([pts[0][0], pts[0][1]]);
-    return pts;
-  };
+    });
   const coords = polys.map((p) => [toLonLat(p.exterior), ...p.holes.map(toLonLat)]);
   return coords.length === 1
     ? { type: "Polygon", coordinates: coords[0] }
     : { type: "MultiPolygon", coordinates: coords };
+}
+
+/**
+ * A closed lon/lat ring of `count` points that `at` gives: rounded to 1e-7 degrees, repeated points dropped,
+ * the first point repeated at the end.
+ */
+export function closedLonLatRing(
+  count: number,
+  at: (k: number, out: { lon: number; lat: number }) => void,
+): Position[] {
+  const g = { lon: 0, lat: 0 };
+  const pts: Position[] = [];
+  for (let k = 0; k < count; k++) {
+    at(k, g);
+    const p: Position = [Math.round(g.lon * ROUND) / ROUND, Math.round(g.lat * ROUND) / ROUND];
+    const last = pts[pts.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) pts.push(p);
+  }
+  if (pts.length > 1 && pts[0][0] === pts[pts.length - 1][0] && pts[0][1] === pts[pts.length - 1][1])
+    pts.pop();
+  pts.push([pts[0][0], pts[0][1]]);
+  return pts;
 }

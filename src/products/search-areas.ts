@@ -1,123 +1,67 @@
-// Search areas and position estimate per output time: the smallest sets of sea cells holding 50, 90 and 95 %
-// of the afloat particles (by weight), traced into GeoJSON polygons, plus centroid, most probable cell and counts by status.
+// Search areas and position estimate per output time: the highest-density regions of the smoothed density
+// (kde.ts) holding 50, 90 and 95 % of the afloat particles' probability, traced into GeoJSON polygons (hdr.ts),
+// the most likely position (the density's mode) and the centroid, and counts by status.
 import type { ProductContext } from "./context.js";
-import type { MultiPolygon, Polygon } from "./geojson-types.js";
-import { cellsToGeometry, projectionOf } from "./polygons.js";
+import type { MultiPolygon, Polygon, Position } from "./geojson-types.js";
+import { hdrLevels, highestDensityRegion, inRing, type Ring } from "./hdr.js";
+import { CellLand, type KdeFrame, type SmoothedLayer, smoothLayer } from "./kde.js";
+import type { Laea } from "./laea.js";
+import { closedLonLatRing, projectionOf } from "./polygons.js";
 import { afloatStatistics, statusCounts } from "./summary.js";
 import { isoUtc } from "./time-format.js";
-import type { DensityGrids, SearchArea, SearchAreaSnapshot } from "./types.js";
+import type { DensityGrids, SearchAreaSnapshot } from "./types.js";
 
 export const SEARCH_PERCENTS = [50, 90, 95] as const;
 const KM2_PER_NM2 = 1.852 * 1.852;
 
+/** Pieces and holes smaller than this many kernel footprints (π·hx·hy) are dropped, and never below 4 cells. */
+export const MIN_PIECE_FOOTPRINTS = 1;
+const MIN_PIECE_CELLS = 4;
+
+/** Frame rings (cells from the lower-left cell centre) → closed lon/lat rings. */
+function ringToLonLat(ring: Ring, frame: KdeFrame, proj: Laea): Position[] {
+  return closedLonLatRing(ring.length / 2, (m, out) =>
+    proj.inverse(
+      frame.x0 + (ring[2 * m] + 0.5) * frame.cellM,
+      frame.y0 + (ring[2 * m + 1] + 0.5) * frame.cellM,
+      out,
+    ),
+  );
+}
+
 /**
- * The smallest sets of cells of layer `k` whose afloat weight reaches each of `percents` % of the afloat
- * particles' weight: cells by weight, highest first (the greedy choice is optimal for "fewest cells reaching a
- * sum"); among cells of the threshold weight, those nearest to `centre` (grid cell i, j) first, which keeps
- * areas compact. Land cells never enter. Returns, per percent, the cell indices and the weight they hold
- * (with every particle weighing 1: the particles they hold).
+ * The most likely position: the highest cell of the smoothed density (sea only), refined within the cell by a
+ * parabola through it and its neighbours on each axis. Frame units.
  */
-export function smallestCellSets(
+function modeOf(density: Float64Array, nx: number): { x: number; y: number; cell: number } {
+  let best = 0;
+  for (let c = 1; c < density.length; c++) if (density[c] > density[best]) best = c;
+  const i = best % nx;
+  const j = (best - i) / nx;
+  const vertex = (a: number, b: number, c: number) => {
+    const d = a - 2 * b + c;
+    return d < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / d)) : 0;
+  };
+  return {
+    x: i + vertex(density[best - 1], density[best], density[best + 1]),
+    y: j + vertex(density[best - nx], density[best], density[best + nx]),
+    cell: best,
+  };
+}
+
+/** Search areas, centroid, most likely position and counts for every output time. */
+export function computeSearchAreas(
+  ctx: ProductContext,
   grids: DensityGrids,
-  k: number,
-  percents: readonly number[],
-  centre?: { i: number; j: number },
-): { cells: number[]; weight: number }[] {
-  const cells = grids.nx * grids.ny;
-  const base = k * cells;
-  const total = grids.afloatWeight[k];
-  if (!(total > 0)) return percents.map(() => ({ cells: [], weight: 0 }));
-  // The sea cells' weights, ascending: read from the end, equal weights form one group of the threshold search.
-  let held = 0;
-  for (let c = 0; c < cells; c++) if (grids.weight[base + c] > 0 && !grids.land[c]) held++;
-  const sorted = new Float64Array(held);
-  held = 0;
-  for (let c = 0; c < cells; c++) {
-    const v = grids.weight[base + c];
-    if (v > 0 && !grids.land[c]) sorted[held++] = v;
-  }
-  sorted.sort();
-  const plans = percents.map((percent) => {
-    // With whole-number weights, reaching target is reaching ceil(target): the same cells as a count.
-    const target = (percent / 100) * total - 1e-9;
-    let cum = 0;
-    for (let end = sorted.length; end > 0; ) {
-      const v = sorted[end - 1];
-      let start = end - 1;
-      while (start > 0 && sorted[start - 1] === v) start--;
-      const count = end - start;
-      if (cum + count * v >= target) {
-        // The fewest cells of weight v that reach the target.
-        let need = Math.max(1, Math.ceil((target - cum) / v));
-        while (need > 1 && cum + (need - 1) * v >= target) need--;
-        while (need < count && cum + need * v < target) need++;
-        return { threshold: v, need, cum };
-      }
-      cum += count * v;
-      end = start;
-    }
-    // Cannot happen: cells holding afloat particles are never land.
-    throw new Error(
-      `search area ${percent} % at time index ${k}: sea cells hold only ${cum} of ${total} (afloat weight)`,
-    );
-  });
-  const nx = grids.nx;
-  return plans.map((p) => {
-    // Every cell above the threshold weight, then the `need` cells at it nearest to the centre.
-    const chosen: number[] = [];
-    const ties: number[] = [];
-    for (let c = 0; c < cells; c++) {
-      const v = grids.weight[base + c];
-      if (v < p.threshold || grids.land[c]) continue;
-      if (v > p.threshold) chosen.push(c);
-      else ties.push(c);
-    }
-    if (ties.length > p.need && centre) {
-      // Sort keys distance² · cells + index: exact integers, native numeric sort.
-      const keys = new Float64Array(ties.length);
-      for (let m = 0; m < ties.length; m++) {
-        const c = ties[m];
-        const di = (c % nx) - centre.i;
-        const dj = (c - (c % nx)) / nx - centre.j;
-        keys[m] = (di * di + dj * dj) * cells + c;
-      }
-      keys.sort();
-      for (let m = 0; m < p.need; m++) chosen.push(keys[m] % cells);
-    } else {
-      for (let m = 0; m < p.need; m++) chosen.push(ties[m]);
-    }
-    return { cells: chosen, weight: p.cum + p.need * p.threshold };
-  });
-}
-
-/** One percent of smallestCellSets. */
-export function smallestCellSet(
-  grids: DensityGrids,
-  k: number,
-  percent: number,
-  centre?: { i: number; j: number },
-): { cells: number[]; weight: number } {
-  return smallestCellSets(grids, k, [percent], centre)[0];
-}
-
-/** Grid cell (i, j) containing a lon/lat position (clamped to the grid). */
-function cellOf(grids: DensityGrids, lon: number, lat: number): { i: number; j: number } {
-  const p = { x: 0, y: 0 };
-  projectionOf(grids).forward(lon, lat, p);
-  const i = Math.floor((p.x - (grids.x[0] - grids.cellM / 2)) / grids.cellM);
-  const j = Math.floor((p.y - (grids.y[0] - grids.cellM / 2)) / grids.cellM);
-  return { i: Math.max(0, Math.min(grids.nx - 1, i)), j: Math.max(0, Math.min(grids.ny - 1, j)) };
-}
-
-/** Search areas, centroid, most probable cell and counts for every output time. */
-export function computeSearchAreas(ctx: ProductContext, grids: DensityGrids): SearchAreaSnapshot[] {
+  onLayer?: (k: number, layer: SmoothedLayer) => void,
+): SearchAreaSnapshot[] {
   const t = ctx.trajectory;
   const nt = t.times.length;
-  const cells = grids.nx * grids.ny;
   if (grids.afloat.length !== nt) {
     throw new Error(`search areas: density grids have ${grids.afloat.length} times, the trajectory ${nt}`);
   }
-  const cellKm2 = (grids.cellM * grids.cellM) / 1e6;
+  const proj = projectionOf(grids);
+  const land = new CellLand(grids, ctx.landmask);
   const out: SearchAreaSnapshot[] = [];
   for (let k = 0; k < nt; k++) {
     const summary = ctx.summaries[k];
@@ -131,35 +75,66 @@ export function computeSearchAreas(ctx: ProductContext, grids: DensityGrids): Se
       centroidLon = s ? s.lon : null;
       centroidLat = s ? s.lat : null;
     }
-    const base = k * cells;
-    let best = -1;
-    for (let c = 0; c < cells; c++) {
-      if (grids.weight[base + c] > 0 && (best < 0 || grids.weight[base + c] > grids.weight[base + best]))
-        best = c;
-    }
-    const afloat = grids.afloatWeight[k];
-    const centre =
-      centroidLon !== null && centroidLat !== null && afloat > 0
-        ? cellOf(grids, centroidLon, centroidLat)
-        : undefined;
+    const layer = grids.afloatWeight[k] > 0 ? smoothLayer(ctx, grids, k, land) : null;
     const areas: SearchAreaSnapshot["areas"] = { "50": null, "90": null, "95": null };
-    if (afloat > 0) {
-      const sets = smallestCellSets(grids, k, SEARCH_PERCENTS, centre);
-      for (let m = 0; m < SEARCH_PERCENTS.length; m++) {
-        const percent = SEARCH_PERCENTS[m];
-        const set = sets[m];
-        const geometry = cellsToGeometry(set.cells, grids);
-        if (!geometry) continue;
-        const areaKm2 = set.cells.length * cellKm2;
-        const area: SearchArea = {
+    let mode: SearchAreaSnapshot["mostLikely"] = null;
+    if (layer) {
+      onLayer?.(k, layer);
+      const { frame } = layer;
+      const cellKm2 = (frame.cellM * frame.cellM) / 1e6;
+      const hx = layer.bandwidthXM / frame.cellM;
+      const hy = layer.bandwidthYM / frame.cellM;
+      const minAreaCells = Math.max(MIN_PIECE_CELLS, MIN_PIECE_FOOTPRINTS * Math.PI * hx * hy);
+      const levels = hdrLevels(
+        layer.density,
+        SEARCH_PERCENTS.map((p) => p / 100),
+      );
+      const m = modeOf(layer.modeDensity, frame.nx);
+      const g = { lon: 0, lat: 0 };
+      proj.inverse(frame.x0 + (m.x + 0.5) * frame.cellM, frame.y0 + (m.y + 0.5) * frame.cellM, g);
+      let radiusKm = 0;
+      for (let q = 0; q < SEARCH_PERCENTS.length; q++) {
+        const percent = SEARCH_PERCENTS[q];
+        const region = highestDensityRegion(layer.density, frame.nx, frame.ny, levels[q], minAreaCells);
+        if (region.pieces.length === 0) continue;
+        const pieces = region.pieces.map((p) => ({
+          geometry: {
+            type: "Polygon" as const,
+            coordinates: [p.exterior, ...p.holes].map((r) => ringToLonLat(r, frame, proj)),
+          },
+          areaKm2: p.areaCells * cellKm2,
+          areaNm2: (p.areaCells * cellKm2) / KM2_PER_NM2,
+          probability: p.probability,
+        }));
+        const geometry: Polygon | MultiPolygon =
+          pieces.length === 1
+            ? pieces[0].geometry
+            : { type: "MultiPolygon", coordinates: pieces.map((p) => p.geometry.coordinates) };
+        const areaKm2 = pieces.reduce((a, p) => a + p.areaKm2, 0);
+        if (percent === 50) {
+          // The piece around the mode, as a circle of equal area.
+          const around = region.pieces.findIndex((p) => inRing(m.x, m.y, p.exterior));
+          if (around >= 0) radiusKm = Math.sqrt(pieces[around].areaKm2 / Math.PI);
+        }
+        areas[String(percent) as "50" | "90" | "95"] = {
           percent,
           geometry,
           areaKm2,
           areaNm2: areaKm2 / KM2_PER_NM2,
-          containedFraction: set.weight / afloat,
+          containedFraction: pieces.reduce((a, p) => a + p.probability, 0),
+          droppedFraction: region.droppedProbability,
+          droppedPieces: region.droppedPieces,
+          pieces: pieces.map(({ areaKm2, areaNm2, probability }) => ({ areaKm2, areaNm2, probability })),
         };
-        areas[String(percent) as "50" | "90" | "95"] = area;
       }
+      mode = {
+        lon: g.lon,
+        lat: g.lat,
+        radiusKm,
+        bandwidthKm: Math.sqrt(layer.bandwidthXM * layer.bandwidthYM) / 1000,
+        modeBandwidthKm: layer.modeBandwidthM / 1000,
+        landShare: layer.landShare,
+      };
     }
     out.push({
       timeIndex: k,
@@ -167,8 +142,9 @@ export function computeSearchAreas(ctx: ProductContext, grids: DensityGrids): Se
       hoursElapsed: (t.times[k] - ctx.simulation.startTime) / 3600,
       centroidLon,
       centroidLat,
-      mostLikelyLon: best >= 0 ? grids.lon[best] : null,
-      mostLikelyLat: best >= 0 ? grids.lat[best] : null,
+      mostLikelyLon: mode ? mode.lon : null,
+      mostLikelyLat: mode ? mode.lat : null,
+      mostLikely: mode,
       counts: statusCounts(t, k),
       areas,
     });

@@ -9,12 +9,28 @@ export interface SearchAreaSnapshot {
   hoursElapsed: number;
   centroidLon: number | null;
   centroidLat: number | null;
-  /** Centre of the most probable density cell. */
+  /** The most likely position (mostLikely's lon/lat), null when nothing is afloat. */
   mostLikelyLon: number | null;
   mostLikelyLat: number | null;
+  /** The mode of the smoothed density and what it rests on; null when nothing is afloat. */
+  mostLikely: MostLikelyPosition | null;
   counts: Record<string, number>;
   /** Keyed by percentage: 50, 90, 95. Null when no particle is afloat. */
   areas: Record<"50" | "90" | "95", SearchArea | null>;
+}
+
+/** The mode of the smoothed probability density (where a crew would search first). */
+export interface MostLikelyPosition {
+  lon: number;
+  lat: number;
+  /** Radius of a circle as large as the 50 % area's piece around the mode, km (0 when none holds it). */
+  radiusKm: number;
+  /** Kernel bandwidth of the density (geometric mean of the two axes), km. */
+  bandwidthKm: number;
+  /** The wider bandwidth the mode is read with (n^(-1/8) instead of n^(-1/6): a derivative's rate), km. */
+  modeBandwidthKm: number;
+  /** Share of the kernel mass that fell on land and was given back to the sea cells. */
+  landShare: number;
 }
 
 export interface SearchArea {
@@ -22,8 +38,13 @@ export interface SearchArea {
   geometry: Polygon | MultiPolygon;
   areaKm2: number;
   areaNm2: number;
-  /** Share of the afloat particles actually inside (≥ percent/100). */
+  /** Probability inside (of the smoothed density): about percent/100, less what small pieces dropped. */
   containedFraction: number;
+  /** Probability of the pieces dropped as smaller than the minimum area. */
+  droppedFraction: number;
+  droppedPieces: number;
+  /** Each piece (polygon) of the geometry, in its order: area and the probability it holds. */
+  pieces: { areaKm2: number; areaNm2: number; probability: number }[];
 }
 
 /**

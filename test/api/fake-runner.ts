@@ -93,6 +93,7 @@ export async function fakeRunner(spec: unknown, opts: RunOptions): Promise<RunRe
       centroidLat: cy,
       mostLikelyLon: cx,
       mostLikelyLat: cy,
+      mostLikely: null,
       counts: { active: n },
       areas: {
         "50": {
@@ -101,14 +102,29 @@ export async function fakeRunner(spec: unknown, opts: RunOptions): Promise<RunRe
           areaKm2: 1,
           areaNm2: 0.3,
           containedFraction: 0.5,
+          droppedFraction: 0,
+          droppedPieces: 0,
+          pieces: [],
         },
-        "90": { percent: 90, geometry: square(cx, cy, r), areaKm2: 4, areaNm2: 1.2, containedFraction: 0.9 },
+        "90": {
+          percent: 90,
+          geometry: square(cx, cy, r),
+          areaKm2: 4,
+          areaNm2: 1.2,
+          containedFraction: 0.9,
+          droppedFraction: 0,
+          droppedPieces: 0,
+          pieces: [],
+        },
         "95": {
           percent: 95,
           geometry: square(cx, cy, r * 1.2),
           areaKm2: 6,
           areaNm2: 1.7,
           containedFraction: 0.95,
+          droppedFraction: 0,
+          droppedPieces: 0,
+          pieces: [],
         },
       },
     };

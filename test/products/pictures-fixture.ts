@@ -271,6 +271,7 @@ function makeAreas(t: Trajectory, grids: DensityGrids, summaries: SnapshotSummar
       centroidLat: s.centroidLat,
       mostLikelyLon: best >= 0 ? grids.lon[best] : null,
       mostLikelyLat: best >= 0 ? grids.lat[best] : null,
+      mostLikely: null,
       counts: s.counts,
       areas: { "50": null, "90": null, "95": null },
     };
@@ -319,6 +320,9 @@ function makeAreas(t: Trajectory, grids: DensityGrids, summaries: SnapshotSummar
           areaKm2: km2,
           areaNm2: km2 / 3.429904,
           containedFraction: p / 100,
+          droppedFraction: 0,
+          droppedPieces: 0,
+          pieces: [{ areaKm2: km2, areaNm2: km2 / 3.429904, probability: p / 100 }],
         };
         snap.areas[String(p) as "50" | "90" | "95"] = area;
       }

@@ -1,119 +1,59 @@
 import { describe, expect, it } from "vitest";
+import type { Trajectory } from "../../src/core/trajectory.js";
 import { Status } from "../../src/core/types.js";
 import { computeDensity } from "../../src/products/density.js";
-import type { Position } from "../../src/products/geojson-types.js";
-import { Laea } from "../../src/products/laea.js";
+import type { MultiPolygon, Polygon, Position } from "../../src/products/geojson-types.js";
 import {
   computeSearchAreas,
   SEARCH_PERCENTS,
-  smallestCellSet,
   toMissionResultFields,
 } from "../../src/products/search-areas.js";
-import type { DensityGrids } from "../../src/products/types.js";
 import { geometryProblems, pointInRing } from "./geometry-check.js";
-import { eastOfLand, rng, syntheticContext, syntheticTrajectory } from "./synthetic.js";
-
-/** A one-time density grid with the given counts (nx × ny, row-major) and optional land flags. */
-function tinyGrids(nx: number, ny: number, counts: number[], land?: number[]): DensityGrids {
-  const p = new Laea(4.5, 60);
-  const cells = nx * ny;
-  return {
-    proj4: p.proj4,
-    cellM: 1000,
-    nx,
-    ny,
-    x: Float64Array.from({ length: nx }, (_, i) => i * 1000),
-    y: Float64Array.from({ length: ny }, (_, j) => j * 1000),
-    lon: new Float64Array(cells),
-    lat: new Float64Array(cells),
-    land: Uint8Array.from(land ?? new Array(cells).fill(0)),
-    counts: Uint32Array.from(counts),
-    stranded: new Uint32Array(cells),
-    afloat: Uint32Array.from([counts.reduce((a, b, c) => a + (land?.[c] ? 0 : b), 0)]),
-    weight: Float64Array.from(counts),
-    afloatWeight: Float64Array.from([counts.reduce((a, b, c) => a + (land?.[c] ? 0 : b), 0)]),
-  };
-}
-
-/** The fewest cells reaching `target`, by trying every subset (tiny grids only). */
-function bruteForceMinimum(counts: number[], land: number[], target: number): number {
-  let best = Infinity;
-  const n = counts.length;
-  for (let mask = 1; mask < 1 << n; mask++) {
-    let sum = 0;
-    let size = 0;
-    for (let c = 0; c < n; c++) {
-      if (mask & (1 << c)) {
-        if (land[c]) {
-          size = Infinity;
-          break;
-        }
-        sum += counts[c];
-        size++;
-      }
-    }
-    if (sum >= target && size < best) best = size;
-  }
-  return best;
-}
-
-describe("smallest cell sets", () => {
-  it("hold at least the share asked for, and no smaller set of cells does (brute force)", () => {
-    const r = rng(5);
-    for (let trial = 0; trial < 60; trial++) {
-      const nx = 3 + Math.floor(r() * 2);
-      const ny = 3;
-      const counts: number[] = Array.from({ length: nx * ny }, () => (r() < 0.3 ? 0 : Math.floor(r() * 8)));
-      if (!counts.some((c) => c > 0)) counts[0] = 1;
-      const land = counts.map((c) => (c === 0 && r() < 0.3 ? 1 : 0));
-      const g = tinyGrids(nx, ny, counts, land);
-      const afloat = g.afloat[0];
-      for (const percent of [50, 90, 95, 100]) {
-        const set = smallestCellSet(g, 0, percent, { i: 1, j: 1 });
-        const held = set.cells.reduce((a, c) => a + counts[c], 0);
-        expect(held).toBe(set.weight);
-        expect(held / afloat).toBeGreaterThanOrEqual(percent / 100);
-        expect(new Set(set.cells).size).toBe(set.cells.length);
-        for (const c of set.cells) expect(land[c]).toBe(0);
-        const target = Math.ceil((percent / 100) * afloat - 1e-9);
-        expect(set.cells.length, `trial ${trial} ${percent} %`).toBe(bruteForceMinimum(counts, land, target));
-      }
-    }
-  });
-
-  it("prefers, among equal cells, those nearest the centre", () => {
-    // Ten cells with one particle each in a row; 50 % needs five of them: the five around the centre.
-    const g = tinyGrids(10, 1, new Array(10).fill(1));
-    const set = smallestCellSet(g, 0, 50, { i: 6, j: 0 });
-    expect(set.cells.sort((a, b) => a - b)).toEqual([4, 5, 6, 7, 8]);
-  });
-});
+import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 
 describe("computeSearchAreas", () => {
   const traj = syntheticTrajectory({ n: 4000, hours: 12, coastLon: 4.62, missingEvery: 17 });
 
-  it("gives nested, valid areas holding 50/90/95 % of the afloat particles, with centroid and most likely cell", () => {
+  /** Share of the afloat particles of `t` at time k inside the geometry (point in polygon, holes out). */
+  function shareInside(t: Trajectory, k: number, geom: Polygon | MultiPolygon): number {
+    const polys: Position[][][] = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
+    let inside = 0;
+    let afloat = 0;
+    for (let i = 0; i < t.n; i++) {
+      if (t.status[k * t.n + i] !== Status.active) continue;
+      afloat++;
+      const p: Position = [t.lon[k * t.n + i], t.lat[k * t.n + i]];
+      if (polys.some((rings) => pointInRing(p, rings[0]) && !rings.slice(1).some((h) => pointInRing(p, h))))
+        inside++;
+    }
+    return inside / afloat;
+  }
+
+  it("gives nested, valid areas holding 50/90/95 % of the smoothed probability, with centroid and mode", () => {
     const ctx = syntheticContext(traj);
     const g = computeDensity(ctx);
     const snaps = computeSearchAreas(ctx, g);
     expect(snaps).toHaveLength(traj.times.length);
-    const cells = g.nx * g.ny;
     for (const s of snaps) {
       const k = s.timeIndex;
       expect(s.time).toBe(traj.times[k]);
       expect(s.hoursElapsed).toBe(k);
       expect(s.centroidLon).toBe(ctx.summaries[k].centroidLon);
       expect(s.counts.active).toBe(g.afloat[k]);
-      let best = 0;
-      for (let c = 1; c < cells; c++) if (g.counts[k * cells + c] > g.counts[k * cells + best]) best = c;
-      expect(s.mostLikelyLon).toBe(g.lon[best]);
+      expect(s.mostLikely).not.toBeNull();
+      expect(s.mostLikelyLon).toBe(s.mostLikely!.lon);
+      expect(s.mostLikely!.modeBandwidthKm).toBeGreaterThan(s.mostLikely!.bandwidthKm);
       let prev = 0;
       for (const p of SEARCH_PERCENTS) {
         const a = s.areas[String(p) as "50" | "90" | "95"]!;
         expect(a.percent).toBe(p);
-        expect(a.containedFraction).toBeGreaterThanOrEqual(p / 100);
-        expect(a.areaKm2).toBeGreaterThanOrEqual(prev);
-        expect(Number.isInteger(a.areaKm2)).toBe(true); // whole 1 km² cells
+        // The level sits between two cell values: the share reaches p, less what dropped pieces held.
+        expect(a.containedFraction + a.droppedFraction).toBeGreaterThanOrEqual(p / 100 - 1e-9);
+        expect(a.containedFraction).toBeCloseTo(
+          a.pieces.reduce((x, q) => x + q.probability, 0),
+          12,
+        );
+        expect(a.areaKm2).toBeGreaterThan(prev);
         expect(a.areaNm2).toBeCloseTo(a.areaKm2 / 1.852 ** 2, 9);
         expect(geometryProblems(a.geometry), `time ${k} ${p} %`).toEqual([]);
         prev = a.areaKm2;
@@ -121,23 +61,44 @@ describe("computeSearchAreas", () => {
     }
   });
 
-  it("the 90 % polygon contains at least 90 % of the afloat particles (point in polygon)", () => {
+  it("the 50 % area of a one-mode cloud is one polygon without holes, and its mode sits inside it", () => {
     const ctx = syntheticContext(traj);
     const snaps = computeSearchAreas(ctx, computeDensity(ctx));
-    const k = traj.times.length - 1;
-    const geom = snaps[k].areas["90"]!.geometry;
-    const polys: Position[][][] = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
-    let inside = 0;
-    let afloat = 0;
-    for (let i = 0; i < traj.n; i++) {
-      if (traj.status[k * traj.n + i] !== Status.active) continue;
-      afloat++;
-      const p: Position = [traj.lon[k * traj.n + i], traj.lat[k * traj.n + i]];
-      if (polys.some((rings) => pointInRing(p, rings[0]) && !rings.slice(1).some((h) => pointInRing(p, h))))
-        inside++;
+    for (const s of snaps.slice(1)) {
+      const a = s.areas["50"]!;
+      expect(a.geometry.type, `hour ${s.timeIndex}`).toBe("Polygon");
+      expect((a.geometry as Polygon).coordinates).toHaveLength(1);
+      expect(pointInRing([s.mostLikelyLon!, s.mostLikelyLat!], (a.geometry as Polygon).coordinates[0])).toBe(
+        true,
+      );
+      expect(s.mostLikely!.radiusKm).toBeCloseTo(Math.sqrt(a.areaKm2 / Math.PI), 9);
     }
-    // Cells are exact; the polygon's straight lon/lat edges and corner chamfers may lose a particle or two.
-    expect(inside / afloat).toBeGreaterThanOrEqual(0.899);
+  });
+
+  it("is calibrated: another seed's afloat particles fall 50 ± 3 %, 90 ± 2 %, 95 ± 2 % inside", () => {
+    const a = syntheticTrajectory({ n: 5000, hours: 12, seed: 1 });
+    const b = syntheticTrajectory({ n: 5000, hours: 12, seed: 2 });
+    const ctx = syntheticContext(a);
+    const snaps = computeSearchAreas(ctx, computeDensity(ctx));
+    for (const k of [6, 12]) {
+      expect(shareInside(b, k, snaps[k].areas["50"]!.geometry)).toBeCloseTo(0.5, 1);
+      expect(Math.abs(shareInside(b, k, snaps[k].areas["50"]!.geometry) - 0.5)).toBeLessThanOrEqual(0.03);
+      expect(Math.abs(shareInside(b, k, snaps[k].areas["90"]!.geometry) - 0.9)).toBeLessThanOrEqual(0.02);
+      expect(Math.abs(shareInside(b, k, snaps[k].areas["95"]!.geometry) - 0.95)).toBeLessThanOrEqual(0.02);
+    }
+  });
+
+  it("moves the most likely position between hours no more than the centroid plus one bandwidth", () => {
+    const ctx = syntheticContext(traj);
+    const snaps = computeSearchAreas(ctx, computeDensity(ctx));
+    const km = (lon1: number, lat1: number, lon2: number, lat2: number) =>
+      Math.hypot((lon2 - lon1) * 111.2 * Math.cos((lat1 * Math.PI) / 180), (lat2 - lat1) * 111.2);
+    for (let k = 1; k < snaps.length; k++) {
+      const [p, q] = [snaps[k - 1], snaps[k]];
+      const mode = km(p.mostLikelyLon!, p.mostLikelyLat!, q.mostLikelyLon!, q.mostLikelyLat!);
+      const centroid = km(p.centroidLon!, p.centroidLat!, q.centroidLon!, q.centroidLat!);
+      expect(mode, `hour ${k}`).toBeLessThanOrEqual(centroid + q.mostLikely!.modeBandwidthKm);
+    }
   });
 
   it("keeps land out of the areas when a land mask is given", () => {

@@ -80,17 +80,20 @@ describe("weighted particles", () => {
     expect(Array.from(ga.afloatWeight)).toEqual(Array.from(gb.afloatWeight));
     // Counts stay particle counts: fewer than in the duplicated run.
     expect(ga.afloat[0]).toBeLessThan(gb.afloat[0]);
+    // The search areas smooth with a bandwidth from the effective count (Σw)²/Σw²: one particle of weight 2
+    // counts less than two particles there, so the areas agree closely, not exactly.
     const aa = computeSearchAreas(a, ga);
     const ab = computeSearchAreas(b, gb);
     for (let k = 0; k < aa.length; k++) {
-      expect(aa[k].mostLikelyLon).toBe(ab[k].mostLikelyLon);
-      expect(aa[k].mostLikelyLat).toBe(ab[k].mostLikelyLat);
+      const km = Math.hypot(
+        ((aa[k].mostLikelyLon as number) - (ab[k].mostLikelyLon as number)) * 55.6,
+        ((aa[k].mostLikelyLat as number) - (ab[k].mostLikelyLat as number)) * 111.2,
+      );
+      expect(km).toBeLessThan(aa[k].mostLikely?.modeBandwidthKm as number);
       for (const p of ["50", "90", "95"] as const) {
-        expect(aa[k].areas[p]?.areaKm2).toBe(ab[k].areas[p]?.areaKm2);
-        expect(aa[k].areas[p]?.containedFraction).toBeCloseTo(
-          ab[k].areas[p]?.containedFraction as number,
-          12,
-        );
+        const [x, y] = [aa[k].areas[p]?.areaKm2 as number, ab[k].areas[p]?.areaKm2 as number];
+        expect(Math.abs(x - y) / y, `time ${k} ${p} %`).toBeLessThan(0.1);
+        expect(aa[k].areas[p]?.containedFraction).toBeCloseTo(ab[k].areas[p]?.containedFraction as number, 2);
       }
     }
   });

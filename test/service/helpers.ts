@@ -209,6 +209,9 @@ export function fakeRunner(
       areaKm2: percent,
       areaNm2: percent / 3.43,
       containedFraction: percent / 100,
+      droppedFraction: 0,
+      droppedPieces: 0,
+      pieces: [],
     });
     return {
       summary: {
@@ -237,6 +240,7 @@ export function fakeRunner(
           centroidLat: seed.lat,
           mostLikelyLon: seed.lon,
           mostLikelyLat: seed.lat,
+          mostLikely: null,
           counts: { active: seed.number },
           areas: { "50": area(50), "90": area(90), "95": area(95) },
         })),
