@@ -1,20 +1,21 @@
 // `driftline enqueue`: insert mission rows the way the platform's API server does (status `queued`) and push
 // their jobs in the contract's JSON. Replaces the old test_worker.py. Prints one mission id per line.
 import { findObjectCategory, UnknownObjectTypeError } from "../core/objects.js";
+import { openDatabase, openQueue } from "../service/adapters.js";
 import { ConfigError, loadConfig } from "../service/config.js";
 import { migrate } from "../service/db/migrations.js";
 import { insertMission } from "../service/db/missions.js";
-import { PgDatabase } from "../service/db/pg-database.js";
 import { errorMessage } from "../service/errors.js";
 import { parseEnvelope, resolveJob } from "../service/job.js";
-import { RedisJobQueue } from "../service/queue/redis-queue.js";
+import type { Database, JobQueue } from "../service/ports.js";
 import { isUuid } from "../service/storage/keys.js";
 import { parseOptions, UsageError } from "./args.js";
 
 const USAGE = `usage: driftline enqueue --lat DEG --lon DEG --time RFC3339 [--hours 24] [--particles 1000]
                          [--object-type 1|NAME] [--radius 100] [--backtracking] [--wind X,Y] [--current X,Y]
                          [--name TEXT] [--user-id UUID] [--count N]
-Needs DATABASE_URL and REDIS_URL (QUEUE_NAME, default drift_jobs). Prints the mission ids.`;
+Needs DATABASE_URL, and REDIS_URL for the Redis queue (without it: the queue table of \`driftline serve\`
+in that database). QUEUE_NAME, default drift_jobs. Prints the mission ids.`;
 
 function num(value: string | undefined, flag: string, fallback?: number): number {
   if (value === undefined) {
@@ -133,16 +134,18 @@ export async function run(args: string[]): Promise<number> {
 
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env, { require: ["database", "redis"] });
+    config = loadConfig(process.env, { require: ["database"] });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`driftline enqueue: ${err.message}\n`);
     return 2;
   }
-  const db = new PgDatabase(config.databaseUrl as string, { max: 2, applicationName: "driftline-enqueue" });
-  const queue = new RedisJobQueue({ url: config.redisUrl as string, queueName: config.queueName });
+  let db: Database | undefined;
+  let queue: JobQueue | undefined;
   try {
+    db = (await openDatabase(config, { applicationName: "driftline-enqueue", maxConnections: 2 })).db;
     await migrate(db);
+    queue = (await openQueue(config, { db, queueInDatabase: true })).queue;
     const { row, params } = jobs[0];
     for (let i = 0; i < count; i++) {
       const name = count > 1 ? `${row.name} #${i + 1}` : row.name;
@@ -156,7 +159,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`driftline enqueue: ${errorMessage(err)}\n`);
     return 1;
   } finally {
-    await queue.close();
-    await db.close();
+    await queue?.close();
+    await db?.close();
   }
 }

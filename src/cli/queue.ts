@@ -1,14 +1,17 @@
-// `driftline queue status|dead|clear|retry-dead`: look after the Redis job queue (REDIS_URL, QUEUE_NAME).
+// `driftline queue status|dead|clear|retry-dead`: look after the job queue (QUEUE_NAME) through its port:
+// the Redis queue (REDIS_URL), or the queue table that `driftline serve` keeps in PostgreSQL (DATABASE_URL).
+import { openDatabase, openQueue } from "../service/adapters.js";
 import { ConfigError, loadConfig } from "../service/config.js";
 import { errorMessage } from "../service/errors.js";
-import { RedisJobQueue } from "../service/queue/redis-queue.js";
+import type { Database } from "../service/ports.js";
 import { parseOptions } from "./args.js";
 
 const USAGE = `usage: driftline queue status [--json]      waiting (incl. delayed retries), processing, dead, workers
        driftline queue dead [--limit N]       list dead letters (reason, time, attempt)
        driftline queue clear [--dead]         delete waiting jobs (or, with --dead, the dead letters)
        driftline queue retry-dead [--limit N] put dead letters back on the queue
-Needs REDIS_URL (QUEUE_NAME, default drift_jobs).`;
+Needs REDIS_URL, or DATABASE_URL for the queue table of \`driftline serve\` without Redis
+(QUEUE_NAME, default drift_jobs).`;
 
 export async function run(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -30,14 +33,24 @@ export async function run(args: string[]): Promise<number> {
   }
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env, { require: ["redis"] });
+    config = loadConfig(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`driftline queue: ${err.message}\n`);
     return 2;
   }
-  const queue = new RedisJobQueue({ url: config.redisUrl as string, queueName: config.queueName });
+  if (!config.redisUrl && !config.databaseUrl) {
+    process.stderr.write(
+      "driftline queue: REDIS_URL (or DATABASE_URL for a queue table): required, not set\n",
+    );
+    return 2;
+  }
+  let db: Database | undefined;
+  let queue: Awaited<ReturnType<typeof openQueue>>["queue"] | undefined;
   try {
+    if (!config.redisUrl)
+      db = (await openDatabase(config, { applicationName: "driftline-queue", maxConnections: 2 })).db;
+    queue = (await openQueue(config, { db, queueInDatabase: true })).queue;
     switch (action) {
       case "status": {
         const d = await queue.details();
@@ -82,7 +95,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`driftline queue: ${errorMessage(err)}\n`);
     return 1;
   } finally {
-    await queue.close();
+    await queue?.close();
+    await db?.close();
   }
 }
 

@@ -9,9 +9,8 @@ import { type Migration, migrate } from "./db/migrations.js";
 import { PgDatabase } from "./db/pg-database.js";
 import { EmbeddedQueue } from "./embedded/embedded-queue.js";
 import { LocalStorage } from "./embedded/local-storage.js";
-import { PGliteDatabase } from "./embedded/pglite-database.js";
 import { errorMessage, isTransientError } from "./errors.js";
-import type { Database, JobQueue, ObjectStorage } from "./ports.js";
+import type { Database, JobQueue, ObjectStorage, QueueAdmin } from "./ports.js";
 import { RedisJobQueue } from "./queue/redis-queue.js";
 import { backoffMs, sleep } from "./retry.js";
 import { S3Storage } from "./storage/s3-storage.js";
@@ -27,11 +26,19 @@ export interface ServiceOptions {
   applicationName?: string;
   /** Largest PostgreSQL pool. */
   maxConnections?: number;
+  /**
+   * Without REDIS_URL, use the queue table in the configured database even without a data directory: the
+   * operator commands against a `driftline serve` that keeps its queue in PostgreSQL.
+   */
+  queueInDatabase?: boolean;
 }
+
+/** A queue as the worker and the operator commands use it. */
+export type Queue = JobQueue & QueueAdmin;
 
 export interface Services {
   db: Database;
-  queue: JobQueue;
+  queue: Queue;
   storage: ObjectStorage;
   /** Where the follow-up `{mission_id, netcdf_path}` messages go (RESULTS_QUEUE), when one is configured. */
   resultsQueue?: { push(raw: string): Promise<void> };
@@ -86,8 +93,9 @@ export async function openServices(config: WorkerConfig, options: ServiceOptions
   }
 }
 
+/** PostgreSQL when DATABASE_URL is set, else the embedded database in <dataDir>/pg. */
 export async function openDatabase(
-  config: WorkerConfig,
+  config: Pick<WorkerConfig, "databaseUrl">,
   options: ServiceOptions = {},
 ): Promise<{ db: Database; text: string }> {
   if (config.databaseUrl) {
@@ -99,20 +107,22 @@ export async function openDatabase(
     return { db, text: `PostgreSQL ${redactedHost(config.databaseUrl)}` };
   }
   const dir = path.join(embeddedDir(options, "DATABASE_URL"), "pg");
+  // Loaded only here: `driftline worker` never needs PGlite.
+  const { PGliteDatabase } = await import("./embedded/pglite-database.js");
   return { db: await PGliteDatabase.open(dir), text: `embedded PostgreSQL (PGlite) in ${dir}` };
 }
 
-/** The job queue: Redis when REDIS_URL is set, else the queue table in `db` (embedded mode only). */
+/** The job queue: Redis when REDIS_URL is set, else the queue table in `db`. */
 export async function openQueue(
   config: WorkerConfig,
   options: ServiceOptions & { db?: Database } = {},
-): Promise<{ queue: JobQueue; text: string }> {
+): Promise<{ queue: Queue; text: string }> {
   if (config.redisUrl) {
     const queue = new RedisJobQueue({ url: config.redisUrl, queueName: config.queueName, log: options.log });
     return { queue, text: `Redis ${redactedHost(config.redisUrl)} list ${config.queueName}` };
   }
-  embeddedDir(options, "REDIS_URL");
-  if (!options.db) throw new Error("the embedded queue lives in the database: open the database first");
+  if (!options.queueInDatabase) embeddedDir(options, "REDIS_URL");
+  if (!options.db) throw new Error("the queue table lives in the database: open the database first");
   return {
     queue: await EmbeddedQueue.open(options.db, config.queueName),
     text: `durable queue in the database (table embedded_jobs, queue ${config.queueName})`,

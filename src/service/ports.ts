@@ -27,6 +27,35 @@ export interface QueueStats {
   dead: number;
 }
 
+/** A job given up on, with why (`driftline queue dead`). */
+export interface DeadLetter {
+  raw: string;
+  reason: string;
+  /** When it was dead-lettered, ISO 8601. */
+  at: string;
+  /** Deliveries it had; null when it was dead-lettered without being claimed. */
+  attempt: number | null;
+}
+
+export interface QueueDetails extends QueueStats {
+  /** Part of `waiting` that waits for its retry time. */
+  delayed: number;
+  /** Workers holding or recently holding jobs; alive while their lease runs. */
+  workers: { id: string; alive: boolean; processing: number }[];
+}
+
+/** What an operator does with a queue (`driftline queue status|dead|clear|retry-dead`). */
+export interface QueueAdmin {
+  details(): Promise<QueueDetails>;
+  /** Dead letters, oldest first. */
+  listDead(limit?: number): Promise<DeadLetter[]>;
+  /** Puts up to limit dead letters back on the queue with fresh attempt counts; returns how many. */
+  retryDead(limit?: number): Promise<number>;
+  /** Deletes waiting and delayed jobs (not running ones); returns how many. */
+  clearWaiting(): Promise<number>;
+  clearDead(): Promise<number>;
+}
+
 export interface JobQueue {
   /** Producer side: append a job (RPUSH semantics for Redis). */
   push(raw: string): Promise<void>;

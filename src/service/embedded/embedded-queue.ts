@@ -3,7 +3,16 @@
 // dead-letter state. Because it lives in the same database as the missions, a queued mission survives a
 // restart, and it works the same in PGlite and in a real PostgreSQL.
 import { EventEmitter } from "node:events";
-import { type ClaimedJob, type Database, type JobQueue, LeaseLostError, type QueueStats } from "../ports.js";
+import {
+  type ClaimedJob,
+  type Database,
+  type DeadLetter,
+  type JobQueue,
+  LeaseLostError,
+  type QueueAdmin,
+  type QueueDetails,
+  type QueueStats,
+} from "../ports.js";
 
 export const EMBEDDED_QUEUE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS embedded_jobs (
@@ -25,7 +34,7 @@ CREATE INDEX IF NOT EXISTS embedded_jobs_ready ON embedded_jobs (queue, state, a
 /** How often a waiting claim looks at the table again when no push in this process woke it. */
 const POLL_MS = 250;
 
-export class EmbeddedQueue implements JobQueue {
+export class EmbeddedQueue implements JobQueue, QueueAdmin {
   private readonly wakeups = new EventEmitter();
   private closed = false;
 
@@ -172,6 +181,70 @@ export class EmbeddedQueue implements JobQueue {
       [this.name, limit],
     );
     return rows.map((r) => ({ raw: r.raw, reason: r.dead_reason }));
+  }
+
+  async details(): Promise<QueueDetails> {
+    const stats = await this.stats();
+    const delayed = await this.db.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM embedded_jobs WHERE queue = $1 AND state = 'waiting' AND available_at > now()",
+      [this.name],
+    );
+    const { rows } = await this.db.query<{ worker_id: string; alive: boolean; n: string | number }>(
+      `SELECT worker_id, bool_or(lease_until >= now()) AS alive, count(*) AS n FROM embedded_jobs
+        WHERE queue = $1 AND state = 'processing' GROUP BY worker_id ORDER BY worker_id`,
+      [this.name],
+    );
+    return {
+      ...stats,
+      delayed: Number(delayed.rows[0]?.n ?? 0),
+      workers: rows.map((r) => ({ id: r.worker_id, alive: r.alive === true, processing: Number(r.n) })),
+    };
+  }
+
+  async listDead(limit = 100): Promise<DeadLetter[]> {
+    const { rows } = await this.db.query<{
+      raw: string;
+      dead_reason: string | null;
+      updated_at: Date;
+      attempt: number;
+    }>(
+      `SELECT raw, dead_reason, updated_at, attempt FROM embedded_jobs
+        WHERE queue = $1 AND state = 'dead' ORDER BY updated_at, id LIMIT $2`,
+      [this.name, limit],
+    );
+    return rows.map((r) => ({
+      raw: r.raw,
+      reason: r.dead_reason ?? "",
+      at: new Date(r.updated_at).toISOString(),
+      attempt: r.attempt > 0 ? Number(r.attempt) : null,
+    }));
+  }
+
+  async retryDead(limit = 1_000_000): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `UPDATE embedded_jobs SET state = 'waiting', attempt = 0, dead_reason = NULL, available_at = now(),
+              updated_at = now()
+        WHERE id IN (SELECT id FROM embedded_jobs WHERE queue = $1 AND state = 'dead' ORDER BY id LIMIT $2)`,
+      [this.name, limit],
+    );
+    if (rowCount > 0) this.wakeups.emit("push");
+    return rowCount;
+  }
+
+  async clearWaiting(): Promise<number> {
+    const { rowCount } = await this.db.query(
+      "DELETE FROM embedded_jobs WHERE queue = $1 AND state = 'waiting'",
+      [this.name],
+    );
+    return rowCount;
+  }
+
+  async clearDead(): Promise<number> {
+    const { rowCount } = await this.db.query(
+      "DELETE FROM embedded_jobs WHERE queue = $1 AND state = 'dead'",
+      [this.name],
+    );
+    return rowCount;
   }
 
   async close(): Promise<void> {

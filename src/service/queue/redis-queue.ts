@@ -16,17 +16,26 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { type ClaimedJob, type JobQueue, LeaseLostError, type QueueStats } from "../ports.js";
+import {
+  type ClaimedJob,
+  type DeadLetter,
+  type JobQueue,
+  LeaseLostError,
+  type QueueAdmin,
+  type QueueDetails,
+  type QueueStats,
+} from "../ports.js";
 import { connectRedis } from "./redis-connection.js";
 
+// The queue's steps that must be atomic, as Lua scripts defined on the connection under these names.
 const SCRIPTS = {
-  dlAck: {
+  ackJob: {
     keys: 2,
     lua: `local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
 if removed > 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
 return removed`,
   },
-  dlRelease: {
+  releaseJob: {
     keys: 3,
     lua: `local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
 if removed == 0 then return 0 end
@@ -40,7 +49,7 @@ else
 end
 return 1`,
   },
-  dlPromote: {
+  promoteDueJobs: {
     keys: 2,
     lua: `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -51,7 +60,7 @@ for i = 1, #due do
 end
 return #due`,
   },
-  dlReclaim: {
+  reclaimExpiredLeases: {
     keys: 2,
     lua: `local moved = 0
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -63,7 +72,7 @@ for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return moved`,
   },
-  dlDead: {
+  deadLetterJob: {
     keys: 3,
     lua: `if ARGV[4] == '1' then
   if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
@@ -72,14 +81,14 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`,
   },
-  dlRenew: {
+  renewLease: {
     keys: 3,
     lua: `redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
 if redis.call('LPOS', KEYS[3], ARGV[3]) then return 1 end
 return 0`,
   },
-  dlStats: {
+  countJobs: {
     keys: 4,
     lua: `local processing = 0
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[4])) do
@@ -87,7 +96,7 @@ for _, w in ipairs(redis.call('SMEMBERS', KEYS[4])) do
 end
 return {redis.call('LLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]), processing, redis.call('LLEN', KEYS[3])}`,
   },
-  dlRetryDead: {
+  retryDeadLetters: {
     keys: 3,
     lua: `local n = 0
 while n < tonumber(ARGV[1]) do
@@ -102,7 +111,7 @@ while n < tonumber(ARGV[1]) do
 end
 return n`,
   },
-  dlForget: {
+  forgetIdleWorker: {
     keys: 3,
     lua: `if redis.call('LLEN', KEYS[2]) == 0 then
   redis.call('DEL', KEYS[1])
@@ -116,18 +125,7 @@ return 0`,
 type ScriptName = keyof typeof SCRIPTS;
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
-export interface DeadLetter {
-  raw: string;
-  reason: string;
-  at: string;
-  attempt: number | null;
-}
-
-export interface QueueDetails extends QueueStats {
-  /** Part of `waiting` that sits in the delayed set until its retry time. */
-  delayed: number;
-  workers: { id: string; alive: boolean; processing: number }[];
-}
+export type { DeadLetter, QueueDetails } from "../ports.js";
 
 export function jobHash(raw: string): string {
   return createHash("sha1").update(raw).digest("hex");
@@ -139,7 +137,7 @@ export interface RedisQueueOptions {
   log?: Logger;
 }
 
-export class RedisJobQueue implements JobQueue {
+export class RedisJobQueue implements JobQueue, QueueAdmin {
   readonly queueName: string;
   readonly redis: Redis;
   private readonly blocking: Redis;
@@ -198,7 +196,7 @@ export class RedisJobQueue implements JobQueue {
     if (this.closed) throw new Error("queue is closed");
     if (!this.held.has(workerId)) this.held.set(workerId, []);
     if (this.suspectOrphans) await this.recoverOrphans(workerId);
-    await this.script("dlPromote", this.key("delayed"), this.queueName, 100);
+    await this.script("promoteDueJobs", this.key("delayed"), this.queueName, 100);
     // Lease first: a crash right after BLMOVE still leaves a lease that expires and frees the job.
     await this.redis
       .multi()
@@ -241,13 +239,13 @@ export class RedisJobQueue implements JobQueue {
       const i = held.indexOf(raw);
       if (i >= 0) held.splice(i, 1);
       else
-        await this.script("dlRelease", this.proc(workerId), this.queueName, this.key("delayed"), raw, 0, "");
+        await this.script("releaseJob", this.proc(workerId), this.queueName, this.key("delayed"), raw, 0, "");
     }
   }
 
   async renew(job: ClaimedJob, leaseMs: number): Promise<void> {
     const still = await this.script(
-      "dlRenew",
+      "renewLease",
       this.lease(job.receipt),
       this.key("workers"),
       this.proc(job.receipt),
@@ -264,14 +262,14 @@ export class RedisJobQueue implements JobQueue {
 
   async ack(job: ClaimedJob): Promise<void> {
     this.unhold(job);
-    await this.script("dlAck", this.proc(job.receipt), this.key("attempts"), job.raw, jobHash(job.raw));
+    await this.script("ackJob", this.proc(job.receipt), this.key("attempts"), job.raw, jobHash(job.raw));
   }
 
   async release(job: ClaimedJob, delayMs: number): Promise<void> {
     this.unhold(job);
     const nonce = randomBytes(8).toString("hex");
     await this.script(
-      "dlRelease",
+      "releaseJob",
       this.proc(job.receipt),
       this.queueName,
       this.key("delayed"),
@@ -291,7 +289,7 @@ export class RedisJobQueue implements JobQueue {
       attempt: claimed ? job.attempt : null,
     };
     await this.script(
-      "dlDead",
+      "deadLetterJob",
       claimed ? this.proc(job.receipt) : this.key("none"),
       this.key("dead"),
       this.key("attempts"),
@@ -303,8 +301,10 @@ export class RedisJobQueue implements JobQueue {
   }
 
   async reclaimExpired(): Promise<number> {
-    await this.script("dlPromote", this.key("delayed"), this.queueName, 1000);
-    return Number(await this.script("dlReclaim", this.key("workers"), this.queueName, this.queueName));
+    await this.script("promoteDueJobs", this.key("delayed"), this.queueName, 1000);
+    return Number(
+      await this.script("reclaimExpiredLeases", this.key("workers"), this.queueName, this.queueName),
+    );
   }
 
   async stats(): Promise<QueueStats> {
@@ -314,7 +314,7 @@ export class RedisJobQueue implements JobQueue {
 
   private async rawStats(): Promise<number[]> {
     const r = (await this.script(
-      "dlStats",
+      "countJobs",
       this.queueName,
       this.key("delayed"),
       this.key("dead"),
@@ -324,7 +324,6 @@ export class RedisJobQueue implements JobQueue {
     return r.map(Number);
   }
 
-  /** Stats plus delayed jobs and the workers known to the queue (for `driftline queue status`). */
   async details(): Promise<QueueDetails> {
     const d = await this.rawStats();
     const ids = await this.redis.smembers(this.key("workers"));
@@ -350,14 +349,12 @@ export class RedisJobQueue implements JobQueue {
     });
   }
 
-  /** Moves up to limit dead letters back onto the queue (attempts reset); returns how many. */
   async retryDead(limit = 1_000_000): Promise<number> {
     return Number(
-      await this.script("dlRetryDead", this.key("dead"), this.queueName, this.key("attempts"), limit),
+      await this.script("retryDeadLetters", this.key("dead"), this.queueName, this.key("attempts"), limit),
     );
   }
 
-  /** Deletes waiting and delayed jobs (not running ones); returns how many. */
   async clearWaiting(): Promise<number> {
     const [[, a], [, b]] = (await this.redis
       .multi()
@@ -383,7 +380,7 @@ export class RedisJobQueue implements JobQueue {
         for (const [workerId, jobs] of this.held) {
           if (jobs.length === 0) {
             await this.script(
-              "dlForget",
+              "forgetIdleWorker",
               this.lease(workerId),
               this.proc(workerId),
               this.key("workers"),
