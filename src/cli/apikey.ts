@@ -4,16 +4,15 @@
 // database.
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { openDatabase } from "../service/adapters.js";
 import {
   API_MIGRATIONS,
   createApiKey,
   ensureLocalUser,
   listApiKeys,
   revokeApiKey,
-} from "../service/api/auth.js";
+} from "../service/db/api-keys.js";
 import { migrate } from "../service/db/migrations.js";
-import { PgDatabase } from "../service/db/pg-database.js";
-import { PGliteDatabase } from "../service/embedded/pglite-database.js";
 import type { Database } from "../service/ports.js";
 
 const USAGE = `Usage: driftline apikey create [--name NAME] [--email EMAIL] [--data-dir DIR]
@@ -56,12 +55,14 @@ export async function run(args: string[]): Promise<number> {
   }
   let db: Database | undefined;
   try {
-    const url = process.env.DATABASE_URL?.trim();
-    db = url
-      ? new PgDatabase(url, { applicationName: "driftline-apikey" })
-      : await PGliteDatabase.open(
-          path.join(path.resolve(values["data-dir"] ?? process.env.DATA_DIR ?? "data"), "pg"),
-        );
+    const opened = await openDatabase(
+      { databaseUrl: process.env.DATABASE_URL?.trim() || undefined },
+      {
+        dataDir: path.resolve(values["data-dir"] ?? process.env.DATA_DIR ?? "data"),
+        applicationName: "driftline-apikey",
+      },
+    );
+    db = opened.db;
     await migrate(db, API_MIGRATIONS);
     if (action === "list") {
       const keys = await listApiKeys(db);

@@ -1,7 +1,7 @@
 // API keys (hashed, shown once, bearer tokens, each user sees only their missions) and a queued mission
 // that survives a restart of the embedded server.
 import { afterAll, describe, expect, it } from "vitest";
-import { createApiKey, ensureLocalUser, hashApiKey } from "../../src/service/api/auth.js";
+import { createApiKey, ensureLocalUser, hashApiKey } from "../../src/service/db/api-keys.js";
 import { isLoopback } from "../../src/service/embedded/app.js";
 import { fakeRunner } from "./fake-runner.js";
 import {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../src/service/api/auth.js";
+import { createApiKey } from "../../src/service/db/api-keys.js";
 import { fakeRunner } from "./fake-runner.js";
 import { call, removeDir, SMALL_MISSION, startTestServer, waitForMission } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/apikey.js";
-import { type ApiKeyInfo, userForKey } from "../../src/service/api/auth.js";
+import { type ApiKeyInfo, userForKey } from "../../src/service/db/api-keys.js";
 import { PGliteDatabase } from "../../src/service/embedded/pglite-database.js";
 import { capture } from "../helpers/capture.js";
 

@@ -60,12 +60,12 @@ const REVIEWED_FRAGMENTS: Record<string, string> = {
   "src/service/db/missions.ts: ISO": "constant to_char format",
   'src/service/db/missions.ts: RESULT_COLUMNS.join(", ")': "column names from a constant list",
   "src/service/db/missions.ts: updates": "`col = EXCLUDED.col` for the constant column list",
-  "src/service/api/missions.ts: ownership(caller, 2)": 'either "TRUE" or "user_id = $2"',
-  'src/service/api/missions.ts: where.join(" AND ")': "constant conditions with $n placeholders",
-  "src/service/api/missions.ts: whereSql": "`WHERE` + the constant conditions above",
-  'src/service/api/auth.ts: names.join(", ")':
+  "src/service/db/api-missions.ts: NOW_UTC": "constant expression",
+  'src/service/db/api-missions.ts: where.join(" AND ")': "constant conditions with $n placeholders",
+  "src/service/db/api-missions.ts: whereSql": "`WHERE` + the constant conditions above",
+  'src/service/db/api-keys.ts: names.join(", ")':
     'column names read from information_schema, each double-quoted with "" escaping (identifiers, not values)',
-  'src/service/api/auth.ts: values.map((_, i) => `$${i + 1}`).join(", ")': "$1, $2 … placeholders",
+  'src/service/db/api-keys.ts: values.map((_, i) => `$${i + 1}`).join(", ")': "$1, $2 … placeholders",
 };
 
 describe("SQL is parameterised", () => {
@@ -163,9 +163,9 @@ describe("object keys come only from validated UUIDs", () => {
 
   it("every object-storage call in src/service is a reviewed site whose key comes from productKey or a listing under a validated mission prefix", () => {
     const REVIEWED: Record<string, string> = {
-      "src/service/worker/worker.ts: put":
+      "src/service/worker/mission-job.ts: put":
         "key = productKey(id, name) with id from parseEnvelope (UUID-checked)",
-      "src/service/worker/worker.ts: delete": "keys of the URIs the same job built with productKey",
+      "src/service/worker/mission-job.ts: delete": "keys of the URIs the same job built with productKey",
       "src/service/api/missions.ts: list": "prefix <id>/, id from a row loaded by a UUID-checked id",
       "src/service/api/missions.ts: delete": "keys returned by that listing",
       "src/service/api/results.ts: list": "prefix <id>/, id from a row loaded by a UUID-checked id",
@@ -276,14 +276,14 @@ describe("API authentication on every route but the public ones", () => {
 
   it("without a key, or with a wrong, revoked or expired key: 401 with a WWW-Authenticate header", async () => {
     const id = await completedMissionOfA();
-    const revoked = await (await import("../../src/service/api/auth.js")).createApiKey(database.db, {
+    const revoked = await (await import("../../src/service/db/api-keys.js")).createApiKey(database.db, {
       userId: api.users.a.id,
     });
     await database.db.query("UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND key_prefix = $2", [
       api.users.a.id,
       revoked.key.slice(0, 8),
     ]);
-    const expired = await (await import("../../src/service/api/auth.js")).createApiKey(database.db, {
+    const expired = await (await import("../../src/service/db/api-keys.js")).createApiKey(database.db, {
       userId: api.users.a.id,
     });
     await database.db.query(

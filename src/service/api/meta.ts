@@ -1,11 +1,12 @@
-// Routes about the service rather than one mission: health, object types, forcing coverage, coastline.
+// Routes about the service rather than one mission: health, object types and coastline (public), forcing
+// coverage (for callers with a key).
 import type { FastifyInstance } from "fastify";
 import { OBJECT_NAME_MAP } from "../../core/objects.js";
 import type { ApiContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { BboxQuery, fieldErrors, objectTypeListing } from "./schemas.js";
 
-export function registerMetaRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerPublicMetaRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const health = async (_request: unknown, reply: import("fastify").FastifyReply) => {
     try {
       await ctx.db.query("SELECT 1");
@@ -23,12 +24,6 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: ApiContext): void 
   const commonNames = Object.entries(OBJECT_NAME_MAP).map(([name, id]) => ({ name, id }));
   app.get("/api/v1/object-types", async () => ({ data: listing, commonNames, total: 85 }));
 
-  app.get("/api/v1/forcing/coverage", async () => {
-    const data = ctx.forcingCoverage ? await ctx.forcingCoverage.files() : [];
-    const overlaps = ctx.forcingCoverage ? await ctx.forcingCoverage.overlaps() : [];
-    return { data, overlaps, forcingDir: ctx.config.forcingDir ?? null };
-  });
-
   app.get("/api/v1/coastline", async (request, reply) => {
     const parsed = BboxQuery.safeParse(request.query);
     if (!parsed.success) throw badRequest("invalid coastline request", fieldErrors(parsed.error));
@@ -37,5 +32,13 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: ApiContext): void 
       : { type: "FeatureCollection", features: [] };
     reply.header("cache-control", "public, max-age=86400").header("content-type", "application/geo+json");
     return collection;
+  });
+}
+
+export function registerForcingRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get("/api/v1/forcing/coverage", async () => {
+    const data = ctx.forcingCoverage ? await ctx.forcingCoverage.files() : [];
+    const overlaps = ctx.forcingCoverage ? await ctx.forcingCoverage.overlaps() : [];
+    return { data, overlaps, forcingDir: ctx.config.forcingDir ?? null };
   });
 }

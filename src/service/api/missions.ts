@@ -2,6 +2,8 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { findObjectCategory } from "../../core/objects.js";
+import { deleteMission, failUnqueued, findMission, listMissions, markQueued } from "../db/api-missions.js";
+import { insertMission } from "../db/missions.js";
 import type { Caller } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { ApiError, badRequest, missionId, notFound } from "./errors.js";
@@ -45,21 +47,11 @@ export function jobFor(
   return { mission_id: id, params };
 }
 
-/** SQL condition restricting rows to the caller's missions ($n is the user id). */
-function ownership(caller: Caller, n: number): string {
-  return caller.seesAll ? "TRUE" : `user_id = $${n}`;
-}
-
 export async function loadMission(ctx: ApiContext, caller: Caller, rawId: string): Promise<Row> {
   const id = missionId(rawId);
-  const params: unknown[] = [id];
-  if (!caller.seesAll) params.push(caller.userId);
-  const { rows } = await ctx.db.query<Row>(
-    `SELECT * FROM missions WHERE id = $1 AND ${ownership(caller, 2)}`,
-    params,
-  );
-  if (!rows[0]) throw notFound(`mission ${id} not found`);
-  return rows[0];
+  const row = await findMission(ctx.db, id, caller.seesAll ? null : caller.userId);
+  if (!row) throw notFound(`mission ${id} not found`);
+  return row;
 }
 
 export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -79,46 +71,30 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (m.release) config.release = m.release;
     if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;
 
-    const jobId = randomUUID();
-    const { rows } = await ctx.db.query<Row>(
-      `INSERT INTO missions (user_id, name, description, last_known_lat, last_known_lon, last_known_time,
-                             object_type, uncertainty_radius_m, forecast_hours, ensemble_size, config, status,
-                             job_id, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, 'created', $12,
-               now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
-       RETURNING id`,
-      [
-        request.caller.userId,
-        m.name,
-        m.description ?? null,
-        m.lastKnownLat,
-        m.lastKnownLon,
-        new Date(m.lastKnownTime).toISOString(),
-        typeof m.objectType === "number" ? category.key : m.objectType,
-        m.uncertaintyRadiusM,
-        m.forecastHours,
-        m.ensembleSize,
-        JSON.stringify(config),
-        jobId,
-      ],
-    );
-    const id = rows[0].id as string;
+    const id = await insertMission(ctx.db, {
+      userId: request.caller.userId,
+      name: m.name,
+      description: m.description ?? null,
+      lastKnownLat: m.lastKnownLat,
+      lastKnownLon: m.lastKnownLon,
+      lastKnownTime: new Date(m.lastKnownTime).toISOString(),
+      objectType: typeof m.objectType === "number" ? category.key : m.objectType,
+      uncertaintyRadiusM: m.uncertaintyRadiusM,
+      forecastHours: m.forecastHours,
+      ensembleSize: m.ensembleSize,
+      config,
+      status: "created",
+      jobId: randomUUID(),
+    });
     const job = jobFor(id, m);
     try {
       await ctx.queue.push(JSON.stringify(job));
     } catch (error) {
-      await ctx.db.query(
-        `UPDATE missions SET status = 'failed', error_message = $2, updated_at = now() AT TIME ZONE 'UTC',
-                completed_at = now() AT TIME ZONE 'UTC' WHERE id = $1`,
-        [id, `could not enqueue the job: ${(error as Error).message}`],
-      );
+      await failUnqueued(ctx.db, id, `could not enqueue the job: ${(error as Error).message}`);
       throw new ApiError(503, `mission ${id} stored but the job queue is unavailable; try again`);
     }
     // The worker may already have picked it up (embedded mode): only move created → queued.
-    await ctx.db.query(
-      "UPDATE missions SET status = 'queued', updated_at = now() AT TIME ZONE 'UTC' WHERE id = $1 AND status = 'created'",
-      [id],
-    );
+    await markQueued(ctx.db, id);
     const mission = await loadMission(ctx, request.caller, id);
     reply.code(201).header("location", `/api/v1/missions/${id}`);
     return { data: missionJson(mission) };
@@ -129,27 +105,13 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (!parsed.success) throw badRequest("invalid query", fieldErrors(parsed.error));
     const { page, perPage, status } = parsed.data;
     const caller = request.caller;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (!caller.seesAll) {
-      params.push(caller.userId);
-      where.push(`user_id = $${params.length}`);
-    }
-    if (status) {
-      params.push(status);
-      where.push(`status = $${params.length}`);
-    }
-    const whereSql = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
-    const total = await ctx.db.query<{ n: string | number }>(
-      `SELECT count(*) AS n FROM missions ${whereSql}`,
-      params,
-    );
-    const { rows } = await ctx.db.query<Row>(
-      `SELECT * FROM missions ${whereSql} ORDER BY created_at DESC, id
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, perPage, (page - 1) * perPage],
-    );
-    return { data: rows.map(missionJson), total: Number(total.rows[0]?.n ?? 0), page, perPage };
+    const { rows, total } = await listMissions(ctx.db, {
+      ownerId: caller.seesAll ? null : caller.userId,
+      status,
+      limit: perPage,
+      offset: (page - 1) * perPage,
+    });
+    return { data: rows.map(missionJson), total, page, perPage };
   });
 
   app.get<{ Params: { id: string } }>("/api/v1/missions/:id", async (request) => {
@@ -159,9 +121,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
   app.delete<{ Params: { id: string } }>("/api/v1/missions/:id", async (request) => {
     const mission = await loadMission(ctx, request.caller, request.params.id);
     const id = mission.id as string;
-    // mission_results go with the row (ON DELETE CASCADE, and explicitly for schemas without it).
-    await ctx.db.query("DELETE FROM mission_results WHERE mission_id = $1", [id]);
-    await ctx.db.query("DELETE FROM missions WHERE id = $1", [id]);
+    await deleteMission(ctx.db, id);
     let removed = 0;
     try {
       for (const key of await ctx.storage.list(ctx.config.bucket, `${id}/`)) {
@@ -223,8 +183,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     const poll = async () => {
       if (closed) return;
       try {
-        const { rows } = await ctx.db.query<Row>("SELECT * FROM missions WHERE id = $1", [id]);
-        send(rows[0]);
+        send(await findMission(ctx.db, id, null));
       } catch (error) {
         res.write(`event: error\ndata: ${JSON.stringify({ error: (error as Error).message })}\n\n`);
       }

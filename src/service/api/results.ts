@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
+import { latestResult } from "../db/api-missions.js";
 import type { ApiContext } from "./context.js";
 import { type DensityGridJson, densityGridFromFile } from "./density-grid.js";
 import { ApiError, badRequest } from "./errors.js";
@@ -66,11 +67,8 @@ export function registerResultRoutes(app: FastifyInstance, ctx: ApiContext): voi
     const mission = await loadMission(ctx, request.caller, request.params.id);
     requireCompleted(mission);
     const id = mission.id as string;
-    const { rows } = await ctx.db.query<Row>(
-      "SELECT * FROM mission_results WHERE mission_id = $1 ORDER BY created_at DESC NULLS LAST LIMIT 1",
-      [id],
-    );
-    if (!rows[0]) throw new ApiError(404, `mission ${id} is completed but has no results row`);
+    const result = await latestResult(ctx.db, id);
+    if (!result) throw new ApiError(404, `mission ${id} is completed but has no results row`);
     const keys = await productKeys(ctx, id);
     const downloads = (Object.keys(DOWNLOAD_FORMATS) as DownloadFormat[])
       .filter((format) => keys.has(DOWNLOAD_FORMATS[format].file))
@@ -80,7 +78,7 @@ export function registerResultRoutes(app: FastifyInstance, ctx: ApiContext): voi
         file: DOWNLOAD_FORMATS[format].file,
         url: `/api/v1/missions/${id}/results/download?format=${format}`,
       }));
-    return { data: { ...resultJson(rows[0]), downloads } };
+    return { data: { ...resultJson(result), downloads } };
   });
 
   app.get<{ Params: { id: string } }>("/api/v1/missions/:id/results/download", async (request, reply) => {

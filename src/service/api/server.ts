@@ -1,34 +1,23 @@
 // The HTTP API (Fastify): /api/v1 routes, API-key authentication, uniform errors, OpenAPI document and
-// reference page, and the web page. Built by buildApi(); listening is the caller's business.
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+// reference page, and the web page. Built by buildApi(); listening is the caller's business. Public routes
+// (health, docs, reference data, the page) and authenticated routes live in two plugin contexts: only the
+// second has the authentication hook, so a route is public by where it is registered, not by a path list.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { ZodError } from "zod";
-import { ensureLocalUser, presentedKey, userForKey } from "./auth.js";
+import { ensureLocalUser, userForKey } from "../db/api-keys.js";
+import { type Caller, presentedKey } from "./auth.js";
 import type { ApiContext, ApiDeps } from "./context.js";
 import { ApiError } from "./errors.js";
 import { checkHostAndOrigin } from "./host-guard.js";
-import { registerMetaRoutes } from "./meta.js";
+import { registerForcingRoutes, registerPublicMetaRoutes } from "./meta.js";
 import { registerMissionRoutes } from "./missions.js";
 import { openApiDocument, openApiHtml } from "./openapi.js";
 import { registerResultRoutes } from "./results.js";
 import { fieldErrors } from "./schemas.js";
 import { registerStaticRoutes } from "./static-files.js";
 
-export { API_MIGRATIONS, createApiKey } from "./auth.js";
+export { API_MIGRATIONS, createApiKey } from "../db/api-keys.js";
 export type { ApiConfig, ApiDeps, BBox, ForcingCoverage } from "./context.js";
-
-/** Paths anyone may read without a key: health, docs, the page and its files, reference data. */
-const PUBLIC = [
-  /^\/$/,
-  /^\/health$/,
-  /^\/api\/v1\/health$/,
-  /^\/api\/v1\/openapi\.json$/,
-  /^\/api\/docs\/?$/,
-  /^\/api\/v1\/object-types$/,
-  /^\/api\/v1\/coastline$/,
-  /^\/web\//,
-  /^\/vendor\//,
-  /^\/favicon\.ico$/,
-];
 
 const ONE_MB = 1024 * 1024;
 
@@ -49,9 +38,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // JSON only: a text/plain body is refused with 415 instead of reaching the routes as a string.
   app.removeContentTypeParser("text/plain");
 
-  // Set by the onRequest hook below for every request (Fastify wants null for reference-type decorations).
+  // Set by the authentication hook for every authenticated request (Fastify wants null for reference-type
+  // decorations).
   app.decorateRequest("caller", null as never);
 
+  // Every request, public or not: the Host and Origin checks against DNS rebinding (host-guard.ts).
   const guard = {
     open: ctx.config.auth === "open",
     bindHost: ctx.config.bindHost,
@@ -62,23 +53,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   };
   app.addHook("onRequest", async (request) => {
     checkHostAndOrigin(request, guard);
-    const pathOnly = request.url.split("?")[0];
-    const key = presentedKey(request.headers);
-    if (key) {
-      const userId = await userForKey(ctx.db, key);
-      if (!userId) throw new ApiError(401, "unknown, revoked or expired API key");
-      request.caller = { userId, seesAll: false };
-      return;
-    }
-    if (ctx.config.auth === "open") {
-      request.caller = { userId: ctx.localUserId, seesAll: true };
-      return;
-    }
-    if (PUBLIC.some((p) => p.test(pathOnly))) {
-      request.caller = { userId: "", seesAll: false };
-      return;
-    }
-    throw new ApiError(401, "authentication required: send `Authorization: Bearer <API key>`");
   });
 
   app.setErrorHandler((error: FastifyError | ApiError | ZodError, request, reply) => {
@@ -114,14 +88,33 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   const doc = openApiDocument(deps.config.version);
   const docHtml = openApiHtml(doc);
-  app.get("/api/v1/openapi.json", async () => doc);
-  app.get("/api/docs", async (_request, reply) =>
-    reply.header("content-type", "text/html; charset=utf-8").send(docHtml),
-  );
-
-  registerMetaRoutes(app, ctx);
-  registerMissionRoutes(app, ctx);
-  registerResultRoutes(app, ctx);
-  if (deps.config.webDir) registerStaticRoutes(app, deps.config.webDir);
+  await app.register(async (app) => {
+    app.get("/api/v1/openapi.json", async () => doc);
+    app.get("/api/docs", async (_request, reply) =>
+      reply.header("content-type", "text/html; charset=utf-8").send(docHtml),
+    );
+    registerPublicMetaRoutes(app, ctx);
+    if (deps.config.webDir) registerStaticRoutes(app, deps.config.webDir);
+  });
+  await app.register(async (app) => {
+    app.addHook("onRequest", async (request) => {
+      request.caller = await authenticate(ctx, request.headers);
+    });
+    registerForcingRoutes(app, ctx);
+    registerMissionRoutes(app, ctx);
+    registerResultRoutes(app, ctx);
+  });
   return app;
+}
+
+/** The caller of an authenticated route: the owner of the API key presented, or open mode's local user. */
+async function authenticate(ctx: ApiContext, headers: FastifyRequest["headers"]): Promise<Caller> {
+  const key = presentedKey(headers);
+  if (key) {
+    const userId = await userForKey(ctx.db, key);
+    if (!userId) throw new ApiError(401, "unknown, revoked or expired API key");
+    return { userId, seesAll: false };
+  }
+  if (ctx.config.auth === "open") return { userId: ctx.localUserId, seesAll: true };
+  throw new ApiError(401, "authentication required: send `Authorization: Bearer <API key>`");
 }

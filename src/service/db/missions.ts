@@ -253,14 +253,17 @@ export interface NewMission {
   ensembleSize: number;
   config?: Record<string, unknown> | null;
   status?: "created" | "queued";
+  /** The platform's job id column (the API sets one). */
+  jobId?: string | null;
 }
 
 /** Inserts a mission row the way the platform's API server does; returns its id. */
 export async function insertMission(db: Database, m: NewMission): Promise<string> {
   const r = await db.query<{ id: string }>(
     `INSERT INTO missions (user_id, name, description, last_known_lat, last_known_lon, last_known_time, object_type,
-                           uncertainty_radius_m, forecast_hours, ensemble_size, config, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::timestamp, $7, $8, $9, $10, $11::jsonb, $12, ${NOW_UTC}, ${NOW_UTC})
+                           uncertainty_radius_m, forecast_hours, ensemble_size, config, status, job_id, created_at,
+                           updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6::timestamp, $7, $8, $9, $10, $11::jsonb, $12, $13, ${NOW_UTC}, ${NOW_UTC})
      RETURNING id::text AS id`,
     [
       m.userId ?? null,
@@ -275,6 +278,7 @@ export async function insertMission(db: Database, m: NewMission): Promise<string
       m.ensembleSize,
       json(m.config),
       m.status ?? "queued",
+      m.jobId ?? null,
     ],
   );
   return r.rows[0].id;

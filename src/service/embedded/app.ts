@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { SOFTWARE_VERSION } from "../../version.js";
 import { openServices, type Services } from "../adapters.js";
-import { API_MIGRATIONS, countApiKeys, createApiKey } from "../api/auth.js";
 import { type CoastlineTiles, coastlineTiles } from "../api/coastline-tiles.js";
 import type { ApiDeps } from "../api/context.js";
 import { forcingCoverageProvider } from "../api/forcing-coverage.js";
 import { buildApi } from "../api/server.js";
 import type { WorkerConfig } from "../config.js";
+import { API_MIGRATIONS, countApiKeys, createApiKey } from "../db/api-keys.js";
 import { migrate } from "../db/migrations.js";
 import type { Logger } from "../log.js";
 
