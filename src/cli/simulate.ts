@@ -4,7 +4,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runSimulationSpec } from "../pipeline/run.js";
 import { SpecError } from "../pipeline/spec.js";
+import { formatPositionDM } from "../products/coordinates.js";
 import { PRODUCT_NAMES, type ProductName } from "../products/registry.js";
+import { isoUtc } from "../products/time-format.js";
 import { parseOptions, UsageError } from "./args.js";
 import { ProgressLine } from "./progress.js";
 
@@ -73,6 +75,11 @@ export async function run(args: string[]): Promise<number> {
         `(simulation ${summary.simulationSeconds.toFixed(2)} s): ${summary.activeCount} active, ${summary.strandedCount} stranded, ` +
         `${summary.missingDataCount} missing data`,
     );
+    const last = summary.searchAreas?.at(-1);
+    if (last && last.mostLikelyLon !== null && last.mostLikelyLat !== null) {
+      const where = formatPositionDM(last.mostLikelyLon, last.mostLikelyLat);
+      process.stderr.write(`  most likely position at ${isoUtc(last.time)}: ${where}\n`);
+    }
     if (summary.singleThreadReason) process.stderr.write(`  on one thread: ${summary.singleThreadReason}\n`);
     for (const file of Object.values(files)) process.stderr.write(`  ${file}\n`);
     return 0;

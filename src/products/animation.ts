@@ -3,11 +3,9 @@
 import { type Canvas, createCanvas, type ImageData, type SKRSContext2D } from "@napi-rs/canvas";
 import { Status } from "../core/types.js";
 import { encodeAnimatedGif } from "./gif-frames.js";
+import { AREA_KEYS, COLORS, DENSITY_RAMP, rampColor } from "./map-colours.js";
+import { font, registerFonts } from "./map-fonts.js";
 import {
-  AREA_KEYS,
-  boundsAllTimes,
-  COLORS,
-  DENSITY_RAMP,
   drawAreaOutlines,
   drawAreaSwatch,
   drawCentroidSymbol,
@@ -23,20 +21,11 @@ import {
   drawScaleBar,
   drawStrandedSymbol,
   fitText,
-  fitView,
-  font,
-  formatCount,
-  formatHours,
-  formatUtc,
-  isBackward,
-  type MapInput,
-  type MapView,
-  objectTitle,
-  type Rect,
-  rampColor,
-  registerFonts,
-  snapshotAt,
-} from "./map-render.js";
+} from "./map-furniture.js";
+import { isBackward, type MapInput, objectTitle, snapshotAt } from "./map-input.js";
+import { boundsAllTimes, fitView, type MapView, type Rect } from "./map-view.js";
+import { formatCount } from "./number-format.js";
+import { formatHours, formatUtc } from "./time-format.js";
 
 export interface AnimationOptions {
   width?: number;

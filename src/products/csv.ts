@@ -3,9 +3,10 @@
 // degrees and, for search_areas.csv, degrees and decimal minutes as on a chart (60°05.123'N 004°30.456'E).
 import { open, writeFile } from "node:fs/promises";
 import type { ProductContext } from "./context.js";
+import { formatDegreesMinutes, wrapLon } from "./coordinates.js";
 import type { Position } from "./geojson-types.js";
 import { TextFileWriter } from "./text-writer.js";
-import { degreesMinutes, isoUtc, wrapLon } from "./time-format.js";
+import { isoUtc } from "./time-format.js";
 import { sampleParticles, shownAt, statusName } from "./tracks.js";
 import type { SearchAreaSnapshot } from "./types.js";
 
@@ -70,7 +71,7 @@ const CSV_HEADER =
 
 function pointRow(kind: string, time: string, hours: string, lon: number, lat: number): string {
   const x = wrapLon(lon);
-  return `${kind},${time},${hours},,,,,,,${lat.toFixed(6)},${x.toFixed(6)},${degreesMinutes(lat, "lat")},${degreesMinutes(x, "lon")}`;
+  return `${kind},${time},${hours},,,,,,,${lat.toFixed(6)},${x.toFixed(6)},${formatDegreesMinutes(lat, "lat", 3)},${formatDegreesMinutes(x, "lon", 3)}`;
 }
 
 /**
@@ -104,7 +105,7 @@ export function searchAreasCsv(ctx: ProductContext, snapshots: readonly SearchAr
             const lat = ring[v][1];
             lines.push(
               `${head},${p + 1},${q},${v + 1},${lat.toFixed(6)},${lon.toFixed(6)},` +
-                `${degreesMinutes(lat, "lat")},${degreesMinutes(lon, "lon")}`,
+                `${formatDegreesMinutes(lat, "lat", 3)},${formatDegreesMinutes(lon, "lon", 3)}`,
             );
           }
         });

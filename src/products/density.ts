@@ -69,25 +69,86 @@ function niceCellSize(v: number): number {
   return 10 * p;
 }
 
+/** Where the positions that go into the grids lie: longitudes as differences to `ref`, unwrapped. */
+interface CloudExtent {
+  ref: number;
+  dMin: number;
+  dMax: number;
+  latMin: number;
+  latMax: number;
+}
+
+/** The regular grid in projected metres: nx × ny cells of cellM, lower-left cell edge (x0, y0). */
+interface GridLayout {
+  cellM: number;
+  nx: number;
+  ny: number;
+  x0: number;
+  y0: number;
+}
+
 /**
  * Counts particles per cell and time. The grid covers every afloat or stranded position of the run, with one
  * empty cell of margin; cells grow (1-2-2.5-5 steps) when the cloud would need more than MAX_CELLS cells per
  * layer or MAX_CELL_TIMES cells over all times. Land cells are flagged from ctx.landmask: a cell is land when
  * its centre and its four corners are land and no afloat particle is ever in it (so that the probabilities of
- * sea cells always sum to 1).
+ * sea cells always sum to 1). In passes: the cloud's extent, the projection around it, its projected extent,
+ * the cell size, the counts, the cell centres and corners, the land cells.
  */
 export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): DensityResult {
-  const t = ctx.trajectory;
-  const n = t.n;
-  const nt = t.times.length;
+  const nt = ctx.trajectory.times.length;
   const requested = opts.cellM ?? ctx.densityCellM ?? 1000;
   if (!(requested > 0) || !Number.isFinite(requested)) {
     throw new Error(`density cell size: must be a positive number of metres, got ${requested}`);
   }
-  const { lon, lat, status, weight: w } = t;
-  const total = n * nt;
+  const cloud = cloudExtent(ctx);
+  const { ref, dMin, dMax, latMin, latMax } = cloud;
+  const lon0 = Math.round((ref + (dMin + dMax) / 2) * 1e4) / 1e4;
+  const lat0 = Math.round(((latMin + latMax) / 2) * 1e4) / 1e4;
+  const proj = new Laea(lon0, lat0);
+  // Longitude differences to the projection centre: d (relative to ref, unwrapped) + shift.
+  const shift = proj.dLon(ref);
+  proj.prepareTables(latMin, latMax, dMin + shift, dMax + shift);
+  const box = projectedExtent(proj, cloud, shift);
+  const { cellM, note } = chooseCellSize(ctx, requested, box, nt, opts.minParticlesPerCell ?? 8);
+  // Cell edges on multiples of the cell size, one empty cell of margin on every side.
+  const ix0 = Math.floor(box.xMin / cellM) - 1;
+  const iy0 = Math.floor(box.yMin / cellM) - 1;
+  const grid: GridLayout = {
+    cellM,
+    nx: Math.floor(box.xMax / cellM) - ix0 + 2,
+    ny: Math.floor(box.yMax / cellM) - iy0 + 2,
+    x0: ix0 * cellM,
+    y0: iy0 * cellM,
+  };
+  const tally = countParticles(ctx, proj, grid, ref, shift);
+  const geometry = cellGeometry(proj, grid);
+  const land = landCells(ctx, grid, geometry, tally.counts);
+  return {
+    proj4: proj.proj4,
+    cellM,
+    nx: grid.nx,
+    ny: grid.ny,
+    x: geometry.x,
+    y: geometry.y,
+    lon: geometry.lon,
+    lat: geometry.lat,
+    land,
+    ...tally,
+    requestedCellM: requested,
+    note,
+    x0: grid.x0,
+    y0: grid.y0,
+    cornerLon: geometry.cornerLon,
+    cornerLat: geometry.cornerLat,
+    projection: proj,
+  };
+}
 
-  // Pass 1: lon/lat extent of the positions that go into the grids.
+/** Pass 1: lon/lat extent of the afloat and stranded positions (the release point when there are none). */
+function cloudExtent(ctx: ProductContext): CloudExtent {
+  const { lon, lat, status } = ctx.trajectory;
+  const total = ctx.trajectory.n * ctx.trajectory.times.length;
   let lonMin = Infinity;
   let lonMax = -Infinity;
   let latMin = Infinity;
@@ -128,15 +189,19 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
     dMin = dMax = 0;
     latMin = latMax = ctx.simulation.release.lat[0];
   }
-  const lon0 = Math.round((ref + (dMin + dMax) / 2) * 1e4) / 1e4;
-  const lat0 = Math.round(((latMin + latMax) / 2) * 1e4) / 1e4;
-  const proj = new Laea(lon0, lat0);
-  // Longitude differences to the projection centre: d (relative to ref, unwrapped) + shift.
-  const shift = proj.dLon(ref);
-  proj.prepareTables(latMin, latMax, dMin + shift, dMax + shift);
+  return { ref, dMin, dMax, latMin, latMax };
+}
 
-  // Projected extent: the image of the lon/lat box, sampled densely along its edges (extremes of a smooth map
-  // over a box lie on its boundary; between samples the edges bend by millimetres, far inside the margin cell).
+/**
+ * The projected extent: the image of the lon/lat box, sampled densely along its edges (extremes of a smooth map
+ * over a box lie on its boundary; between samples the edges bend by millimetres, far inside the margin cell).
+ */
+function projectedExtent(
+  proj: Laea,
+  cloud: CloudExtent,
+  shift: number,
+): { xMin: number; xMax: number; yMin: number; yMax: number } {
+  const { dMin, dMax, latMin, latMax } = cloud;
   const p = { x: 0, y: 0 };
   let xMin = Infinity;
   let xMax = -Infinity;
@@ -160,15 +225,25 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
       if (p.y > yMax) yMax = p.y;
     }
   }
+  return { xMin, xMax, yMin, yMax };
+}
 
-  // Cell size: the requested one unless the cloud needs too many cells.
+/** The requested cell size, unless there are too few particles for it or the cloud needs too many cells. */
+function chooseCellSize(
+  ctx: ProductContext,
+  requested: number,
+  box: { xMin: number; xMax: number; yMin: number; yMax: number },
+  nt: number,
+  perCell: number,
+): { cellM: number; note: string } {
+  const { xMin, xMax, yMin, yMax } = box;
   const maxCells = Math.max(1, Math.min(MAX_CELLS, Math.floor(MAX_CELL_TIMES / nt)));
   let cellM = requested;
   let note = "";
-  const statistical = cellForParticleCount(ctx, opts.minParticlesPerCell ?? 8);
+  const statistical = cellForParticleCount(ctx, perCell);
   if (statistical > requested) {
     cellM = niceCellSize(statistical);
-    note = `cells enlarged from ${requested} m to ${cellM} m so that about ${opts.minParticlesPerCell ?? 8} particles fall in each cell of the cloud's core (more particles allow finer cells)`;
+    note = `cells enlarged from ${requested} m to ${cellM} m so that about ${perCell} particles fall in each cell of the cloud's core (more particles allow finer cells)`;
   }
   const cellsFor = (c: number) =>
     (Math.floor(xMax / c) - Math.floor(xMin / c) + 3) * (Math.floor(yMax / c) - Math.floor(yMin / c) + 3);
@@ -182,22 +257,30 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
       `cells enlarged from ${before} m to ${cellM} m: the cloud spans ${((xMax - xMin) / 1000).toFixed(1)} × ` +
       `${((yMax - yMin) / 1000).toFixed(1)} km and a grid is limited to ${maxCells} cells per time`;
   }
-  // Cell edges on multiples of the cell size, one empty cell of margin on every side.
-  const ix0 = Math.floor(xMin / cellM) - 1;
-  const iy0 = Math.floor(yMin / cellM) - 1;
-  const nx = Math.floor(xMax / cellM) - ix0 + 2;
-  const ny = Math.floor(yMax / cellM) - iy0 + 2;
-  const x0 = ix0 * cellM;
-  const y0 = iy0 * cellM;
-  const cells = nx * ny;
+  return { cellM, note };
+}
 
-  // Pass 2: counts. The projection (Laea.forwardFast) is inlined: this loop runs for every particle and time.
+/**
+ * Pass 2: afloat and stranded counts and the afloat weight per cell and time. The projection
+ * (Laea.forwardFast) is inlined: this loop runs for every particle and time.
+ */
+function countParticles(
+  ctx: ProductContext,
+  proj: Laea,
+  grid: GridLayout,
+  ref: number,
+  shift: number,
+): Pick<DensityGrids, "counts" | "stranded" | "afloat" | "weight" | "afloatWeight"> {
+  const { lon, lat, status, weight: w, n } = ctx.trajectory;
+  const nt = ctx.trajectory.times.length;
+  const { nx, ny, x0, y0 } = grid;
+  const cells = nx * ny;
   const counts = new Uint32Array(nt * cells);
   const stranded = new Uint32Array(nt * cells);
   const afloat = new Uint32Array(nt);
   const weight = new Float64Array(nt * cells);
   const afloatWeight = new Float64Array(nt);
-  const inv = 1 / cellM;
+  const inv = 1 / grid.cellM;
   const fp = proj.fastParts();
   const { sinB: sbT, cosB: cbT, sinL: slT, cosL: clT, latStart, lonStart, sinB1, cosB1, d: dd, rq } = fp;
   const invStep = 1 / fp.step;
@@ -247,8 +330,23 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
     afloat[k] = a;
     afloatWeight[k] = aw;
   }
+  return { counts, stranded, afloat, weight, afloatWeight };
+}
 
-  // Cell centres and corners in lon/lat (longitudes continuous around the centre).
+/** Cell centres (projected and lon/lat) and corners in lon/lat (longitudes continuous around the centre). */
+function cellGeometry(
+  proj: Laea,
+  grid: GridLayout,
+): {
+  x: Float64Array;
+  y: Float64Array;
+  lon: Float64Array;
+  lat: Float64Array;
+  cornerLon: Float64Array;
+  cornerLat: Float64Array;
+} {
+  const { nx, ny, x0, y0, cellM } = grid;
+  const cells = nx * ny;
   const xs = new Float64Array(nx);
   const ys = new Float64Array(ny);
   for (let i = 0; i < nx; i++) xs[i] = x0 + (i + 0.5) * cellM;
@@ -272,56 +370,45 @@ export function computeDensity(ctx: ProductContext, opts: DensityOptions = {}): 
       cornerLat[j * (nx + 1) + i] = g.lat;
     }
   }
+  return { x: xs, y: ys, lon: cLon, lat: cLat, cornerLon, cornerLat };
+}
 
+/** 1 for cells whose centre and four corners are land and that never hold an afloat particle. */
+function landCells(
+  ctx: ProductContext,
+  grid: GridLayout,
+  geometry: { lon: Float64Array; lat: Float64Array; cornerLon: Float64Array; cornerLat: Float64Array },
+  counts: Uint32Array,
+): Uint8Array {
+  const { nx, ny } = grid;
+  const cells = nx * ny;
+  const nt = ctx.trajectory.times.length;
   const land = new Uint8Array(cells);
   const mask = ctx.landmask;
-  if (mask) {
-    const wet = new Uint8Array(cells);
-    for (let k = 0; k < nt; k++) {
-      const base = k * cells;
-      for (let c = 0; c < cells; c++) if (counts[base + c] > 0) wet[c] = 1;
-    }
-    const w = nx + 1;
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const c = j * nx + i;
-        if (wet[c]) continue;
-        const v = j * w + i;
-        land[c] =
-          mask.isLand(cLon[c], cLat[c]) &&
-          mask.isLand(cornerLon[v], cornerLat[v]) &&
-          mask.isLand(cornerLon[v + 1], cornerLat[v + 1]) &&
-          mask.isLand(cornerLon[v + w], cornerLat[v + w]) &&
-          mask.isLand(cornerLon[v + w + 1], cornerLat[v + w + 1])
-            ? 1
-            : 0;
-      }
+  if (!mask) return land;
+  const { lon: cLon, lat: cLat, cornerLon, cornerLat } = geometry;
+  const wet = new Uint8Array(cells);
+  for (let k = 0; k < nt; k++) {
+    const base = k * cells;
+    for (let c = 0; c < cells; c++) if (counts[base + c] > 0) wet[c] = 1;
+  }
+  const w = nx + 1;
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const c = j * nx + i;
+      if (wet[c]) continue;
+      const v = j * w + i;
+      land[c] =
+        mask.isLand(cLon[c], cLat[c]) &&
+        mask.isLand(cornerLon[v], cornerLat[v]) &&
+        mask.isLand(cornerLon[v + 1], cornerLat[v + 1]) &&
+        mask.isLand(cornerLon[v + w], cornerLat[v + w]) &&
+        mask.isLand(cornerLon[v + w + 1], cornerLat[v + w + 1])
+          ? 1
+          : 0;
     }
   }
-
-  return {
-    proj4: proj.proj4,
-    cellM,
-    nx,
-    ny,
-    x: xs,
-    y: ys,
-    lon: cLon,
-    lat: cLat,
-    land,
-    counts,
-    stranded,
-    afloat,
-    weight,
-    afloatWeight,
-    requestedCellM: requested,
-    note,
-    x0,
-    y0,
-    cornerLon,
-    cornerLat,
-    projection: proj,
-  };
+  return land;
 }
 
 function extent(a: Float64Array): { min: number; max: number } {

@@ -3,8 +3,9 @@
 // `trajectory_id`) and search_areas.geojson (50/90/95 % areas at every output time, centroid, most likely cell).
 import { writeFile } from "node:fs/promises";
 import type { ProductContext } from "./context.js";
+import { wrapLon } from "./coordinates.js";
 import type { Feature, FeatureCollection, LineString, Point, Position } from "./geojson-types.js";
-import { isoUtc, wrapLon } from "./time-format.js";
+import { isoUtc } from "./time-format.js";
 import { sampleParticles, shownAt, shownSnapshots, statusName } from "./tracks.js";
 import type { SearchAreaSnapshot } from "./types.js";
 

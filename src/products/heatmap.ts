@@ -3,16 +3,12 @@
 import { type Canvas, createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
 import { Status } from "../core/types.js";
 import { animationView } from "./animation.js";
+import { cellLookup, densityPercentPerKm2, paintDensity } from "./cell-lookup.js";
+import { formatPositionDM } from "./coordinates.js";
+import { AREA_KEYS, COLORS, colorbarTicks, rampColor } from "./map-colours.js";
+import { font, registerFonts } from "./map-fonts.js";
 import {
-  AREA_KEYS,
-  Bounds,
-  boundsAtTime,
-  COLORS,
-  cellLookup,
-  centroidAt,
   clipTo,
-  colorbarTicks,
-  densityPercentPerKm2,
   drawAreaOutlines,
   drawAreaSwatch,
   drawCentroidSymbol,
@@ -28,27 +24,20 @@ import {
   drawScaleBar,
   drawStrandedSymbol,
   fitText,
-  fitView,
-  font,
+} from "./map-furniture.js";
+import {
+  centroidAt,
   footerText,
-  formatArea,
-  formatCount,
-  formatHours,
-  formatPositionDM,
-  formatTick,
-  formatUtc,
   isBackward,
   type MapInput,
-  type MapView,
   objectTitle,
-  paintDensity,
-  type Rect,
-  rampColor,
-  registerFonts,
   resolveTimeIndex,
   snapshotAt,
   statusCounts,
-} from "./map-render.js";
+} from "./map-input.js";
+import { Bounds, boundsAtTime, fitView, type MapView, type Rect } from "./map-view.js";
+import { formatArea, formatCount, formatTick } from "./number-format.js";
+import { formatHours, formatUtc } from "./time-format.js";
 
 export const HEATMAP_WIDTH = 1200;
 export const HEATMAP_HEIGHT = 900;

@@ -4,8 +4,9 @@
 import { writeFile } from "node:fs/promises";
 import { strToU8, zipSync } from "fflate";
 import type { ProductContext } from "./context.js";
+import { wrapLon } from "./coordinates.js";
 import type { MultiPolygon, Polygon, Position } from "./geojson-types.js";
-import { hoursBetween, isoUtc, wrapLon } from "./time-format.js";
+import { hoursBetween, isoUtc } from "./time-format.js";
 import { sampleParticles, shownAt, shownSnapshots } from "./tracks.js";
 import type { SearchAreaSnapshot } from "./types.js";
 

@@ -9,7 +9,7 @@ import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js"
 import { renderHeatmapPng } from "./heatmap.js";
 import { writeMissionKml, writeMissionKmz } from "./kml.js";
 import { writeLeewayAscii } from "./leeway-ascii.js";
-import type { MapInput } from "./map-render.js";
+import type { MapInput } from "./map-input.js";
 import { type ParticlesNetcdfOptions, writeParticlesNetcdf } from "./particles-nc.js";
 import { renderReportPdf } from "./report.js";
 

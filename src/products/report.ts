@@ -4,27 +4,23 @@
 import { deflate } from "node:zlib";
 import PDFDocument from "pdfkit";
 import type { ProductContext } from "./context.js";
+import { formatPositionDecimal, formatPositionDM } from "./coordinates.js";
 import { heatmapPixels, hoursAt, releaseTimeText, renderHeatmapPng } from "./heatmap.js";
+import { AREA_KEYS } from "./map-colours.js";
+import { SANS_BOLD_TTF, SANS_TTF } from "./map-fonts.js";
 import {
-  AREA_KEYS,
-  Bounds,
   centroidAt,
   footerText,
-  formatArea,
-  formatCount,
-  formatHours,
-  formatPositionDecimal,
-  formatPositionDM,
-  formatUtc,
   isBackward,
   type MapInput,
   objectTitle,
   resolveTimeIndex,
-  SANS_BOLD_TTF,
-  SANS_TTF,
   snapshotAt,
   statusCounts,
-} from "./map-render.js";
+} from "./map-input.js";
+import { Bounds } from "./map-view.js";
+import { formatArea, formatCount } from "./number-format.js";
+import { formatHours, formatUtc } from "./time-format.js";
 import type { SearchAreaSnapshot } from "./types.js";
 
 export interface ReportInput extends MapInput {

@@ -1,7 +1,7 @@
 // Fast writing of big text products (particles.csv, the Leeway ASCII file): numbers are formatted straight
 // into a byte buffer that goes to the file in large chunks, instead of building millions of small strings.
 import type { FileHandle } from "node:fs/promises";
-import { fixed5 } from "./time-format.js";
+import { fixed5 } from "./coordinates.js";
 
 const MINUS = 0x2d;
 const DOT = 0x2e;
@@ -68,7 +68,7 @@ export class TextFileWriter {
     else this.ascii(String(v));
   }
 
-  /** `fixed5(v)` of time-format.ts (= v.toFixed(5) for float32 values), without building a string. */
+  /** `fixed5(v)` of coordinates.ts (= v.toFixed(5) for float32 values), without building a string. */
   fixed5(v: number): void {
     if (!(Math.abs(v) < 1e9)) {
       this.ascii(fixed5(v)); // NaN, infinities and huge values: rare, the string version

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatPositionDM } from "../../src/products/coordinates.js";
 import { SCENARIO_DIR } from "../helpers/reference.js";
 
 const run = promisify(execFile);
@@ -47,6 +48,11 @@ describe("driftline simulate", () => {
     expect(r.stderr).toMatch(/1000 particles, 25 output times/);
     const summary = JSON.parse(readFileSync(path.join(out, "summary.json"), "utf8"));
     expect(summary.snapshots).toHaveLength(25);
+    // The CLI writes positions with the products' (and the page's) degrees-minutes formatter.
+    const areas = summary.searchAreas[summary.searchAreas.length - 1];
+    expect(r.stderr).toContain(
+      `most likely position at 2016-02-02T12:00:00Z: ${formatPositionDM(areas.mostLikelyLon, areas.mostLikelyLat)}`,
+    );
     const last = summary.snapshots[24];
     // runs_table.md: OpenDrift's final centroid 3.30913 E 59.91777 N, spread 8.61 × 9.06 km.
     expect(last.centroidLon).toBeCloseTo(3.30913, 3);

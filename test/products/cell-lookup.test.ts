@@ -2,7 +2,8 @@
 // pixel with proj4 gives, for small and large cells and views, high latitudes and the antimeridian.
 import proj4 from "proj4";
 import { describe, expect, it } from "vitest";
-import { Bounds, cellLookup, fitView, type MapView } from "../../src/products/map-render.js";
+import { cellLookup } from "../../src/products/cell-lookup.js";
+import { Bounds, fitView, type MapView } from "../../src/products/map-view.js";
 import type { DensityGrids } from "../../src/products/types.js";
 
 /** A grid of nx × ny cells of cellM metres on a LAEA projection centred at (lon0, lat0), centred there. */

@@ -6,7 +6,7 @@ import type { Trajectory } from "../../src/core/trajectory.js";
 import { type SnapshotSummary, Status } from "../../src/core/types.js";
 import type { ProductContext } from "../../src/products/context.js";
 import type { Polygon, Position } from "../../src/products/geojson-types.js";
-import type { MapInput } from "../../src/products/map-render.js";
+import type { MapInput } from "../../src/products/map-input.js";
 import type { DensityGrids, SearchArea, SearchAreaSnapshot } from "../../src/products/types.js";
 import { rng } from "./synthetic.js";
 

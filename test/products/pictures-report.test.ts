@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatPositionDM } from "../../src/products/map-render.js";
+import { formatPositionDM } from "../../src/products/coordinates.js";
 import { renderReportPdf } from "../../src/products/report.js";
 import { type FixtureOptions, makeFixture } from "./pictures-fixture.js";
 
@@ -37,7 +37,7 @@ describe("report.pdf", () => {
     for (const s of [
       "PIW-1",
       "Person-in-water (PIW), unknown state",
-      "60°00.00′N 004°42.00′E",
+      "60°00.00'N 004°42.00'E",
       "(60.00000, 4.70000)",
       "2024-05-01 18:00 UTC",
       "Forecast for 2024-05-02 18:00 UTC",
@@ -70,6 +70,6 @@ describe("report.pdf", () => {
     });
     expect(line.pages).toBe(2);
     expect(line.text).toContain("LIFE-RAFT-DB-15");
-    expect(line.text).toContain("line from 60°00.00′N 004°42.00′E");
+    expect(line.text).toContain("line from 60°00.00'N 004°42.00'E");
   });
 });

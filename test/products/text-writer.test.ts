@@ -4,8 +4,8 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { fixed5 } from "../../src/products/coordinates.js";
 import { TextFileWriter } from "../../src/products/text-writer.js";
-import { fixed5 } from "../../src/products/time-format.js";
 import { rng } from "./synthetic.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "driftline-text-writer-"));

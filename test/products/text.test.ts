@@ -5,11 +5,12 @@ import { objectCategoryById } from "../../src/core/objects.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { Status } from "../../src/core/types.js";
 import type { ProductContext } from "../../src/products/context.js";
+import { formatDegreesMinutes } from "../../src/products/coordinates.js";
 import { searchAreasCsv, writeParticlesCsv } from "../../src/products/csv.js";
 import { computeDensity } from "../../src/products/density.js";
 import { leewayAsciiHeader, writeLeewayAscii } from "../../src/products/leeway-ascii.js";
 import { computeSearchAreas } from "../../src/products/search-areas.js";
-import { degreesMinutes, isoDuration } from "../../src/products/time-format.js";
+import { isoDuration } from "../../src/products/time-format.js";
 import { shownAt } from "../../src/products/tracks.js";
 import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { tempDir } from "./tools.js";
@@ -155,10 +156,10 @@ describe("Leeway ASCII", () => {
 
 describe("CSV", () => {
   it("degrees and minutes as on a chart", () => {
-    expect(degreesMinutes(60.08538333, "lat")).toBe("60°05.123'N");
-    expect(degreesMinutes(4.5076, "lon")).toBe("004°30.456'E");
-    expect(degreesMinutes(-33.5, "lat")).toBe("33°30.000'S");
-    expect(degreesMinutes(-70.99999999, "lon")).toBe("071°00.000'W");
+    expect(formatDegreesMinutes(60.08538333, "lat", 3)).toBe("60°05.123'N");
+    expect(formatDegreesMinutes(4.5076, "lon", 3)).toBe("004°30.456'E");
+    expect(formatDegreesMinutes(-33.5, "lat", 3)).toBe("33°30.000'S");
+    expect(formatDegreesMinutes(-70.99999999, "lon", 3)).toBe("071°00.000'W");
     expect(isoDuration(86400 + 6 * 3600)).toBe("P1DT6H");
   });
 
@@ -201,8 +202,8 @@ describe("CSV", () => {
       expect(f).toHaveLength(13);
       const lat = Number(f[9]);
       const lon = Number(f[10]);
-      expect(f[11]).toBe(degreesMinutes(lat, "lat"));
-      expect(f[12]).toBe(degreesMinutes(lon, "lon"));
+      expect(f[11]).toBe(formatDegreesMinutes(lat, "lat", 3));
+      expect(f[12]).toBe(formatDegreesMinutes(lon, "lon", 3));
       expect(f[11]).toMatch(/^\d\d°\d\d\.\d{3}'[NS]$/);
       expect(f[12]).toMatch(/^\d{3}°\d\d\.\d{3}'[EW]$/);
     }

@@ -52,22 +52,31 @@ export function parseCoordinate(text, axis) {
 }
 
 /**
- * 60.0917, "lat" → 60°05.50'N
+ * 60.0917, "lat" → 60°05.50'N. The same strings as the products' formatDegreesMinutes
+ * (src/products/coordinates.ts; test/web/coords.test.ts compares the two): the total rounded once in units of
+ * the last minute decimal, longitudes normalised to −180..180.
  * @param {number} value
  * @param {"lat" | "lon"} axis
+ * @param {number} [decimals]
  */
-export function formatDegreesMinutes(value, axis) {
-  const hemi = axis === "lat" ? (value < 0 ? "S" : "N") : value < 0 ? "W" : "E";
-  const abs = Math.abs(value);
-  let deg = Math.floor(abs);
-  let min = Math.round((abs - deg) * 60 * 100) / 100;
-  if (min >= 60) {
-    deg += 1;
-    min = 0;
-  }
-  const degText = String(deg).padStart(axis === "lat" ? 2 : 3, "0");
-  const minText = min.toFixed(2).padStart(5, "0");
-  return `${degText}°${minText}'${hemi}`;
+export function formatDegreesMinutes(value, axis, decimals = 2) {
+  const v = axis === "lon" ? normaliseLon(value) : value;
+  const scale = 10 ** decimals;
+  const perDegree = 60 * scale;
+  const units = Math.round(Math.abs(v) * perDegree);
+  const deg = Math.floor(units / perDegree);
+  const minutes = ((units - deg * perDegree) / scale)
+    .toFixed(decimals)
+    .padStart(decimals ? decimals + 3 : 2, "0");
+  const hemi = axis === "lat" ? (v < 0 ? "S" : "N") : v < 0 ? "W" : "E";
+  return `${String(deg).padStart(axis === "lat" ? 2 : 3, "0")}°${minutes}'${hemi}`;
+}
+
+/** @param {number} lon */
+function normaliseLon(lon) {
+  let l = ((((lon + 180) % 360) + 360) % 360) - 180;
+  if (l === -180 && lon > 0) l = 180;
+  return l;
 }
 
 /** @param {number} lat @param {number} lon */
