@@ -213,6 +213,7 @@ const PARAM_SHAPE = {
     .min(0, { error: "must be between 0 and 4294967295" })
     .max(0xffffffff, { error: "must be between 0 and 4294967295" }),
   name: z.string({ error: "must be a string" }).max(255, { error: "must be at most 255 characters" }),
+  compatibility: z.enum(["exact", "opendrift"], { error: 'must be "exact" or "opendrift"' }),
   coastline: z.enum(["stranding", "previous", "none"], {
     error: 'must be "stranding", "previous" or "none"',
   }),
@@ -326,6 +327,7 @@ export interface SimulationSpecJson {
   forcing: { wind: VariableForcing; current: VariableForcing };
   random_seed: number;
   coastline: "stranding" | "previous" | "none";
+  compatibility?: "exact" | "opendrift";
 }
 
 export interface ResolvedJob {
@@ -524,6 +526,7 @@ export function resolveJob(
     },
     random_seed: p.random_seed ?? seedFromMissionId(envelope.missionId),
     coastline: p.coastline ?? "stranding",
+    ...(p.compatibility ? { compatibility: p.compatibility } : {}),
   };
 
   const particleSteps = number * (durationSeconds / dt);

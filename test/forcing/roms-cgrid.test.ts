@@ -134,9 +134,56 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The same grid as a plain CF file: 2-D lon/lat and eastward/northward current at the nodes (not ROMS). */
+function writeCurvilinearCf(file: string): void {
+  const node = (f: (i: number, j: number, t: number) => number) => (k: number) =>
+    f(k % NX, Math.floor(k / NX) % NY, T0 + DT * Math.floor(k / (NX * NY)));
+  const at = (c: 0 | 1) => node((i, j, t) => current(...lonLatOf(i, j), t)[c]);
+  writeNc(file, {
+    dims: { time: 2, y: NY, x: NX },
+    vars: [
+      {
+        name: "time",
+        dims: ["time"],
+        type: "double",
+        attrs: { units: "seconds since 1970-01-01" },
+        data: [T0, T0 + DT],
+      },
+      {
+        name: "lon",
+        dims: ["y", "x"],
+        type: "double",
+        attrs: { standard_name: "longitude", units: "degrees_east" },
+        data: node((i, j) => lonLatOf(i, j)[0]),
+      },
+      {
+        name: "lat",
+        dims: ["y", "x"],
+        type: "double",
+        attrs: { standard_name: "latitude", units: "degrees_north" },
+        data: node((i, j) => lonLatOf(i, j)[1]),
+      },
+      {
+        name: "uo",
+        dims: ["time", "y", "x"],
+        type: "float",
+        attrs: { standard_name: "eastward_sea_water_velocity", coordinates: "lon lat" },
+        data: at(0),
+      },
+      {
+        name: "vo",
+        dims: ["time", "y", "x"],
+        type: "float",
+        attrs: { standard_name: "northward_sea_water_velocity", coordinates: "lon lat" },
+        data: at(1),
+      },
+    ],
+  });
+}
+
 /** Largest error of a source against the analytic current at 2,000 points and times inside the grid. */
-async function largestError(compatibility: "exact" | "opendrift"): Promise<number> {
-  const [src] = (await sourcesForPaths([path], "current", false, compatibility)) as ForcingSource[];
+async function largestError(compatibility: "exact" | "opendrift", file = path): Promise<number> {
+  const [src] = (await sourcesForPaths([file], "current", false, compatibility)) as ForcingSource[];
   await src.prepare?.({ start: T0, end: T0 + DT, west: 0, east: 10, south: 55, north: 65 });
   let seed = 12345;
   const random = () => {
@@ -175,5 +222,32 @@ describe("ROMS C-grid reader on an analytic current", () => {
     const opendrift = await largestError("opendrift");
     console.log(`OpenDrift-compatible reading: largest error ${opendrift.toFixed(4)} m/s`);
     expect(opendrift).toBeGreaterThan(4 * exact);
+  });
+
+  it("keeps 2-D lon/lat CF grids (not ROMS) working, with the same domain edge in both modes", async () => {
+    const cf = join(dir, "curvilinear_cf.nc");
+    writeCurvilinearCf(cf);
+    const k = (2 * Math.PI) / L;
+    for (const mode of ["exact", "opendrift"] as const) {
+      expect(await largestError(mode, cf)).toBeLessThan((1.5 * A * (k * H) ** 2) / 4);
+      const [src] = (await sourcesForPaths([cf], "current", false, mode)) as ForcingSource[];
+      // Just inside the outermost nodes: served; just outside: not (missing_data).
+      const inside = [lonLatOf(0.01, 0.01), lonLatOf(NX - 1.01, NY - 1.01)];
+      const outside = [lonLatOf(-0.05, 5), lonLatOf(5, NY - 0.95)];
+      const pts = [...inside, ...outside];
+      const need = new Uint8Array(pts.length).fill(1);
+      const u = new Float64Array(pts.length);
+      const v = new Float64Array(pts.length);
+      src.sample(
+        T0,
+        Float64Array.from(pts, (p) => p[0]),
+        Float64Array.from(pts, (p) => p[1]),
+        pts.length,
+        need,
+        u,
+        v,
+      );
+      expect([...need]).toEqual([0, 0, 1, 1]);
+    }
   });
 });

@@ -107,6 +107,21 @@ describe("job parsing", () => {
     expect(() => parseSimulationSpec(r.spec)).not.toThrow();
   });
 
+  it("passes compatibility from the job or missions.config into the spec, and refuses other values", () => {
+    const fromJob = resolve(job({ latitude: 61, longitude: 4, compatibility: "opendrift" }));
+    expect(fromJob.spec.compatibility).toBe("opendrift");
+    expect(parseSimulationSpec(fromJob.spec).simulation.compatibility).toBe("opendrift");
+    const fromRow = resolve(
+      JSON.stringify({ mission_id: ID }),
+      row({ config: { compatibility: "opendrift" } }),
+    );
+    expect(fromRow.spec.compatibility).toBe("opendrift");
+    expect(resolve(job({ latitude: 61, longitude: 4 })).spec.compatibility).toBeUndefined();
+    expect(() => resolve(job({ latitude: 61, longitude: 4, compatibility: "python" }))).toThrow(
+      /params\.compatibility: must be "exact" or "opendrift"/,
+    );
+  });
+
   it("maps object type names, and prefers the row's name over the API's lossy 1", () => {
     expect(resolve(job({ latitude: 1, longitude: 1, object_type: "Fishing Vessel" })).spec.object_type).toBe(
       50,

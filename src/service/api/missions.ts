@@ -44,6 +44,7 @@ export function jobFor(
     if (r.endRadiusM !== undefined) params.end_uncertainty_radius_m = r.endRadiusM;
   }
   if (m.randomSeed !== undefined) params.random_seed = m.randomSeed;
+  if (m.compatibility !== undefined) params.compatibility = m.compatibility;
   return { mission_id: id, params };
 }
 
@@ -70,6 +71,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (m.onSceneCurrent) config.on_scene_current = m.onSceneCurrent;
     if (m.release) config.release = m.release;
     if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;
+    if (m.compatibility !== undefined) config.compatibility = m.compatibility;
 
     const id = await insertMission(ctx.db, {
       userId: request.caller.userId,

@@ -125,6 +125,10 @@ export const MissionCreate = z
     onSceneWind: onSceneVector("wind").optional(),
     onSceneCurrent: onSceneVector("current").optional(),
     release: ReleaseExtension.optional().describe("Release line and/or time window (extension)"),
+    compatibility: z
+      .enum(["exact", "opendrift"])
+      .optional()
+      .describe('"opendrift" reproduces OpenDrift 1.14 where it deviates from the exact method (README)'),
     randomSeed: z
       .number()
       .int()
