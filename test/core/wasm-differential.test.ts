@@ -3,10 +3,12 @@
 // within a hair), the antimeridian (±180° exactly and just inside), the equator and the prime meridian.
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { drift, driftScratch } from "../../src/core/leeway.js";
+import { prepareLandMask } from "../../src/coastline/landmask.js";
+import { applyCoastline, drift, driftScratch } from "../../src/core/leeway.js";
 import { type Particles, syncTrig } from "../../src/core/particles.js";
 import { LegacyRandom } from "../../src/core/rng.js";
 import { Status } from "../../src/core/types.js";
+import { WasmLandRaster } from "../../src/core/wasm/land-raster.js";
 import { type GriddedField, sampleGriddedField } from "../../src/forcing/field.js";
 import { projectionFromProj4 } from "../../src/forcing/grid-mapping.js";
 import { makeProjector, type Projector } from "../../src/forcing/projection.js";
@@ -190,6 +192,50 @@ describe("WebAssembly kernels against the JavaScript kernels, random inputs", ()
       { numRuns: 200 },
     );
   });
+
+  it("coastline: the same particles strand, or go back, across the antimeridian (Fiji)", async () => {
+    // Taveuni and Vanua Levu lie across 180°; longitudes written either side of it (180.3 and -179.7).
+    const mask = await prepareLandMask({ west: 179.5, east: 180.5, south: -17.2, north: -16.5 });
+    const n = 201;
+    const place = fc.record({
+      lon: fc.oneof(
+        fc.constantFrom(180, 179.99999999, 180.00000001),
+        fc.double({ min: 179.5, max: 180.5, noNaN: true }),
+      ),
+      west: fc.boolean(),
+      lat: fc.double({ min: -17.2, max: -16.5, noNaN: true }),
+      dLon: fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+      dLat: fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+      stranded: fc.boolean(),
+    });
+    for (const rule of ["stranding", "previous"] as const) {
+      const [a, b] = [particlesWith("wasm", n), particlesWith("js", n)];
+      const wasm = new WasmLandRaster(a.kernels!, mask.raster, n);
+      let onLand = 0;
+      fc.assert(
+        fc.property(fc.array(place, { minLength: n, maxLength: n }), (list) => {
+          for (const p of [a, b])
+            list.forEach((q, i) => {
+              p.lon[i] = q.west ? q.lon - 360 : q.lon;
+              p.lat[i] = q.lat;
+              p.prevLon[i] = p.lon[i] - q.dLon;
+              p.prevLat[i] = q.lat - q.dLat;
+              syncTrig(p, i);
+              p.status[i] = q.stranded ? Status.stranded : Status.active;
+            });
+          // The first call may decide in JavaScript where the kernel has no raster yet, the second in it.
+          for (let pass = 0; pass < 2; pass++) {
+            const hits = applyCoastline(a, mask, rule, wasm);
+            expect(hits).toBe(applyCoastline(b, mask, rule));
+            expectSameParticles(a, b);
+            onLand += hits;
+          }
+        }),
+        { numRuns: 50 },
+      );
+      expect(onLand, rule).toBeGreaterThan(1000);
+    }
+  }, 120_000);
 
   it("uniform draws: the same numbers for any seed and any sequence of fill sizes", () => {
     const p = particlesWith("wasm", 10);
