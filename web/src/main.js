@@ -2,6 +2,7 @@
 import { ApiError, api, followMission, setApiKey } from "./api.js";
 import { formatDecimal } from "./coords.js";
 import { setupForm } from "./form.js";
+import { escapeHtml } from "./html.js";
 import { createMap, L } from "./map.js";
 import { MissionList } from "./missions.js";
 import { ResultsView, utcText } from "./results.js";
@@ -115,7 +116,7 @@ function drawOverview(/** @type {any[]} */ missions) {
       fillColor: colour,
       fillOpacity: 1,
     })
-      .bindTooltip(`${m.name ?? "(unnamed)"} · ${m.status}`)
+      .bindTooltip(`${escapeHtml(m.name ?? "(unnamed)")} · ${escapeHtml(m.status)}`)
       .on("click", () => openMission(m))
       .addTo(overviewLayer);
   }

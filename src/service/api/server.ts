@@ -7,6 +7,7 @@ import type { ZodError } from "zod";
 import { ensureLocalUser, userForKey } from "../db/api-keys.js";
 import { type Caller, presentedKey } from "./auth.js";
 import type { ApiContext, ApiDeps } from "./context.js";
+import { registerContentSecurityPolicy } from "./csp.js";
 import { ApiError } from "./errors.js";
 import { checkHostAndOrigin } from "./host-guard.js";
 import { registerForcingRoutes, registerPublicMetaRoutes } from "./meta.js";
@@ -88,6 +89,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   const doc = openApiDocument(deps.config.version);
   const docHtml = openApiHtml(doc);
+  // On the root, before the contexts: every HTML response of either context gets the policy.
+  registerContentSecurityPolicy(app);
   await app.register(async (app) => {
     app.get("/api/v1/openapi.json", async () => doc);
     app.get("/api/docs", async (_request, reply) =>
