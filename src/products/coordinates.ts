@@ -17,10 +17,11 @@ export function normaliseLon(lon: number): number {
 /**
  * Degrees and decimal minutes: `60°05.50'N`, `004°30.20'E` (latitude degrees two digits, longitude three;
  * `decimals` minute decimals, default 2 ≈ 20 m). The total is rounded once, in units of the last decimal, so
- * 59.99999° never prints as 59°60.00'. Longitudes are normalised to −180..180 first.
+ * 59.99999° never prints as 59°60.00'. Longitudes outside −180..180 are normalised first.
  */
 export function formatDegreesMinutes(value: number, axis: "lat" | "lon", decimals = 2): string {
-  const v = axis === "lon" ? normaliseLon(value) : value;
+  // In range as it is: wrapping would move the value by an ulp and could flip a rounding edge.
+  const v = axis === "lon" && (value < -180 || value > 180) ? normaliseLon(value) : value;
   const scale = 10 ** decimals;
   const perDegree = 60 * scale;
   const units = Math.round(Math.abs(v) * perDegree);

@@ -60,7 +60,8 @@ export function parseCoordinate(text, axis) {
  * @param {number} [decimals]
  */
 export function formatDegreesMinutes(value, axis, decimals = 2) {
-  const v = axis === "lon" ? normaliseLon(value) : value;
+  // In range as it is: wrapping would move the value by an ulp and could flip a rounding edge.
+  const v = axis === "lon" && (value < -180 || value > 180) ? normaliseLon(value) : value;
   const scale = 10 ** decimals;
   const perDegree = 60 * scale;
   const units = Math.round(Math.abs(v) * perDegree);
