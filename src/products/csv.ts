@@ -5,6 +5,7 @@ import { open, writeFile } from "node:fs/promises";
 import type { ProductContext } from "./context.js";
 import { formatDegreesMinutes, wrapLon } from "./coordinates.js";
 import type { Position } from "./geojson-types.js";
+import { areaOutlines } from "./outline.js";
 import { TextFileWriter } from "./text-writer.js";
 import { isoUtc } from "./time-format.js";
 import { sampleParticles, shownAt, statusName } from "./tracks.js";
@@ -74,10 +75,18 @@ function pointRow(kind: string, time: string, hours: string, lon: number, lat: n
   return `${kind},${time},${hours},,,,,,,${lat.toFixed(6)},${x.toFixed(6)},${formatDegreesMinutes(lat, "lat", 3)},${formatDegreesMinutes(x, "lon", 3)}`;
 }
 
+/** lat, lon (6 decimals) and the same rounded positions in degrees-minutes. */
+function cornerColumns(c: Position): string {
+  const lat = c[1].toFixed(6);
+  const lon = wrapLon(c[0]).toFixed(6);
+  return `${lat},${lon},${formatDegreesMinutes(Number(lat), "lat", 3)},${formatDegreesMinutes(Number(lon), "lon", 3)}`;
+}
+
 /**
  * search_areas.csv: one row per corner of every search area (kind `area_corner`; polygon and ring numbers,
  * ring 0 the outer boundary and 1… holes; the closing vertex is not repeated), and one row per time for the
- * centroid and the most likely cell, plus the last known position.
+ * centroid and the most likely position, plus the last known position; and the outline of every piece (kind
+ * `outline_corner`, ring 0): a convex polygon of at most 12 corners that contains the piece (outline.ts).
  */
 export function searchAreasCsv(ctx: ProductContext, snapshots: readonly SearchAreaSnapshot[]): string {
   const lines = [CSV_HEADER];
@@ -98,15 +107,19 @@ export function searchAreasCsv(ctx: ProductContext, snapshots: readonly SearchAr
       const polys: Position[][][] =
         a.geometry.type === "Polygon" ? [a.geometry.coordinates] : a.geometry.coordinates;
       const head = `area_corner,${time},${hours},${a.percent},${a.areaKm2.toFixed(3)},${a.areaNm2.toFixed(3)}`;
+      // The outline a chart plotter takes: at most 12 corners per piece, holding the piece's probability.
+      areaOutlines(a.geometry).forEach((poly, p) => {
+        const ring = poly.coordinates[0];
+        for (let v = 0; v < ring.length - 1; v++) {
+          lines.push(
+            `outline_corner${head.slice(head.indexOf(","))},${p + 1},0,${v + 1},${cornerColumns(ring[v])}`,
+          );
+        }
+      });
       polys.forEach((rings, p) => {
         rings.forEach((ring, q) => {
           for (let v = 0; v < ring.length - 1; v++) {
-            const lon = wrapLon(ring[v][0]);
-            const lat = ring[v][1];
-            lines.push(
-              `${head},${p + 1},${q},${v + 1},${lat.toFixed(6)},${lon.toFixed(6)},` +
-                `${formatDegreesMinutes(lat, "lat", 3)},${formatDegreesMinutes(lon, "lon", 3)}`,
-            );
+            lines.push(`${head},${p + 1},${q},${v + 1},${cornerColumns(ring[v])}`);
           }
         });
       });

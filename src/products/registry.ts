@@ -6,6 +6,7 @@ import { renderAnimationGif } from "./animation.js";
 import { writeParticlesCsv, writeSearchAreasCsv } from "./csv.js";
 import { writeDensityNetcdf } from "./density.js";
 import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js";
+import { writeSearchAreasGpx } from "./gpx.js";
 import { renderHeatmapPng } from "./heatmap.js";
 import { writeMissionKml, writeMissionKmz } from "./kml.js";
 import { writeLeewayAscii } from "./leeway-ascii.js";
@@ -152,6 +153,15 @@ export const PRODUCTS = [
     download: "areas-csv",
     stage: "data",
     write: (p, file) => writeSearchAreasCsv(p.ctx, p.areas, file),
+  },
+  {
+    name: "gpx",
+    file: "search_areas.gpx",
+    contentType: "application/gpx+xml",
+    label: "Search-area outlines as routes (GPX)",
+    download: "gpx",
+    stage: "data",
+    write: (p, file) => writeSearchAreasGpx(p.ctx, p.areas, file),
   },
   {
     name: "ascii",

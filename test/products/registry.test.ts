@@ -24,12 +24,23 @@ describe("product registry", () => {
     expect(productsAt("run").map((p) => p.name)).toEqual(["summary"]);
     expect(productsAt("picture").map((p) => p.name)).toEqual(["png", "gif", "pdf"]);
     expect([...DATA_PRODUCTS].sort()).toEqual(
-      ["netcdf", "density", "search_areas", "trajectories", "kml", "kmz", "ascii", "csv", "areas_csv"].sort(),
+      [
+        "netcdf",
+        "density",
+        "search_areas",
+        "trajectories",
+        "kml",
+        "kmz",
+        "ascii",
+        "csv",
+        "areas_csv",
+        "gpx",
+      ].sort(),
     );
   });
 
   it("gives the CLI's names, the API's formats and storage's content types from the same rows", () => {
-    expect(PRODUCT_NAMES).toHaveLength(13);
+    expect(PRODUCT_NAMES).toHaveLength(14);
     expect(PRODUCT_FILES.search_areas).toBe("search_areas.geojson");
     expect(Object.keys(DOWNLOAD_FORMATS)).toEqual([
       "netcdf",
@@ -43,6 +54,7 @@ describe("product registry", () => {
       "density",
       "csv",
       "areas-csv",
+      "gpx",
       "ascii",
       "summary",
     ]);
