@@ -19,6 +19,9 @@
 //                  step thread rebuilds; wasm-sampling.ts feeds the kernel.
 //   gridded-source.ts  ForcingSource over a time series of fields of one grid: prepare(window) reads the
 //                  needed times and sub-area, sample() interpolates.
+//   roms-cgrid.ts  ROMS as a C-grid: u from the u-points, v from the v-points (the default);
+//                  roms-opendrift.ts reads ROMS as OpenDrift's reader_ROMS_native (compatibility
+//                  "opendrift", with delaunay-index.ts); roms-file.ts what both read from the file.
 //   catalog.ts     indexes a directory (cached JSON keyed by path, size, mtime), selects sources for a
 //                  window; s3.ts fills a local cache from the platform's environmental-data bucket.
 // This file: buildForcing (scenario spec → ForcingSet, sources chained by priority) and checkCoverage.
