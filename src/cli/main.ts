@@ -1,4 +1,6 @@
 // `driftline <command> …`: a thin dispatcher; each command lives in its own module, loaded on demand.
+
+import { errorMessage } from "../service/errors.js";
 import { SOFTWARE_VERSION } from "../version.js";
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
@@ -72,7 +74,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`driftline: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`driftline: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -124,7 +124,21 @@ export function isTransientRunError(err: unknown): boolean {
   return isTransientError(err);
 }
 
+/** Longest message kept for the database, logs and terminals (a damaged file can make megabytes). */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/**
+ * Text safe for a database column, a log line or a terminal: control characters (NUL, ESC, C1 …) become
+ * one space per run, tabs and newlines stay, and it is cut to `max` characters with a note of how much
+ * was dropped. PostgreSQL refuses NUL in text, and ESC sequences would drive the reader's terminal.
+ */
+export function printableText(text: string, max = MAX_MESSAGE_CHARS): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+  const clean = text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]+/g, " ");
+  return clean.length <= max ? clean : `${clean.slice(0, max)} … (${clean.length - max} more characters)`;
+}
+
+/** An error's message as printable text (printableText), whatever was thrown. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
+  return printableText(err instanceof Error ? err.message || err.name : String(err));
 }

@@ -104,10 +104,29 @@ export const ReleaseExtension = z
     path: ["endLon"],
   });
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_BUT_LINES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
+
 export const MissionCreate = z
   .object({
-    name: z.string().trim().min(1).max(255).describe("Mission name"),
-    description: z.string().max(10_000).nullish().describe("Free text"),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine((t) => !CONTROL.test(t), "must not contain control characters (NUL, tab, newline, ESC …)")
+      .describe("Mission name"),
+    description: z
+      .string()
+      .max(10_000)
+      .refine(
+        (t) => !CONTROL_BUT_LINES.test(t),
+        "must not contain control characters (NUL, ESC …) other than tab and newline",
+      )
+      .nullish()
+      .describe("Free text"),
     lastKnownLat: latitude.describe("Latitude of the last known position, degrees north"),
     lastKnownLon: longitude.describe("Longitude of the last known position, degrees east"),
     lastKnownTime: rfc3339.describe("Time of the last known position (RFC 3339)"),

@@ -80,7 +80,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       return reply.code(fe.statusCode).send({ error: message });
     }
     request.log.error({ err: error }, "request failed");
-    return reply.code(500).send({ error: `internal error: ${fe.message}` });
+    // The reason goes to the log, not to the client: it may name tables, files or hosts.
+    return reply
+      .code(500)
+      .send({ error: `internal error (request ${request.id}); the server's log has the reason` });
   });
 
   app.setNotFoundHandler((request, reply) => {
