@@ -7,6 +7,13 @@ import { call, removeDir, SMALL_MISSION, startTestServer } from "../api/helpers.
 
 const DAMAGED = `forcing file broken.nc: bad header \u0000\u0000\u0000\u001b[31mred\u001b[0m ${"\u0000".repeat(5000)} end`;
 
+/** The control characters of a text other than tab and newline. */
+const controls = (t: string) =>
+  [...t].filter((c) => {
+    const k = c.charCodeAt(0);
+    return (k < 32 && c !== "\t" && c !== "\n") || (k >= 0x7f && k <= 0x9f);
+  });
+
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
   server = await startTestServer({
@@ -27,7 +34,7 @@ describe("control bytes", () => {
   it("cleans and caps a message for the database, logs and terminals", () => {
     const t = printableText(`a\u0000b\u001b[1mc\td\ne\u009bf${"x".repeat(3000)}`);
     expect(t.startsWith("a b [1mc\td\ne f")).toBe(true);
-    expect(t).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(controls(t)).toEqual([]);
     expect(t.length).toBeLessThan(MAX_MESSAGE_CHARS + 40);
     expect(t).toMatch(/… \(\d+ more characters\)$/);
   });
@@ -68,6 +75,6 @@ describe("control bytes", () => {
     expect(mission.errorMessage).toContain("forcing file broken.nc: bad header");
     expect(mission.errorMessage).toContain("red");
     expect(mission.errorMessage).toMatch(/ end$/);
-    expect(mission.errorMessage).not.toMatch(/[\u0000\u001b]/);
+    expect(controls(mission.errorMessage ?? "")).toEqual([]);
   }, 40_000);
 });
