@@ -33,10 +33,10 @@ import {
   objectTitle,
   resolveTimeIndex,
   snapshotAt,
-  statusCounts,
 } from "./map-input.js";
 import { Bounds, boundsAtTime, fitView, type MapView, type Rect } from "./map-view.js";
 import { formatArea, formatCount, formatTick } from "./number-format.js";
+import { statusCounts } from "./summary.js";
 import { formatHours, formatUtc } from "./time-format.js";
 
 export const HEATMAP_WIDTH = 1200;
@@ -350,7 +350,7 @@ function drawSidebar(
   y += 6;
 
   y = sectionTitle(g, "Particles at this time", y);
-  const c = statusCounts(ctx, k);
+  const c = statusCounts(ctx.trajectory, k);
   g.font = font(14);
   g.fillStyle = COLORS.text;
   g.fillText(`Afloat ${formatCount(c.active ?? 0)} · stranded ${formatCount(c.stranded ?? 0)}`, SIDE_X, y);

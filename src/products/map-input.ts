@@ -1,6 +1,5 @@
 // What the pictures and the briefing are drawn from (MapInput) and the facts of a run their titles and
-// legends show: direction, object, footer, the time index asked for, counts and centroid at a time.
-import { Status } from "../core/types.js";
+// legends show: direction, object, footer, the time index asked for and the centroid at a time.
 import type { ProductContext } from "./context.js";
 import type { Position } from "./geojson-types.js";
 import type { DensityGrids, SearchAreaSnapshot } from "./types.js";
@@ -38,22 +37,6 @@ export function footerText(ctx: ProductContext): string {
 
 export function snapshotAt(areas: SearchAreaSnapshot[], timeIndex: number): SearchAreaSnapshot | undefined {
   return areas.find((a) => a.timeIndex === timeIndex);
-}
-
-/** Counts by status of particle snapshot k, straight from the trajectory (independent of the analysis). */
-export function statusCounts(ctx: ProductContext, k: number): Record<string, number> {
-  const t = ctx.trajectory;
-  const c = { active: 0, stranded: 0, missing_data: 0, outside_domain: 0, unreleased: 0 };
-  const base = k * t.n;
-  for (let i = 0; i < t.n; i++) {
-    const s = t.status[base + i];
-    if (s === Status.active) c.active++;
-    else if (s === Status.stranded) c.stranded++;
-    else if (s === Status.missing_data) c.missing_data++;
-    else if (s === Status.outside_domain) c.outside_domain++;
-    else c.unreleased++;
-  }
-  return c;
 }
 
 /** Checks a time index against the trajectory and returns it (default: the last output time). */

@@ -16,10 +16,10 @@ import {
   objectTitle,
   resolveTimeIndex,
   snapshotAt,
-  statusCounts,
 } from "./map-input.js";
 import { Bounds } from "./map-view.js";
 import { formatArea, formatCount } from "./number-format.js";
+import { statusCounts } from "./summary.js";
 import { formatHours, formatUtc } from "./time-format.js";
 import type { SearchAreaSnapshot } from "./types.js";
 
@@ -244,7 +244,7 @@ function pageOne(doc: Doc, input: ReportInput, k: number, map: MapImage, generat
   const snap = snapshotAt(input.areas, k);
   const time = ctx.trajectory.times[k];
   const centroid = centroidAt(input, k);
-  const counts = statusCounts(ctx, k);
+  const counts = statusCounts(ctx.trajectory, k);
   const label = isBackward(ctx) ? "Backtracked to" : "Forecast for";
   const rows: [string, string][] = [
     [
@@ -461,7 +461,7 @@ function pageTwo(doc: Doc, input: ReportInput, k: number): void {
 
 function statusRows(input: ReportInput, k: number): [string, string][] {
   const { ctx } = input;
-  const c = statusCounts(ctx, k);
+  const c = statusCounts(ctx.trajectory, k);
   return [
     ["Afloat", `${formatCount(c.active ?? 0)} — these make up the probability and the search areas`],
     ["Stranded", `${formatCount(c.stranded ?? 0)} — reached the coast; search the shoreline near them`],
@@ -525,7 +525,7 @@ function timelineRow(input: ReportInput, i: number): string[] {
   const { ctx } = input;
   const snap: SearchAreaSnapshot | undefined = snapshotAt(input.areas, i);
   const c = centroidAt(input, i);
-  const counts = statusCounts(ctx, i);
+  const counts = statusCounts(ctx.trajectory, i);
   const area = (key: "50" | "90" | "95") => {
     const a = snap?.areas[key];
     return a ? formatArea(a.areaKm2) : "—";

@@ -1,6 +1,6 @@
 // The map in report.pdf: embedded from heatmap.png's pixels without decoding the PNG, it must be the very
 // same picture as heatmap.png (and a PNG from elsewhere still goes through pdfkit's own PNG support).
-// Needs poppler-utils (pdfimages), as pictures-report.test.ts does.
+// Needs poppler-utils (pdfimages), as report.test.ts does.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
