@@ -13,6 +13,7 @@ import { writeLeewayAscii } from "./leeway-ascii.js";
 import type { MapInput } from "./map-input.js";
 import { type ParticlesNetcdfOptions, writeParticlesNetcdf } from "./particles-nc.js";
 import { renderReportPdf } from "./report.js";
+import { writeShoreGeoJson } from "./shore.js";
 
 /** What a writer gets: the run, its density grids and search areas (and, for pictures, the coastline). */
 export interface ProductInput extends MapInput {
@@ -162,6 +163,15 @@ export const PRODUCTS = [
     download: "gpx",
     stage: "data",
     write: (p, file) => writeSearchAreasGpx(p.ctx, p.areas, file),
+  },
+  {
+    name: "shore",
+    file: "shore_stretches.geojson",
+    contentType: "application/geo+json",
+    label: "Stranding per shore stretch (GeoJSON)",
+    download: "shore",
+    stage: "data",
+    write: (p, file) => writeShoreGeoJson(p.ctx, file),
   },
   {
     name: "ascii",

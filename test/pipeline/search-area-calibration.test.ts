@@ -21,7 +21,7 @@ async function run(name: string, hours: number, randomSeed: number) {
     const { summary, files } = await runSimulationSpec(spec, {
       outDir: dir,
       forcingDir: FORCING_DIR,
-      products: ["summary", "csv"],
+      products: ["summary", "csv", "shore"],
       threads: 1,
     });
     const rows = (await readFile(files.csv!, "utf8")).trim().split("\n").slice(1);
@@ -31,6 +31,13 @@ async function run(name: string, hours: number, randomSeed: number) {
       .filter((c) => c[0] === lastTime && c[4] === "active")
       .map((c) => [Number(c[2]), Number(c[3])]);
     const areas = summary.searchAreas![summary.searchAreas!.length - 1].areas;
+    // Stranding per shore stretch: the stretches' shares add up to the particles stranded.
+    const shore = JSON.parse(await readFile(files.shore!, "utf8"));
+    const shares = shore.features.reduce(
+      (s: number, f: { properties: { share: number } }) => s + f.properties.share,
+      0,
+    );
+    expect(shares).toBeCloseTo(summary.strandedCount / 5000, 4);
     return { afloat, areas };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -35,12 +35,13 @@ describe("product registry", () => {
         "csv",
         "areas_csv",
         "gpx",
+        "shore",
       ].sort(),
     );
   });
 
   it("gives the CLI's names, the API's formats and storage's content types from the same rows", () => {
-    expect(PRODUCT_NAMES).toHaveLength(14);
+    expect(PRODUCT_NAMES).toHaveLength(15);
     expect(PRODUCT_FILES.search_areas).toBe("search_areas.geojson");
     expect(Object.keys(DOWNLOAD_FORMATS)).toEqual([
       "netcdf",
@@ -55,6 +56,7 @@ describe("product registry", () => {
       "csv",
       "areas-csv",
       "gpx",
+      "shore",
       "ascii",
       "summary",
     ]);
