@@ -123,7 +123,7 @@ return 0`,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 export type { DeadLetter, QueueDetails } from "../ports.js";
 
@@ -172,7 +172,7 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
   private lease(workerId: string): string {
     return this.key(`lease:${workerId}`);
   }
-  private script(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
+  private script(name: ScriptName, ...args: (string | number | Buffer)[]): Promise<unknown> {
     return (this.redis as unknown as Record<ScriptName, ScriptFn>)[name](...args);
   }
 
@@ -203,20 +203,48 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       .set(this.lease(workerId), "1", "PX", Math.ceil(leaseMs + waitMs + 1000))
       .sadd(this.key("workers"), workerId)
       .exec();
-    const raw =
+    // As bytes: a message that is not UTF-8 would come back as text with U+FFFD, which LREM never finds.
+    const bytes =
       waitMs > 0
-        ? await this.blocking.blmove(
+        ? await this.blocking.blmoveBuffer(
             this.queueName,
             this.proc(workerId),
             "LEFT",
             "RIGHT",
             (waitMs / 1000).toFixed(3),
           )
-        : await this.redis.lmove(this.queueName, this.proc(workerId), "LEFT", "RIGHT");
-    if (raw === null) return null;
+        : await this.redis.lmoveBuffer(this.queueName, this.proc(workerId), "LEFT", "RIGHT");
+    if (bytes === null) return null;
+    const raw = utf8Text(bytes);
+    if (raw === null) {
+      await this.deadLetterBytes(workerId, bytes);
+      return null;
+    }
     this.hold(workerId, raw);
     const attempt = await this.redis.hincrby(this.key("attempts"), jobHash(raw), 1);
     return { raw, attempt, receipt: workerId };
+  }
+
+  /** Moves a claimed message that is not UTF-8 from the processing list to :dead (its bytes in base64). */
+  private async deadLetterBytes(workerId: string, bytes: Buffer): Promise<void> {
+    const entry: DeadLetter = {
+      raw: bytes.toString("base64"),
+      reason: `job is not valid UTF-8 (${bytes.length} bytes; raw holds them in base64)`,
+      at: new Date().toISOString(),
+      attempt: 1,
+    };
+    const moved = await this.script(
+      "deadLetterJob",
+      this.proc(workerId),
+      this.key("dead"),
+      this.key("attempts"),
+      bytes,
+      JSON.stringify(entry),
+      "",
+      "1",
+    );
+    if (moved !== 1)
+      throw new Error(`queue ${this.queueName}: a non-UTF-8 job was not in ${this.proc(workerId)}`);
   }
 
   private hold(workerId: string, raw: string): void {
@@ -233,9 +261,14 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
 
   private async recoverOrphans(workerId: string): Promise<void> {
     this.suspectOrphans = false;
-    const inList = await this.redis.lrange(this.proc(workerId), 0, -1);
+    const inList = await this.redis.lrangeBuffer(this.proc(workerId), 0, -1);
     const held = [...(this.held.get(workerId) ?? [])];
-    for (const raw of inList) {
+    for (const bytes of inList) {
+      const raw = utf8Text(bytes);
+      if (raw === null) {
+        await this.deadLetterBytes(workerId, bytes);
+        continue;
+      }
       const i = held.indexOf(raw);
       if (i >= 0) held.splice(i, 1);
       else
@@ -394,5 +427,16 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       await Promise.race([this.redis.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
       this.redis.disconnect();
     }
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The bytes as text, or null when they are not valid UTF-8. */
+function utf8Text(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
   }
 }
