@@ -326,7 +326,7 @@ function drawSidebar(
     ],
     [
       (x, yy) => drawMostLikelySymbol(g, x, yy),
-      "Most likely cell",
+      "Most likely (density peak)",
       snap && snap.mostLikelyLon !== null && snap.mostLikelyLat !== null
         ? formatPositionDM(snap.mostLikelyLon, snap.mostLikelyLat)
         : "—",

@@ -250,10 +250,16 @@ function pageOne(doc: Doc, input: ReportInput, k: number, map: MapImage, generat
     [
       "Most likely position",
       snap && snap.mostLikelyLon !== null && snap.mostLikelyLat !== null
-        ? dmAndDecimal(snap.mostLikelyLon, snap.mostLikelyLat)
+        ? dmAndDecimal(snap.mostLikelyLon, snap.mostLikelyLat) +
+          (snap.mostLikely
+            ? `  (peak of the smoothed density, ±${snap.mostLikely.radiusKm.toFixed(1)} km)`
+            : "")
         : "— (no particle afloat)",
     ],
-    ["Centroid of the cloud", centroid ? dmAndDecimal(centroid.lon, centroid.lat) : "—"],
+    [
+      "Centroid of the cloud",
+      centroid ? `${dmAndDecimal(centroid.lon, centroid.lat)}  (mean position)` : "—",
+    ],
     ...AREA_KEYS.map((key): [string, string] => {
       const a = snap?.areas[key];
       return [
