@@ -6,6 +6,7 @@ import { strToU8, zipSync } from "fflate";
 import type { ProductContext } from "./context.js";
 import { wrapLon } from "./coordinates.js";
 import type { MultiPolygon, Polygon, Position } from "./geojson-types.js";
+import { type ShoreStretch, shoreRings, shoreStretches } from "./shore.js";
 import { hoursBetween, isoUtc } from "./time-format.js";
 import { sampleParticles, shownAt, shownSnapshots } from "./tracks.js";
 import type { SearchAreaSnapshot } from "./types.js";
@@ -69,7 +70,11 @@ const STYLES = `
 <Style id="track"><IconStyle><scale>0.4</scale><Icon><href>http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png</href></Icon></IconStyle><LineStyle><color>a0ffffff</color><width>1</width></LineStyle></Style>`;
 
 /** The KML document (UTF-8 text). */
-export function missionKml(ctx: ProductContext, snapshots: readonly SearchAreaSnapshot[]): string {
+export function missionKml(
+  ctx: ProductContext,
+  snapshots: readonly SearchAreaSnapshot[],
+  shore: readonly ShoreStretch[] = [],
+): string {
   const sim = ctx.simulation;
   const t = ctx.trajectory;
   const r = sim.release;
@@ -167,6 +172,28 @@ export function missionKml(ctx: ProductContext, snapshots: readonly SearchAreaSn
   }
   out.push("</Folder>");
 
+  // Where on the shore to look: the three stretches with most strandings, with a table.
+  if (shore.length > 0) {
+    const top = shore.slice(0, 3);
+    const rows = top
+      .map(
+        (x, r) =>
+          `<tr><td>${r + 1}</td><td>${(x.share * 100).toFixed(1)} %</td><td>${isoUtc(x.firstTime)}</td></tr>`,
+      )
+      .join("");
+    out.push(
+      "<Folder><name>Shore to search</name>",
+      `<description><![CDATA[<table><tr><th>rank</th><th>share of all particles stranded there</th><th>first stranding</th></tr>${rows}</table>]]></description>`,
+      ...top.map(
+        (x, r) =>
+          `<Placemark><name>${xmlEscape(`Shore ${r + 1}: ${(x.share * 100).toFixed(1)} %`)}</name>` +
+          `<description>${xmlEscape(`${x.particles} particles stranded here, the first at ${isoUtc(x.firstTime)}`)}</description>` +
+          `<LineString><coordinates>${x.line.map((p) => coord(p[0], p[1])).join(" ")}</coordinates></LineString></Placemark>`,
+      ),
+      "</Folder>",
+    );
+  }
+
   // Sampled particle tracks.
   out.push("<Folder><name>Particle tracks (sample)</name><visibility>0</visibility>");
   const candidates: number[] = [];
@@ -202,7 +229,7 @@ export async function writeMissionKml(
   snapshots: readonly SearchAreaSnapshot[],
   path: string,
 ): Promise<void> {
-  await writeFile(path, missionKml(ctx, snapshots), "utf8");
+  await writeFile(path, missionKml(ctx, snapshots, shoreStretches(ctx, await shoreRings(ctx))), "utf8");
 }
 
 /** mission.kmz: the same document zipped as doc.kml (the name Google Earth opens first). */
@@ -211,6 +238,7 @@ export async function writeMissionKmz(
   snapshots: readonly SearchAreaSnapshot[],
   path: string,
 ): Promise<void> {
-  const zip = zipSync({ "doc.kml": strToU8(missionKml(ctx, snapshots)) }, { level: 6 });
+  const kml = missionKml(ctx, snapshots, shoreStretches(ctx, await shoreRings(ctx)));
+  const zip = zipSync({ "doc.kml": strToU8(kml) }, { level: 6 });
   await writeFile(path, zip);
 }

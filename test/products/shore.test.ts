@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Status } from "../../src/core/types.js";
 import type { Position } from "../../src/products/geojson-types.js";
+import { missionKml } from "../../src/products/kml.js";
 import { STRETCH_KM, shoreStretches } from "../../src/products/shore.js";
 import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
 
@@ -31,5 +32,10 @@ describe("stranding per shore stretch", () => {
       );
       expect(km).toBeLessThan(STRETCH_KM * 1.5);
     }
+    // mission.kml: the top three stretches with their table.
+    const kml = missionKml(ctx, [], stretches);
+    expect(kml).toContain("<Folder><name>Shore to search</name>");
+    expect(kml.match(/<name>Shore \d: /g)).toHaveLength(Math.min(3, stretches.length));
+    expect(kml).toContain(`Shore 1: ${(stretches[0].share * 100).toFixed(1)} %`);
   });
 });
