@@ -20,7 +20,8 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     WORK_DIR=/var/lib/driftline/work \
     FORCING_DIR=/var/lib/driftline/forcing \
-    METRICS_PORT=9464
+    METRICS_PORT=9464 \
+    METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -68,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
       try {
         health = await startHealthServer({
           port: config.metricsPort,
+          host: config.metricsHost,
           source: worker,
           registry: metrics.registry,
           log,

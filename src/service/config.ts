@@ -27,6 +27,8 @@ export interface WorkerConfig {
   leaseSeconds: number;
   /** 0 disables the health/metrics server. */
   metricsPort: number;
+  /** Address of the health and metrics server (loopback unless configured). */
+  metricsHost: string;
   workerId: string;
   maxParticleSteps: number;
   maxJobSeconds: number;
@@ -138,6 +140,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
       "Lease on claimed jobs, renewed every third of it; a dead worker's jobs return to the queue after it expires",
   },
   { name: "METRICS_PORT", default: "9464", meaning: "Port of GET /healthz, /readyz, /metrics (0 disables)" },
+  {
+    name: "METRICS_HOST",
+    default: "127.0.0.1",
+    meaning: "Address the health and metrics port binds (0.0.0.0 for a scraper on another host)",
+  },
   {
     name: "WORKER_ID",
     default: "<hostname>-<pid>",
@@ -269,6 +276,7 @@ const schema = z.object({
   SHUTDOWN_GRACE_SECONDS: seconds(0, 86400).default(60),
   LEASE_SECONDS: seconds(1, 3600).default(60),
   METRICS_PORT: int(0, 65535).default(9464),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   WORKER_ID: name.optional(),
   MAX_PARTICLE_STEPS: int(1, Number.MAX_SAFE_INTEGER).default(500_000_000),
   MAX_JOB_SECONDS: seconds(1, 7 * 86400).default(3600),
@@ -343,6 +351,7 @@ export function loadConfig(
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     leaseSeconds: e.LEASE_SECONDS,
     metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
     workerId:
       e.WORKER_ID ??
       `${os

@@ -2,7 +2,12 @@
 // reference page, and the web page. Built by buildApi(); listening is the caller's business. Public routes
 // (health, docs, reference data, the page) and authenticated routes live in two plugin contexts: only the
 // second has the authentication hook, so a route is public by where it is registered, not by a path list.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import type { ZodError } from "zod";
 import { ensureLocalUser, userForKey } from "../db/api-keys.js";
 import { type Caller, presentedKey } from "./auth.js";
@@ -34,6 +39,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Server-Sent Event streams never go idle: end them when the server closes.
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A malformed URL (bad percent-encoding) is refused before routing: answer it in the API's format too.
+    frameworkErrors: (error, _request, reply) => {
+      const message =
+        error.code === "FST_ERR_BAD_URL" ? "malformed URL (bad percent-encoding)" : "bad request";
+      (reply as FastifyReply).code(400).send({ error: message });
+    },
   });
 
   // JSON only: a text/plain body is refused with 415 instead of reaching the routes as a string.
