@@ -4,7 +4,7 @@
 # Build: docker build -t driftline .      Run: see docker-compose.yml (environment in README.md).
 
 # ---- build: compile TypeScript, then keep production dependencies only ----
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -13,7 +13,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # ---- runtime: node, the bundled GSHHG coastline, a non-root user ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
