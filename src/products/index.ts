@@ -4,7 +4,6 @@ import path from "node:path";
 import { coastlinePolygons } from "../coastline/index.js";
 import type { ProductContext } from "./context.js";
 import { writeDataProducts } from "./data-products.js";
-import { picturesArea } from "./heatmap.js";
 import { type ProductInput, type ProductName, productsAt } from "./registry.js";
 
 /** Leeway ASCII lists every particle at every output time: past this many particles it is skipped by default. */
@@ -29,7 +28,7 @@ export async function writeProducts(
   onProgress?.(share, "coastline");
   const input: ProductInput = { ctx, grids, areas: ctx.searchAreas ?? [] };
   if (ctx.simulation.coastline !== "none" || ctx.landmask) {
-    const area = picturesArea(input);
+    const area = (await import("./heatmap.js")).picturesArea(input);
     // Without the GSHHG data the pictures still draw, with the density grid's land cells instead.
     input.coastline = await coastlinePolygons(area, { simplifyM: area.simplifyM }).catch(() => undefined);
   }

@@ -2,18 +2,19 @@
 // download format, and how it is written. The CLI, the pipeline, the worker's uploads, storage and the API read
 // this table; adding a product is one writer module plus one row here (docs/architecture.md).
 import { writeFile } from "node:fs/promises";
-import { renderAnimationGif } from "./animation.js";
 import { writeParticlesCsv, writeSearchAreasCsv } from "./csv.js";
 import { writeDensityNetcdf } from "./density.js";
 import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js";
 import { writeSearchAreasGpx } from "./gpx.js";
-import { renderHeatmapPng } from "./heatmap.js";
 import { writeMissionKml, writeMissionKmz } from "./kml.js";
 import { writeLeewayAscii } from "./leeway-ascii.js";
 import type { MapInput } from "./map-input.js";
 import { type ParticlesNetcdfOptions, writeParticlesNetcdf } from "./particles-nc.js";
-import { renderReportPdf } from "./report.js";
 import { writeShoreGeoJson } from "./shore.js";
+
+// The picture writers (canvas, GIF, PDF) load on first use: most of a fresh process's module loading
+// otherwise, for runs that ask for data products only.
+const heatmap = () => import("./heatmap.js");
 
 /** What a writer gets: the run, its density grids and search areas (and, for pictures, the coastline). */
 export interface ProductInput extends MapInput {
@@ -102,7 +103,7 @@ export const PRODUCTS = [
     download: "png",
     stage: "picture",
     write: async (p, file) => {
-      p.heatmapPng = await renderHeatmapPng(p);
+      p.heatmapPng = await (await heatmap()).renderHeatmapPng(p);
       await writeFile(file, p.heatmapPng);
     },
   },
@@ -113,7 +114,7 @@ export const PRODUCTS = [
     label: "Animation (GIF)",
     download: "gif",
     stage: "picture",
-    write: async (p, file) => writeFile(file, await renderAnimationGif(p)),
+    write: async (p, file) => writeFile(file, await (await import("./animation.js")).renderAnimationGif(p)),
   },
   {
     name: "pdf",
@@ -125,7 +126,10 @@ export const PRODUCTS = [
     write: async (p, file) =>
       writeFile(
         file,
-        await renderReportPdf({ ...p, heatmapPng: p.heatmapPng ?? (await renderHeatmapPng(p)) }),
+        await (await import("./report.js")).renderReportPdf({
+          ...p,
+          heatmapPng: p.heatmapPng ?? (await (await heatmap()).renderHeatmapPng(p)),
+        }),
       ),
   },
   {

@@ -1,5 +1,5 @@
 // `driftline simulate` as a user runs it: a real process, real files, exit codes.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -123,6 +123,29 @@ describe("driftline simulate", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no (wind|current) forcing covers 30\.0W 10\.0N/);
     expect(existsSync(path.join(dir, "nowhere", "particles.nc"))).toBe(false);
+  });
+
+  it("exits within 3 s of printing its summary after a 20,000-particle run (no timer or thread left behind)", async () => {
+    const spec = JSON.parse(readFileSync(`${SCENARIO_DIR}arctic20.json`, "utf8"));
+    spec.seed.number = 20_000;
+    spec.duration_hours = 48;
+    const file = path.join(dir, "arctic20-20k.json");
+    await writeFile(file, JSON.stringify(spec));
+    const args = ["--import", "tsx", "src/cli/main.ts", "simulate", file, "--out", path.join(dir, "a20k")];
+    args.push("--products", "netcdf", "--forcing-dir", path.resolve(SCENARIO_DIR, "../../../data/forcing"));
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    let summaryAt = 0;
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      if (!summaryAt && /20000 particles, 49 output times/.test(stderr)) summaryAt = performance.now();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const afterSummary = performance.now() - summaryAt;
+    expect(code, stderr).toBe(0);
+    expect(summaryAt, stderr).toBeGreaterThan(0);
+    // An upper bound against hangs (a pending 5-s race timer once kept this process alive), not a speed target.
+    expect(afterSummary).toBeLessThan(3000);
   });
 
   it("lists the object types as text and JSON", async () => {

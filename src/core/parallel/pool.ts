@@ -399,9 +399,17 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
       await Promise.all(
         members.map(async ({ worker, finished, detach }) => {
           // A completed run's threads report "finished" right after their last step.
+          // The timer is cleared as soon as the thread answers: a pending one would keep the process alive 5 s.
+          let timer: NodeJS.Timeout | undefined;
           const reusable =
             completed &&
-            (await Promise.race([finished, new Promise<boolean>((r) => setTimeout(r, 5000, false))]));
+            (await Promise.race([
+              finished,
+              new Promise<boolean>((r) => {
+                timer = setTimeout(r, 5000, false);
+              }),
+            ]));
+          clearTimeout(timer);
           detach();
           if (reusable) releaseThread(worker);
           else await worker.terminate();

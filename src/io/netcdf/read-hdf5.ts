@@ -3,13 +3,13 @@
 // dimensions are HDF5 dimension scales (a pure dimension carries NAME "This is a netCDF dimension but
 // not a netCDF variable"), variables name their dimensions through attached scales.
 import { existsSync } from "node:fs";
-import h5wasm from "h5wasm/node";
 import { DataFileError } from "../errors.js";
 import { checkSlab } from "./read-classic.js";
 import type { NcAttribute, NcDimension, NcFormat, NcType, NcVariable, NetcdfFile } from "./types.js";
 
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+type H5wasm = typeof import("h5wasm/node").default;
+type H5File = InstanceType<H5wasm["File"]>;
+type H5Dataset = InstanceType<H5wasm["Dataset"]>;
 
 /** Attributes that are HDF5/netCDF-4 bookkeeping, not CF metadata. */
 const HIDDEN_ATTRS = new Set([
@@ -25,9 +25,17 @@ const HIDDEN_ATTRS = new Set([
 const PURE_DIMENSION = "This is a netCDF dimension but not a netCDF variable";
 
 let ready: Promise<unknown> | null = null;
-/** h5wasm compiles its WebAssembly once per process. */
+/** Set once hdf5Ready() resolves. */
+let h5wasm: H5wasm;
+/**
+ * h5wasm compiles its WebAssembly once per process, loaded on the first NetCDF-4 file only: importing it
+ * starts the compilation, which would keep a process that reads no such file alive for half a second.
+ */
 export function hdf5Ready(): Promise<unknown> {
-  ready ??= h5wasm.ready;
+  ready ??= import("h5wasm/node").then(async (m) => {
+    await m.default.ready;
+    h5wasm = m.default;
+  });
   return ready;
 }
 
@@ -74,8 +82,10 @@ function attrValue(v: unknown): string | number[] {
 
 function toFloat64(data: unknown, n: number): Float64Array {
   if (data instanceof Float64Array) return data;
-  if (ArrayBuffer.isView(data))
-    return Float64Array.from(data as unknown as ArrayLike<number | bigint>, Number);
+  // A typed array converts in one native copy; only 64-bit integers need Number() per value.
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float64Array.from(data, Number);
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView))
+    return new Float64Array(data as unknown as ArrayLike<number>);
   if (typeof data === "number" || typeof data === "bigint") return Float64Array.of(Number(data));
   if (Array.isArray(data)) return Float64Array.from(data.flat(Number.POSITIVE_INFINITY) as number[], Number);
   return new Float64Array(n).fill(Number.NaN);
@@ -144,6 +154,7 @@ export class Hdf5Netcdf implements NetcdfFile {
 
   /** Opens once hdf5Ready() has resolved (the forcing sources reopen files inside the step loop). */
   static openSync(path: string): Hdf5Netcdf {
+    if (!h5wasm) throw new Error("Hdf5Netcdf.openSync before hdf5Ready() resolved");
     if (!existsSync(path)) throw new DataFileError(path, "cannot open: no such file");
     let file: H5File;
     try {

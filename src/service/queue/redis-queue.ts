@@ -424,7 +424,16 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       }
     } finally {
       this.blocking.disconnect();
-      await Promise.race([this.redis.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+      // QUIT lets Redis finish our commands; at most 1 s, and the timer goes as soon as it answers (a pending
+      // timer would keep a command's process alive).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.redis.quit().catch(() => undefined),
+        new Promise((r) => {
+          timer = setTimeout(r, 1000);
+        }),
+      ]);
+      clearTimeout(timer);
       this.redis.disconnect();
     }
   }
