@@ -1,4 +1,10 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Tests skipped for want of a tool or service write here (test/helpers/needs.ts); the skip reporter lists
+// them after the summary. Set before the test processes start, so they inherit it.
+process.env.DRIFTLINE_SKIP_REGISTRY ??= path.join(tmpdir(), `driftline-skips-${process.pid}.jsonl`);
 
 export default defineConfig({
   test: {
@@ -8,5 +14,6 @@ export default defineConfig({
     pool: "forks",
     fileParallelism: true,
     maxWorkers: 2,
+    reporters: ["default", "./test/helpers/skip-reporter.ts"],
   },
 });

@@ -25,11 +25,13 @@ revoke: revokes the key with that id, or the one key with that prefix (dl_…, a
 Database: DATABASE_URL when set, else the embedded database in DIR/pg (default ./data).
 `;
 
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action !== "create" && action !== "list" && action !== "revoke") {
     process.stderr.write(action ? `driftline apikey: unknown action "${action}"\n\n${USAGE}` : USAGE);
-    return action === "--help" || action === "-h" ? 0 : 2;
+    return 2;
   }
   let values: { name?: string; email?: string; "data-dir"?: string; json?: boolean };
   let positionals: string[];

@@ -35,6 +35,8 @@ function vector(value: string | undefined, flag: string): { x: number; y: number
   return { x: parts[0], y: parts[1] };
 }
 
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -52,15 +54,10 @@ export async function run(args: string[]): Promise<number> {
       name: { type: "string" },
       "user-id": { type: "string" },
       count: { type: "string" },
-      help: { type: "boolean", short: "h" },
     }).values;
   } catch (err) {
     process.stderr.write(`driftline enqueue: ${errorMessage(err)}\n${USAGE}\n`);
     return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
   }
 
   let jobs: { row: Parameters<typeof insertMission>[1]; params: Record<string, unknown> }[];

@@ -18,6 +18,8 @@ const USAGE = `usage: driftline forcing prefetch --area W,S,E,N --hours H [--sta
   Fetches wind and current for the area into the forcing catalog (DIR, default $FORCING_DIR).
   Providers come from FORCING_PROVIDERS_CONFIG or the defaults (docs/forcing-providers.md).`;
 
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
   let opts: ReturnType<typeof parse>;
   try {

@@ -11,11 +11,21 @@ const USAGE = `usage: driftline forcing inspect FILE [--json]
        driftline forcing list [DIR] [--json]     (DIR defaults to $FORCING_DIR)
        driftline forcing prefetch --area W,S,E,N --hours H [--start T]   (fetch forecasts ahead of missions)`;
 
+/** `forcing prefetch --help` is the prefetch's own help. */
+export async function usage(args: string[]): Promise<string> {
+  return args[0] === "prefetch" ? (await import("./forcing-prefetch.js")).usage() : USAGE;
+}
+
 export async function run(args: string[]): Promise<number> {
   if (args[0] === "prefetch") return (await import("./forcing-prefetch.js")).run(args.slice(1));
   const json = args.includes("--json");
   const rest = args.filter((a) => a !== "--json");
   const [command, target, ...extra] = rest;
+  const unknown = rest.find((a) => a.startsWith("-") && a !== "-");
+  if (unknown) {
+    process.stderr.write(`driftline forcing: unknown option ${unknown}\n${USAGE}\n`);
+    return 2;
+  }
   if (
     extra.length > 0 ||
     (command !== "inspect" && command !== "list") ||

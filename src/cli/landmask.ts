@@ -80,23 +80,20 @@ export async function classifyCsv(
   return counts;
 }
 
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
-  let values: { lakes?: string; cells?: string; help?: boolean };
+  let values: { lakes?: string; cells?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseOptions(args, {
       lakes: { type: "string" },
       cells: { type: "string" },
-      help: { type: "boolean", short: "h" },
     }));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`landmask: ${error.message}\n${USAGE}\n`);
     return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
   }
   const [command, file, ...extra] = positionals;
   if (command !== "classify" || !file || extra.length > 0) {

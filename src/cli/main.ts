@@ -3,7 +3,14 @@
 import { errorMessage } from "../service/errors.js";
 import { SOFTWARE_VERSION } from "../version.js";
 
-type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
+import { UsageError, wantsHelp } from "./args.js";
+
+/** A command module: `usage` is its help (stdout on --help/-h, stderr with a usage error). */
+type CommandModule = {
+  run(args: string[]): Promise<number>;
+  usage(args: string[]): string | Promise<string>;
+};
+type Command = { summary: string; load: () => Promise<CommandModule> };
 
 const COMMANDS: Record<string, Command> = {
   simulate: {
@@ -46,9 +53,13 @@ function usage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
+  if (!name) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(usage());
-    return name ? 0 : 2;
+    return 0;
   }
   if (name === "--version" || name === "-v") {
     process.stdout.write(`${SOFTWARE_VERSION}\n`);
@@ -60,7 +71,21 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const module = await command.load();
-  return module.run(args);
+  if (wantsHelp(args)) {
+    process.stdout.write(withNewline(await module.usage(args)));
+    return 0;
+  }
+  try {
+    return await module.run(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`driftline ${name}: ${error.message}\n${withNewline(await module.usage(args))}`);
+    return 2;
+  }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith("\n") ? text : `${text}\n`;
 }
 
 // `driftline object-types | head`: a closed pipe is not an error.

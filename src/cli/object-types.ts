@@ -2,6 +2,13 @@
 import { OBJECT_CATEGORIES, OBJECT_NAME_MAP } from "../core/objects.js";
 import { parseOptions } from "./args.js";
 
+const USAGE = `usage: driftline object-types [--json]
+  Lists the 85 Leeway object categories, grouped, with the common names that map to each (stdout).
+  --json      as a JSON array
+  -h, --help  this help`;
+
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseOptions(args, { json: { type: "boolean", default: false } });
   const names = new Map<number, string[]>();

@@ -28,9 +28,4 @@ export class ProgressLine {
   clear(): void {
     if (this.out.isTTY) this.out.write("\r\x1b[K");
   }
-
-  done(message: string): void {
-    this.clear();
-    this.out.write(`${message}\n`);
-  }
 }

@@ -13,6 +13,8 @@ const USAGE = `usage: driftline queue status [--json]      waiting (incl. delaye
 Needs REDIS_URL, or DATABASE_URL for the queue table of \`driftline serve\` without Redis
 (QUEUE_NAME, default drift_jobs).`;
 
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -22,9 +24,9 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const { action, values } = parsed;
-  if (values.help || !action) {
-    process.stdout.write(`${USAGE}\n`);
-    return action || values.help ? 0 : 2;
+  if (!action) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
   }
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
@@ -105,7 +107,6 @@ function parse(args: string[]) {
     json: { type: "boolean" },
     dead: { type: "boolean" },
     limit: { type: "string" },
-    help: { type: "boolean", short: "h" },
   });
   if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.slice(1).join(" ")}`);
   return { action: positionals[0], values };

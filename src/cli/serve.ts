@@ -111,6 +111,8 @@ export const startEmbeddedWorker: WorkerStarter = async ({ services, config, log
   };
 };
 
+export const usage = () => USAGE;
+
 export async function run(args: string[]): Promise<number> {
   let settings: ServeSettings;
   try {

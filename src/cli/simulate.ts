@@ -1,5 +1,4 @@
-// `driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products a,b] [--threads N]`
-// Exit codes: 0 done, 2 bad spec or usage, 1 failed run.
+// `driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products a,b] [--threads N]`: see USAGE.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runSimulationSpec } from "../pipeline/run.js";
@@ -10,8 +9,17 @@ import { isoUtc } from "../products/time-format.js";
 import { parseOptions, UsageError } from "./args.js";
 import { ProgressLine } from "./progress.js";
 
-const USAGE =
-  "usage: driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products netcdf,png,…] [--threads N]";
+const USAGE = `usage: driftline simulate SPEC.json --out DIR [--forcing-dir DIR] [--products netcdf,png,…] [--threads N]
+  SPEC.json          the simulation spec (README: Simulation spec)
+  -o, --out DIR      where the products go (created)
+  --forcing-dir DIR  where the spec's forcing files are (default: the spec's folder)
+  --products LIST    comma-separated, default all: ${PRODUCT_NAMES.join(", ")}
+  --threads N        threads of the step loop, 1..64 (default: by the run's size)
+  -h, --help         this help
+The summary line and the files written go to stdout, progress and warnings to stderr.
+Exit codes: 0 done, 2 bad spec or usage, 1 failed run.`;
+
+export const usage = () => USAGE;
 
 export async function run(args: string[]): Promise<number> {
   let specPath: string;
@@ -26,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
       products: { type: "string" },
       threads: { type: "string" },
     });
-    if (positionals.length !== 1 || !values.out) throw new UsageError(USAGE);
+    if (positionals.length !== 1 || !values.out) throw new UsageError("give one SPEC.json and --out DIR");
     specPath = positionals[0];
     outDir = path.resolve(values.out);
     forcingDir = values["forcing-dir"]
@@ -49,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
         throw new UsageError("--threads must be an integer 1..64");
     }
   } catch (error) {
-    process.stderr.write(`driftline simulate: ${(error as Error).message}\n`);
+    process.stderr.write(`driftline simulate: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
 
@@ -70,18 +78,19 @@ export async function run(args: string[]): Promise<number> {
       threads,
       onProgress: (p) => progress.update(p.fraction, p.message),
     });
-    progress.done(
+    progress.clear();
+    process.stdout.write(
       `${summary.particleCount} particles, ${summary.snapshots.length} output times in ${summary.computationSeconds.toFixed(2)} s ` +
         `(simulation ${summary.simulationSeconds.toFixed(2)} s): ${summary.activeCount} active, ${summary.strandedCount} stranded, ` +
-        `${summary.missingDataCount} missing data`,
+        `${summary.missingDataCount} missing data\n`,
     );
     const last = summary.searchAreas?.at(-1);
     if (last && last.mostLikelyLon !== null && last.mostLikelyLat !== null) {
       const where = formatPositionDM(last.mostLikelyLon, last.mostLikelyLat);
-      process.stderr.write(`  most likely position at ${isoUtc(last.time)}: ${where}\n`);
+      process.stdout.write(`  most likely position at ${isoUtc(last.time)}: ${where}\n`);
     }
     if (summary.singleThreadReason) process.stderr.write(`  on one thread: ${summary.singleThreadReason}\n`);
-    for (const file of Object.values(files)) process.stderr.write(`  ${file}\n`);
+    for (const file of Object.values(files)) process.stdout.write(`  ${file}\n`);
     return 0;
   } catch (error) {
     progress.clear();

@@ -10,19 +10,15 @@ import { type HealthServer, startHealthServer } from "../service/worker/health-s
 import { WorkerMetrics } from "../service/worker/metrics.js";
 import { createWorker } from "../service/worker/worker.js";
 
-function usage(): string {
+export function usage(): string {
   const width = Math.max(...CONFIG_VARIABLES.map((v) => v.name.length));
   const lines = CONFIG_VARIABLES.map(
     (v) => `  ${v.name.padEnd(width)}  ${v.required ? "(required)" : `[${v.default}]`} ${v.meaning}`,
   );
-  return `usage: driftline worker\n\nTakes drift jobs from Redis, runs them, stores products in S3 and mission rows in PostgreSQL.\nEnvironment:\n${lines.join("\n")}\n`;
+  return `usage: driftline worker\n\nTakes drift jobs from Redis, runs them, stores products in S3 and mission rows in PostgreSQL.\nOptions:\n  -h, --help  this help\nEnvironment:\n${lines.join("\n")}\n`;
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(usage());
-    return 0;
-  }
   if (args.length > 0) {
     process.stderr.write(`driftline worker: unexpected arguments ${args.join(" ")}\n${usage()}`);
     return 2;

@@ -90,7 +90,10 @@ async function probe(need: Need): Promise<boolean> {
     case "ncdump":
       return onPath("ncdump");
     case "python-netcdf4":
-      return spawnSync("python3", ["-c", "import netCDF4, xarray"], { stdio: "ignore" }).status === 0;
+      // The tests run /usr/bin/python3 (Debian's python3-netcdf4), not whatever python3 is first on PATH.
+      return (
+        spawnSync("/usr/bin/python3", ["-c", "import netCDF4, xarray"], { stdio: "ignore" }).status === 0
+      );
     case "eccodes":
       return onPath("grib_ls");
     case "poppler":

@@ -4,8 +4,11 @@ import { describe, expect, it } from "vitest";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { DATA_PRODUCTS, writeDataProducts } from "../../src/products/data-products.js";
 import { PRODUCT_FILES } from "../../src/products/registry.js";
+import { have } from "../helpers/needs.js";
 import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, tempDir } from "./tools.js";
+
+const NCDUMP = await have("test/products/data-products.test.ts: particles.nc read with ncdump", "ncdump");
 
 /** The trajectory's arrays copied into shared memory, as a threaded run leaves them. */
 function inSharedMemory(t: Trajectory): Trajectory {
@@ -45,27 +48,30 @@ describe("writeDataProducts", () => {
     expect(seen).toContain("kmz");
   });
 
-  it("writes particles.nc in a thread for large runs, with the same data as on this thread", async () => {
-    const t = inSharedMemory(syntheticTrajectory({ n: 400, hours: 6, coastLon: 4.57 }));
-    const here = tempDir();
-    const there = tempDir();
-    await writeDataProducts(syntheticContext(t, { landmask: eastOfLand(4.57) }), here, ["netcdf"]);
-    const threaded = await writeDataProducts(
-      syntheticContext(t, { landmask: eastOfLand(4.57) }),
-      there,
-      ["netcdf"],
-      { netcdfThreadMinCells: 0 },
-    );
-    await threaded.pending;
-    const data = (dir: string) => {
-      const out = ncdump(["-v", "lon,lat,status,time", path.join(dir, PRODUCT_FILES.netcdf)]);
-      return out.slice(out.indexOf("data:"));
-    };
-    expect(data(there).length).toBeGreaterThan(1000);
-    expect(data(there)).toBe(data(here));
-    // The land mask goes to the thread by name only, and still names the coastline in the file.
-    expect(ncdump(["-h", path.join(there, PRODUCT_FILES.netcdf)])).toContain(":coastline = ");
-  });
+  it.runIf(NCDUMP)(
+    "writes particles.nc in a thread for large runs, with the same data as on this thread",
+    async () => {
+      const t = inSharedMemory(syntheticTrajectory({ n: 400, hours: 6, coastLon: 4.57 }));
+      const here = tempDir();
+      const there = tempDir();
+      await writeDataProducts(syntheticContext(t, { landmask: eastOfLand(4.57) }), here, ["netcdf"]);
+      const threaded = await writeDataProducts(
+        syntheticContext(t, { landmask: eastOfLand(4.57) }),
+        there,
+        ["netcdf"],
+        { netcdfThreadMinCells: 0 },
+      );
+      await threaded.pending;
+      const data = (dir: string) => {
+        const out = ncdump(["-v", "lon,lat,status,time", path.join(dir, PRODUCT_FILES.netcdf)]);
+        return out.slice(out.indexOf("data:"));
+      };
+      expect(data(there).length).toBeGreaterThan(1000);
+      expect(data(there)).toBe(data(here));
+      // The land mask goes to the thread by name only, and still names the coastline in the file.
+      expect(ncdump(["-h", path.join(there, PRODUCT_FILES.netcdf)])).toContain(":coastline = ");
+    },
+  );
 
   it("writes particles.nc on this thread when the trajectory is not in shared memory (no copy)", async () => {
     const t = syntheticTrajectory({ n: 50, hours: 2, coastLon: 4.57 });

@@ -4,8 +4,15 @@ import { describe, expect, it } from "vitest";
 import { Status } from "../../src/core/types.js";
 import { computeDensity, MAX_CELL_TIMES, writeDensityNetcdf } from "../../src/products/density.js";
 import { Laea } from "../../src/products/laea.js";
+import { have } from "../helpers/needs.js";
 import { eastOfLand, rng, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, pythonJson, tempDir } from "./tools.js";
+
+const TOOLS = await have(
+  "test/products/density.test.ts: density.nc in ncdump, netCDF4, xarray",
+  "ncdump",
+  "python-netcdf4",
+);
 
 function countStatus(status: Uint8Array, n: number, k: number, code: number): number {
   let c = 0;
@@ -147,24 +154,26 @@ describe("computeDensity", () => {
 });
 
 describe("density.nc", () => {
-  it("opens in ncdump, netCDF4 and xarray; probabilities sum to 1; CF grid mapping and time", async () => {
-    const traj = syntheticTrajectory({ n: 2000, hours: 6, coastLon: 4.6 });
-    const ctx = syntheticContext(traj, { landmask: eastOfLand(4.6) });
-    const g = computeDensity(ctx);
-    const file = path.join(tempDir(), "density.nc");
-    await writeDensityNetcdf(ctx, g, file);
-    const header = ncdump(["-h", file]);
-    expect(header).toMatch(/float probability\(time, y, x\)/);
-    expect(header).toMatch(/grid_mapping_name = "lambert_azimuthal_equal_area"/);
-    const r = pythonJson<{
-      sums: number[];
-      time0: string;
-      lon_dims: string[];
-      gm: string;
-      stranded: number[];
-      afloat: number[];
-    }>(
-      `
+  it.runIf(TOOLS)(
+    "opens in ncdump, netCDF4 and xarray; probabilities sum to 1; CF grid mapping and time",
+    async () => {
+      const traj = syntheticTrajectory({ n: 2000, hours: 6, coastLon: 4.6 });
+      const ctx = syntheticContext(traj, { landmask: eastOfLand(4.6) });
+      const g = computeDensity(ctx);
+      const file = path.join(tempDir(), "density.nc");
+      await writeDensityNetcdf(ctx, g, file);
+      const header = ncdump(["-h", file]);
+      expect(header).toMatch(/float probability\(time, y, x\)/);
+      expect(header).toMatch(/grid_mapping_name = "lambert_azimuthal_equal_area"/);
+      const r = pythonJson<{
+        sums: number[];
+        time0: string;
+        lon_dims: string[];
+        gm: string;
+        stranded: number[];
+        afloat: number[];
+      }>(
+        `
 import json, sys, xarray as xr, netCDF4
 ds = xr.open_dataset(sys.argv[1])
 nc = netCDF4.Dataset(sys.argv[1])
@@ -178,15 +187,16 @@ print(json.dumps({
   "afloat": [int(v) for v in ds.afloat_total.values],
 }))
 `,
-      [file],
-    );
-    for (const s of r.sums) expect(s).toBeCloseTo(1, 5);
-    expect(r.time0).toBe("2016-02-01T12:00:00");
-    expect(r.lon_dims).toEqual(["y", "x"]);
-    expect(r.gm).toBe("crs");
-    expect(r.afloat).toEqual(Array.from(g.afloat));
-    for (let k = 0; k < traj.times.length; k++) {
-      expect(r.stranded[k]).toBe(countStatus(traj.status, traj.n, k, Status.stranded));
-    }
-  });
+        [file],
+      );
+      for (const s of r.sums) expect(s).toBeCloseTo(1, 5);
+      expect(r.time0).toBe("2016-02-01T12:00:00");
+      expect(r.lon_dims).toEqual(["y", "x"]);
+      expect(r.gm).toBe("crs");
+      expect(r.afloat).toEqual(Array.from(g.afloat));
+      for (let k = 0; k < traj.times.length; k++) {
+        expect(r.stranded[k]).toBe(countStatus(traj.status, traj.n, k, Status.stranded));
+      }
+    },
+  );
 });

@@ -6,8 +6,15 @@ import type { NcFileDef } from "../../src/io/netcdf/types.js";
 import { ncValues, writeNetcdf3 } from "../../src/io/netcdf/write-classic.js";
 import { writeNetcdf4 } from "../../src/io/netcdf/write-hdf5.js";
 import { TIME_UNITS, writeParticlesNetcdf } from "../../src/products/particles-nc.js";
+import { have } from "../helpers/needs.js";
 import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, pythonJson, tempDir } from "./tools.js";
+
+const TOOLS = await have(
+  "test/products/netcdf.test.ts: files read back with ncdump and netCDF4-python",
+  "ncdump",
+  "python-netcdf4",
+);
 
 /** Every type, attributes of every kind, odd sizes (padding), a scalar and a variable fed by rows. */
 function sampleFile(): NcFileDef {
@@ -56,7 +63,7 @@ print(json.dumps(out))
 `;
 
 describe("NetCDF writers", () => {
-  it("CDF-1 and CDF-2 files read back exactly in netCDF4-python", async () => {
+  it.runIf(TOOLS)("CDF-1 and CDF-2 files read back exactly in netCDF4-python", async () => {
     const dir = tempDir();
     for (const version of [1, 2] as const) {
       const file = path.join(dir, `v${version}.nc`);
@@ -89,7 +96,7 @@ describe("NetCDF writers", () => {
     }
   });
 
-  it("NetCDF-4 (HDF5, deflate) reads back the same in ncdump and netCDF4-python", async () => {
+  it.runIf(TOOLS)("NetCDF-4 (HDF5, deflate) reads back the same in ncdump and netCDF4-python", async () => {
     const dir = tempDir();
     const file = path.join(dir, "v4.nc");
     const spec = sampleFile();
@@ -179,77 +186,83 @@ describe("particles.nc", () => {
   });
 
   for (const format of ["classic", "netcdf4"] as const) {
-    it(`${format}: CF trajectory file with fill before release and after deactivation, opens everywhere`, async () => {
-      const ctx = syntheticContext(traj);
-      const file = path.join(tempDir(), `particles-${format}.nc`);
-      const written = await writeParticlesNetcdf(ctx, file, { format });
-      expect(written).toBe(format);
-      const header = ncdump(["-h", file]);
-      expect(header).toMatch(/float lon\(trajectory, time\)/);
-      expect(header).toMatch(/:featureType = "trajectory"/);
-      const r = pythonJson<ParticlesRead>(READ_PARTICLES, [file]);
-      expect(r.dims).toEqual({ trajectory: 40, time: 7 });
-      expect(r.traj_ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-      expect(r.flag_values).toEqual([0, 1, 2, 3]);
-      expect(r.flag_meanings).toBe("active stranded missing_data outside_domain");
-      expect(r.times[0]).toBe("2016-02-01T12:00:00");
-      expect(r.xr_time).toEqual(r.times.map((s) => s.slice(0, 19)));
-      expect(r.release[1]).toBe("2016-02-01T12:15:00");
-      let deactivatedSeen = 0;
-      for (let i = 0; i < traj.n; i++) {
-        for (let k = 0; k < traj.times.length; k++) {
-          const s = traj.status[k * traj.n + i];
-          const prev = k > 0 ? traj.status[(k - 1) * traj.n + i] : Status.unreleased;
-          const after = s !== Status.active && prev !== Status.active && prev !== Status.unreleased;
-          if (s === Status.unreleased || after) {
-            expect(r.lon[i][k], `particle ${i} time ${k}`).toBeNull();
-            expect(r.status[i][k]).toBeNull();
-            expect(r.wind[i][k]).toBeNull();
-          } else {
-            expect(r.lon[i][k]).toBeCloseTo(traj.lon[k * traj.n + i], 5);
-            expect(r.status[i][k]).toBe(s);
-            expect(r.wind[i][k]).toBe(-10);
-            if (s !== Status.active) deactivatedSeen++;
+    it.runIf(TOOLS)(
+      `${format}: CF trajectory file with fill before release and after deactivation, opens everywhere`,
+      async () => {
+        const ctx = syntheticContext(traj);
+        const file = path.join(tempDir(), `particles-${format}.nc`);
+        const written = await writeParticlesNetcdf(ctx, file, { format });
+        expect(written).toBe(format);
+        const header = ncdump(["-h", file]);
+        expect(header).toMatch(/float lon\(trajectory, time\)/);
+        expect(header).toMatch(/:featureType = "trajectory"/);
+        const r = pythonJson<ParticlesRead>(READ_PARTICLES, [file]);
+        expect(r.dims).toEqual({ trajectory: 40, time: 7 });
+        expect(r.traj_ids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        expect(r.flag_values).toEqual([0, 1, 2, 3]);
+        expect(r.flag_meanings).toBe("active stranded missing_data outside_domain");
+        expect(r.times[0]).toBe("2016-02-01T12:00:00");
+        expect(r.xr_time).toEqual(r.times.map((s) => s.slice(0, 19)));
+        expect(r.release[1]).toBe("2016-02-01T12:15:00");
+        let deactivatedSeen = 0;
+        for (let i = 0; i < traj.n; i++) {
+          for (let k = 0; k < traj.times.length; k++) {
+            const s = traj.status[k * traj.n + i];
+            const prev = k > 0 ? traj.status[(k - 1) * traj.n + i] : Status.unreleased;
+            const after = s !== Status.active && prev !== Status.active && prev !== Status.unreleased;
+            if (s === Status.unreleased || after) {
+              expect(r.lon[i][k], `particle ${i} time ${k}`).toBeNull();
+              expect(r.status[i][k]).toBeNull();
+              expect(r.wind[i][k]).toBeNull();
+            } else {
+              expect(r.lon[i][k]).toBeCloseTo(traj.lon[k * traj.n + i], 5);
+              expect(r.status[i][k]).toBe(s);
+              expect(r.wind[i][k]).toBe(-10);
+              if (s !== Status.active) deactivatedSeen++;
+            }
           }
         }
-      }
-      expect(deactivatedSeen).toBeGreaterThan(0);
-      expect(r.xr_lon_nan).toBeGreaterThan(0);
-      // ACDD discovery metadata and provenance.
-      for (const key of [
-        "title",
-        "summary",
-        "keywords",
-        "date_created",
-        "creator_name",
-        "time_coverage_start",
-        "time_coverage_end",
-        "geospatial_lat_min",
-        "geospatial_lon_max",
-        "object_type",
-        "object_type_description",
-        "forcing_wind",
-        "forcing_current",
-        "software_version",
-        "release",
-      ]) {
-        expect(r.attrs[key], key).toBeTruthy();
-      }
-      expect(r.attrs.Conventions).toBe("CF-1.11, ACDD-1.3");
-      expect(r.attrs.object_type).toBe("PIW-1");
-      expect(r.attrs.forcing_current).toMatch(/norkyst800\.nc \(model=NorKyst800/);
-      expect(r.attrs.time_coverage_start).toBe("2016-02-01T12:00:00Z");
-      expect(r.attrs.time_coverage_duration).toBe("PT6H");
-      expect(JSON.parse(r.spec)).toEqual(JSON.parse(ctx.specJson));
-    });
+        expect(deactivatedSeen).toBeGreaterThan(0);
+        expect(r.xr_lon_nan).toBeGreaterThan(0);
+        // ACDD discovery metadata and provenance.
+        for (const key of [
+          "title",
+          "summary",
+          "keywords",
+          "date_created",
+          "creator_name",
+          "time_coverage_start",
+          "time_coverage_end",
+          "geospatial_lat_min",
+          "geospatial_lon_max",
+          "object_type",
+          "object_type_description",
+          "forcing_wind",
+          "forcing_current",
+          "software_version",
+          "release",
+        ]) {
+          expect(r.attrs[key], key).toBeTruthy();
+        }
+        expect(r.attrs.Conventions).toBe("CF-1.11, ACDD-1.3");
+        expect(r.attrs.object_type).toBe("PIW-1");
+        expect(r.attrs.forcing_current).toMatch(/norkyst800\.nc \(model=NorKyst800/);
+        expect(r.attrs.time_coverage_start).toBe("2016-02-01T12:00:00Z");
+        expect(r.attrs.time_coverage_duration).toBe("PT6H");
+        expect(JSON.parse(r.spec)).toEqual(JSON.parse(ctx.specJson));
+      },
+    );
   }
 
-  it("chooses NetCDF-4 only for large files in auto mode, and omits forcing variables when not recorded", async () => {
-    const t = syntheticTrajectory({ n: 10, hours: 2, withForcing: false });
-    const file = path.join(tempDir(), "p.nc");
-    expect(await writeParticlesNetcdf(syntheticContext(t), file)).toBe("classic");
-    const header = ncdump(["-h", file]);
-    expect(header).not.toMatch(/x_wind/);
-    expect(header).toMatch(new RegExp(`time:units = "${TIME_UNITS}"`));
-  });
+  it.runIf(TOOLS)(
+    "chooses NetCDF-4 only for large files in auto mode, and omits forcing variables when not recorded",
+    async () => {
+      const t = syntheticTrajectory({ n: 10, hours: 2, withForcing: false });
+      const file = path.join(tempDir(), "p.nc");
+      expect(await writeParticlesNetcdf(syntheticContext(t), file)).toBe("classic");
+      const header = ncdump(["-h", file]);
+      expect(header).not.toMatch(/x_wind/);
+      expect(header).toMatch(new RegExp(`time:units = "${TIME_UNITS}"`));
+    },
+  );
 });

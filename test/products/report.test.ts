@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatPositionDM } from "../../src/products/coordinates.js";
 import { renderReportPdf } from "../../src/products/report.js";
+import { have } from "../helpers/needs.js";
 import { type FixtureOptions, makeFixture } from "./pictures-fixture.js";
+
+const POPPLER = await have(
+  "test/products/pictures-report.test.ts: report.pdf through pdftoppm and pdftotext",
+  "poppler",
+);
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const ISSUED = Date.UTC(2024, 4, 1, 19, 5) / 1000;
@@ -27,7 +33,7 @@ async function renderAndCheck(name: string, opts: FixtureOptions): Promise<{ tex
   return { text, pages };
 }
 
-describe("report.pdf", () => {
+describe.runIf(POPPLER)("report.pdf", () => {
   it("is a two-page A4 briefing with the position, areas, inputs and caveats", async () => {
     const { text, pages } = await renderAndCheck("report", {});
     expect(pages).toBe(2);
