@@ -19,6 +19,7 @@ import {
 } from "./map-input.js";
 import { Bounds } from "./map-view.js";
 import { formatArea, formatCount } from "./number-format.js";
+import { type ShoreStretch, shoreRings, shoreStretches } from "./shore.js";
 import { statusCounts } from "./summary.js";
 import { formatHours, formatUtc } from "./time-format.js";
 import type { SearchAreaSnapshot } from "./types.js";
@@ -72,7 +73,7 @@ export async function renderReportPdf(input: ReportInput): Promise<Uint8Array> {
   const map = mapImage(png);
   pageOne(doc, input, k, map, generatedAt);
   doc.addPage();
-  pageTwo(doc, input, k);
+  pageTwo(doc, input, k, shoreStretches(ctx, await shoreRings(ctx)).slice(0, 3));
   footers(doc, ctx, generatedAt);
   if (map instanceof RgbImage) await map.finish();
 
@@ -380,7 +381,7 @@ function formatDuration(seconds: number): string {
 
 // ---------------------------------------------------------------- page 2
 
-function pageTwo(doc: Doc, input: ReportInput, k: number): void {
+function pageTwo(doc: Doc, input: ReportInput, k: number, shore: readonly ShoreStretch[]): void {
   const { ctx } = input;
   let y = TOP;
 
@@ -423,7 +424,7 @@ function pageTwo(doc: Doc, input: ReportInput, k: number): void {
   y +=
     text(
       doc,
-      "Each area is the smallest set of grid cells holding that share of the afloat particles; corners are of the bounding box around it. Exact outlines: search_areas.geojson, mission.kml.",
+      "Each area is the region of highest smoothed probability holding that share (pieces smaller than the kernel dropped); corners are of the bounding box around it. Exact outlines: search_areas.geojson, mission.kml; outlines of at most 12 corners: search_areas.csv, search_areas.gpx.",
       LEFT,
       y,
       { size: 8, color: MUTED },
@@ -431,7 +432,7 @@ function pageTwo(doc: Doc, input: ReportInput, k: number): void {
 
   // The timeline gets the room the status block and caveats leave on this page (at most 14 rows).
   const notes = caveats(input);
-  const status = statusRows(input, k);
+  const status = statusRows(input, k, shore);
   doc.font("Sans").fontSize(8.5);
   const caveatsH = notes.reduce(
     (h, s) => h + doc.heightOfString(s, { width: WIDTH - 12, lineGap: 1 }) + 3,
@@ -465,9 +466,14 @@ function pageTwo(doc: Doc, input: ReportInput, k: number): void {
   }
 }
 
-function statusRows(input: ReportInput, k: number): [string, string][] {
+function statusRows(input: ReportInput, k: number, shore: readonly ShoreStretch[]): [string, string][] {
   const { ctx } = input;
   const c = statusCounts(ctx.trajectory, k);
+  const mid = (x: ShoreStretch) => x.line[Math.floor(x.line.length / 2)];
+  const shoreRows: [string, string][] = shore.map((x, r) => [
+    `Shore to search ${r + 1}`,
+    `${(x.share * 100).toFixed(1)} % of all particles stranded within ~1 km of ${formatPositionDM(mid(x)[0], mid(x)[1])}, the first at ${formatUtc(x.firstTime)}`,
+  ]);
   return [
     ["Afloat", `${formatCount(c.active ?? 0)} — these make up the probability and the search areas`],
     ["Stranded", `${formatCount(c.stranded ?? 0)} — reached the coast; search the shoreline near them`],
@@ -475,6 +481,7 @@ function statusRows(input: ReportInput, k: number): [string, string][] {
       "Without forcing data",
       `${formatCount(c.missing_data ?? 0)} missing data, ${formatCount(c.outside_domain ?? 0)} outside the domain — stopped where the wind or current data ended`,
     ],
+    ...shoreRows,
     ["Simulated", formatCount(ctx.trajectory.n)],
   ];
 }

@@ -62,6 +62,8 @@ describe.runIf(POPPLER)("report.pdf", () => {
     }
     expect(text).toContain(`${Math.round(snap.areas["90"]!.areaKm2)} km²`);
     expect(text).toContain(`${snap.counts.stranded}`);
+    // Where on the shore: the stretches with most strandings (GSHHG shoreline near them).
+    expect(text).toContain("Shore to search 1");
   });
 
   it("fits a backtracking run and a long line release on two pages", async () => {
