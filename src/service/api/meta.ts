@@ -1,20 +1,28 @@
 // Routes about the service rather than one mission: health, object types and coastline (public), forcing
 // coverage (for callers with a key).
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { OBJECT_NAME_MAP } from "../../core/objects.js";
+import { userForKey } from "../db/api-keys.js";
+import { presentedKey } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { BboxQuery, fieldErrors, objectTypeListing } from "./schemas.js";
 
 export function registerPublicMetaRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const health = async (_request: unknown, reply: import("fastify").FastifyReply) => {
+  const health = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       await ctx.db.query("SELECT 1");
       const queue = await ctx.queue.stats();
+      // Version, mode and queue depth only for callers who may use the API: anyone else learns "healthy".
+      const key = presentedKey(request.headers);
+      const known =
+        ctx.config.auth === "open" || (key !== undefined && Boolean(await userForKey(ctx.db, key)));
+      if (!known) return { status: "healthy" };
       return { status: "healthy", version: ctx.config.version, mode: ctx.config.modeText ?? null, queue };
     } catch (error) {
+      request.log.warn({ err: (error as Error).message }, "health check failed");
       reply.code(503);
-      return { status: "unhealthy", error: (error as Error).message };
+      return { status: "unhealthy", error: "the database or the queue does not answer" };
     }
   };
   app.get("/api/v1/health", health);
