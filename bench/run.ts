@@ -20,6 +20,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchLandmask } from "./landmask.js";
 
+import { benchWholeProcess, type ProcessCase, processTable } from "./process.js";
+
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SHARED = path.resolve(ROOT, "../shared");
 const RESULTS = path.join(ROOT, "bench/results");
@@ -34,6 +36,7 @@ interface Options {
   build: boolean;
   /** Only rewrite README-table.md from latest.json. */
   tableOnly: boolean;
+  process: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): Options {
     pipeline: true,
     worker: true,
     build: true,
+    process: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,9 +59,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--skip-worker") o.worker = false;
     else if (a === "--no-build") o.build = false;
     else if (a === "--table-only") o.tableOnly = true;
+    else if (a === "--skip-process") o.process = false;
     else
       throw new Error(
-        `bench: unknown argument ${a} (allowed: --quick --only NAME --threads N --skip-pipeline --skip-worker --no-build --table-only)`,
+        `bench: unknown argument ${a} (allowed: --quick --only NAME --threads N --skip-pipeline --skip-worker --skip-process --no-build --table-only)`,
       );
   }
   if (!Number.isInteger(o.threads) || o.threads < 1)
@@ -250,6 +255,14 @@ async function main(): Promise<void> {
     );
   }
 
+  let wholeProcess: ProcessCase[] | null = null;
+  if (o.process) {
+    progress("driftline simulate, fresh processes, start to exit (median of 5) …");
+    wholeProcess = benchWholeProcess();
+    for (const c of wholeProcess)
+      progress(`    ${c.particles} × ${c.hours} h, ${c.products}: ${c.wallSeconds.toFixed(2)} s`);
+  }
+
   progress("land mask …");
   const landmask = await benchLandmask();
 
@@ -306,6 +319,7 @@ async function main(): Promise<void> {
     pipeline1M: pipeline,
     pipeline5k,
     worker,
+    wholeProcess,
   };
   writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
 
@@ -351,6 +365,7 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
       "",
     );
   }
+  if (result.wholeProcess) lines.push(...processTable(result.wholeProcess as ProcessCase[]), "");
   const p = result.pipeline1M;
   if (p) {
     lines.push(
@@ -385,6 +400,8 @@ function targets(result: Figures, rows: SimRow[]): string[] {
   const a20 = rows.find((r) => r.scenario === "arctic20" && r.particles === 20_000 && r.hours === 48);
   const p = result.pipeline1M;
   const w = result.worker?.jobs as { claimedToCompletedSeconds: number }[] | undefined;
+  const proc = (n: number) =>
+    (result.wholeProcess as ProcessCase[] | null)?.find((c) => c.particles === n && c.products === "netcdf");
   const cell = (x: number | undefined, unit: string, digits = 2) =>
     x === undefined ? "not run" : `${x.toFixed(digits)} ${unit}`;
   return [
@@ -395,6 +412,8 @@ function targets(result: Figures, rows: SimRow[]): string[] {
     `| same, peak memory | ≤ 1 GB | ${cell(p?.peakRssMB, "MB", 0)} |`,
     `| worker job 5,000 × 48 h, claimed → completed | ≤ 3 s | ${cell(w?.[w.length - 1]?.claimedToCompletedSeconds, "s")} (first job ${cell(w?.[0]?.claimedToCompletedSeconds, "s")}) |`,
     `| arctic20, 20,000 × 48 h, first run in a fresh process | — | ${cell(a20?.firstRunSeconds, "s")} |`,
+    `| \`driftline simulate\` 20,000 × 48 h, netcdf, start to exit | ≤ 0.8 s | ${cell(proc(20_000)?.wallSeconds, "s")} |`,
+    `| \`driftline simulate\` 1,000 × 24 h, netcdf, start to exit | ≤ 0.4 s | ${cell(proc(1000)?.wallSeconds, "s")} |`,
   ];
 }
 
