@@ -82,7 +82,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(
       `${summary.particleCount} particles, ${summary.snapshots.length} output times in ${summary.computationSeconds.toFixed(2)} s ` +
         `(simulation ${summary.simulationSeconds.toFixed(2)} s): ${summary.activeCount} active, ${summary.strandedCount} stranded, ` +
-        `${summary.missingDataCount} missing data\n`,
+        `${summary.missingDataCount} missing data${releaseOnLandText(summary.releaseOnLand)}\n`,
     );
     const last = summary.searchAreas?.at(-1);
     if (last && last.mostLikelyLon !== null && last.mostLikelyLat !== null) {
@@ -101,4 +101,10 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`driftline simulate: run failed: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+/** "; 1000 released on land, moved to the nearest sea point (up to 3,612 m)" when the release was on land. */
+export function releaseOnLandText(r: { moved: number; maxDistanceM: number } | undefined): string {
+  if (!r || r.moved === 0) return "";
+  return `; ${r.moved} released on land, moved to the nearest sea point (up to ${Math.round(r.maxDistanceM).toLocaleString("en")} m)`;
 }

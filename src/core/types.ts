@@ -96,6 +96,8 @@ export interface ForcingWindow {
 export interface ForcingSet {
   wind: ForcingSource[];
   current: ForcingSource[];
+  /** What the catalog holds for a variable it found nothing for in the run's window (for messages). */
+  catalogText?: Partial<Record<"wind" | "current", string>>;
 }
 
 /** Answers whether points are land; the coastline adapter implements it. */

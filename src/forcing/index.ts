@@ -152,6 +152,10 @@ export async function buildForcing(
         for (const paths of selectFromCatalog(cat, variable, opts.window)) {
           sources.push(...(await sourcesForPaths(paths, variable, true, opts.compatibility)));
         }
+        if (sources.length === 0) {
+          set.catalogText ??= {};
+          set.catalogText[variable] = catalogCoverageText(cat, variable);
+        }
       }
       for (const src of sources) {
         await src.prepare?.(opts.window);
@@ -192,7 +196,25 @@ export function checkCoverage(set: ForcingSet, lon: number, lat: number, time: n
     const where = `${formatLon(lon)} ${formatLat(lat)} at ${isoMinute(time)}`;
     const what = sources.length
       ? `sources ${sources.map((s) => `${s.name} cover ${s.coverageText}`).join("; ")}`
-      : "no sources configured";
+      : (set.catalogText?.[variable] ?? "no sources configured");
     throw new ForcingCoverageError(variable, `no ${variable} forcing covers ${where}: ${what}`);
   }
+}
+
+/** "the forcing directory's wind files cover: a.nc 0.0E..30.0E 55.0N..75.0N 2016-02-01T00:00Z..2016-02-05T12:00Z; …" */
+function catalogCoverageText(cat: Catalog, variable: VectorKind): string {
+  const parts: string[] = [];
+  for (const e of cat.entries) {
+    if (e.error) continue;
+    for (const v of e.vectors) {
+      if (v.kind !== variable) continue;
+      const a = v.area;
+      parts.push(
+        `${e.file} ${formatLon(a.west)}..${formatLon(a.east)} ${formatLat(a.south)}..${formatLat(a.north)} ${isoMinute(v.timeStart)}..${isoMinute(v.timeEnd)}`,
+      );
+    }
+  }
+  return parts.length > 0
+    ? `the forcing directory's ${variable} files cover ${parts.join("; ")}`
+    : `the forcing directory has no ${variable} files`;
 }

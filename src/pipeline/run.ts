@@ -1,5 +1,6 @@
 // The one entry point that turns a simulation spec into files: validate → forcing → land mask → simulate →
 // products. Used by `driftline simulate`, the worker and the embedded server alike.
+
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RasterLandMask } from "../coastline/landmask.js";
@@ -20,6 +21,7 @@ import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { prepareForcing } from "./forcing.js";
+import { sourcesThatCovered } from "./sources-used.js";
 import { parseSimulationSpec } from "./spec.js";
 import { prepareLandmaskFor, reachableWindow } from "./window.js";
 
@@ -125,6 +127,10 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   opts.signal?.throwIfAborted();
 
   const summaries = buildSnapshotSummaries(result.trajectory);
+  // Name only the sources the particles drew on (the records after the sources' own, from fetching, stay).
+  const all = [...set.wind, ...set.current];
+  const used = sourcesThatCovered(set, result.trajectory);
+  const forcing = provenance.filter((_, j) => j >= all.length || used.has(all[j]));
   const ctx: ProductContext = {
     simulation,
     specJson: JSON.stringify(spec),
@@ -132,7 +138,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     trajectory: result.trajectory,
     summaries,
     landmask: landmask ?? undefined,
-    forcing: provenance,
+    forcing,
     densityCellM: 1000,
     softwareVersion: SOFTWARE_VERSION,
     releaseOnLand: result.releaseOnLand,
@@ -158,7 +164,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     particleSteps: result.particleSteps,
     snapshots: summaries,
     searchAreas: ctx.searchAreas,
-    forcing: provenance,
+    forcing,
     releaseOnLand: result.releaseOnLand,
     ...(result.singleThreadReason ? { singleThreadReason: result.singleThreadReason } : {}),
   };

@@ -21,6 +21,7 @@ import {
   drawScaleBar,
   drawStrandedSymbol,
   fitText,
+  releasePixels,
 } from "./map-furniture.js";
 import { isBackward, type MapInput, objectTitle, snapshotAt } from "./map-input.js";
 import { boundsAllTimes, fitView, type MapView, type Rect } from "./map-view.js";
@@ -119,7 +120,7 @@ function drawBase(input: MapInput, view: MapView, width: number, height: number)
   if (input.coastline) drawCoastline(g, view, input.coastline);
   drawGraticule(g, view, 11);
   drawFrame(g, r);
-  drawScaleBar(g, view, 11);
+  drawScaleBar(g, view, 11, releasePixels(view, ctx));
   drawNorthArrow(g, view, 26);
 
   g.textAlign = "left";

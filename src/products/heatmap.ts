@@ -24,6 +24,7 @@ import {
   drawScaleBar,
   drawStrandedSymbol,
   fitText,
+  releasePixels,
 } from "./map-furniture.js";
 import {
   centroidAt,
@@ -75,7 +76,7 @@ export async function renderHeatmapPng(input: MapInput, timeIndex?: number): Pro
   drawPositionMarkers(g, view, ctx, snap, k);
   if (density.max === 0) noAfloatNotice(g, view);
   drawFrame(g, MAP);
-  drawScaleBar(g, view, 13);
+  drawScaleBar(g, view, 13, releasePixels(view, ctx));
   drawNorthArrow(g, view);
 
   drawTitle(g, input, k);

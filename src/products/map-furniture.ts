@@ -140,8 +140,22 @@ export function drawFrame(g: Ctx, r: Rect): void {
   g.restore();
 }
 
-/** Scale bars in km and nautical miles, bottom-left inside the map, on a white panel. */
-export function drawScaleBar(g: Ctx, view: MapView, textPx = 13): void {
+/** The release's points (last known position, and the line's end) in pixels: the scale bar keeps clear. */
+export function releasePixels(view: MapView, ctx: ProductContext): { x: number; y: number }[] {
+  const rel = ctx.simulation.release;
+  return [0, 1].map((i) => ({ x: view.x(rel.lon[i]), y: view.y(rel.lat[i]) }));
+}
+
+/**
+ * Scale bars in km and nautical miles on a white panel, bottom-left inside the map, or bottom-right when a
+ * point of `avoid` (the last known position) would lie under the panel.
+ */
+export function drawScaleBar(
+  g: Ctx,
+  view: MapView,
+  textPx = 13,
+  avoid: readonly { x: number; y: number }[] = [],
+): void {
   const { rect } = view;
   const mpp = view.metresPerPixel((view.north + view.south) / 2);
   const target = rect.w * 0.22 * mpp;
@@ -157,8 +171,13 @@ export function drawScaleBar(g: Ctx, view: MapView, textPx = 13): void {
   const nmText = `${formatTick(nm)} NM`;
   const boxW = 2 * pad + 6 + Math.max(kmPx + g.measureText(kmText).width, nmPx + g.measureText(nmText).width);
   const boxH = 2 * barH + 2 * textPx + 3 * 6 + 4;
-  const bx = rect.x + 12;
   const by = rect.y + rect.h - 12 - boxH;
+  const margin = 14; // the LKP symbol's radius and its label's height
+  const covers = (x: number) =>
+    avoid.some(
+      (p) => p.x > x - margin && p.x < x + boxW + margin && p.y > by - margin && p.y < by + boxH + margin,
+    );
+  const bx = covers(rect.x + 12) ? rect.x + rect.w - 12 - boxW : rect.x + 12;
   g.fillStyle = "rgba(255, 255, 255, 0.88)";
   g.strokeStyle = "rgba(0, 0, 0, 0.25)";
   g.lineWidth = 1;

@@ -3,10 +3,11 @@
 // layer and the time slider, a product download; screenshots for the test artefacts and docs/.
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeRunner } from "../api/fake-runner.js";
 import { removeDir, startTestServer } from "../api/helpers.js";
+import { launchChromium, openPage } from "./browser.js";
 
 const runner = process.env.DRIFTLINE_TEST_FAKE_RUNNER ? fakeRunner : undefined;
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -21,30 +22,9 @@ const responses: string[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ runner });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  browser = await launchChromium();
+  page = await openPage(browser, server.url, pageErrors);
   page.on("response", (r) => responses.push(`${r.status()} ${new URL(r.url()).pathname}`));
-  // Offline: nothing but the Driftline server may be asked for anything.
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(server.url) || url.startsWith("data:")) return route.continue();
-    return route.abort();
-  });
-  await page.goto(server.url);
-  await page.waitForSelector("#f-object option");
 });
 
 afterAll(async () => {
@@ -71,7 +51,7 @@ describe("the Driftline page", () => {
     await page.fill("#f-lat", "59 18.0 N");
     await page.fill("#f-particles", "20000");
     await page.click("#submit");
-    await expect.poll(() => page.textContent("#err-ensembleSize")).toMatch(/10000/);
+    await expect.poll(() => page.textContent("#err-particleCount")).toMatch(/^Particles: at most 10000$/);
     expect(await page.getAttribute("#f-particles", "aria-invalid")).toBe("true");
   });
 
@@ -117,7 +97,7 @@ describe("the Driftline page", () => {
       els.map((e) => e.getAttribute("data-status")),
     );
     expect(listed).toContain("completed");
-  });
+  }, 150_000); // the wait above may take its 120 s on a busy machine
 
   it("draws the search areas and moves them with the time slider", async () => {
     const areas = page.locator(".leaflet-areas-pane path");

@@ -14,8 +14,10 @@ const FIELD_INPUT = {
   lastKnownTime: "f-time",
   objectType: "f-object",
   forecastHours: "f-hours",
+  particleCount: "f-particles",
   ensembleSize: "f-particles",
   uncertaintyRadiusM: "f-radius",
+  timeStepSeconds: "f-timestep",
   "onSceneWind.speed": "f-wind-speed",
   "onSceneWind.direction": "f-wind-dir",
   "onSceneCurrent.speed": "f-current-speed",
@@ -43,36 +45,66 @@ export function showError(field, message) {
   if (details && field.startsWith("onScene")) /** @type {HTMLDetailsElement} */ (details).open = true;
 }
 
-/** Local "YYYY-MM-DDTHH:MM" of a Date, in UTC (the input shows UTC; see the label). */
+/** "YYYY-MM-DD HH:MM" of a Date in UTC, 24-hour (the input shows UTC; see the label). */
 export function utcInputValue(/** @type {Date} */ d) {
-  return d.toISOString().slice(0, 16);
+  return d.toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** "2016-02-01 12:00" (or with a T) → "2016-02-01T12:00:00Z"; undefined when it is not such a time. */
+export function parseUtcInput(/** @type {string} */ text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m || Number(m[4]) > 23 || Number(m[5]) > 59) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00Z`;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso.slice(0, 10) ? undefined : iso;
 }
 
 /** @type {{ id: number, key: string, description: string, level: number, group: string, commonNames: string[] }[]} */
 let categories = [];
 
-/** Fills the object type list, filtered by the search text; common names first. */
-function renderObjectOptions(/** @type {string} */ query) {
+/** Names compared as the API compares them: without case, spaces, hyphens or underscores. */
+const norm = (/** @type {string} */ s) => s.toLowerCase().replace(/[\s_-]+/g, "");
+
+/**
+ * How well a category matches the search: 0 an exact common name, key or id ("debris" → FV-DEBRIS, as the
+ * API maps it), 1 a common name starting with it, 2 a word of the description starting with it, 3 it
+ * appears somewhere; -1 no match.
+ * @param {typeof categories[number]} c @param {string} q
+ */
+function matchRank(c, q) {
+  if (q === "") return 3;
+  const n = norm(q);
+  if (c.commonNames.some((x) => norm(x) === n) || norm(c.key) === n || String(c.id) === q.trim()) return 0;
+  if (c.commonNames.some((x) => norm(x).startsWith(n))) return 1;
+  const words = `${c.description} ${c.key}`.toLowerCase().split(/[^a-z0-9]+/);
+  const first = q.trim().toLowerCase().split(/\s+/)[0];
+  if (words.some((w) => w.startsWith(first)) && c.description.toLowerCase().includes(q.trim().toLowerCase()))
+    return 2;
+  const hay = norm(`${c.key} ${c.description} ${c.group} ${c.commonNames.join(" ")}`);
+  return hay.includes(n) ? 3 : -1;
+}
+
+/** Fills the object type list, filtered by the search text: best matches first, and selects the best. */
+function renderObjectOptions(/** @type {string} */ query, keepSelection = false) {
   const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
   const previous = select.value;
-  const q = query.trim().toLowerCase();
+  const q = query.trim();
   select.textContent = "";
-  const matches = (/** @type {typeof categories[number]} */ c) =>
-    q === "" ||
-    c.key.toLowerCase().includes(q) ||
-    c.description.toLowerCase().includes(q) ||
-    c.group.toLowerCase().includes(q) ||
-    c.commonNames.some((n) => n.includes(q)) ||
-    String(c.id) === q;
+  const ranked = categories.map((c) => ({ c, r: matchRank(c, q) })).filter((x) => x.r >= 0);
+  const best = ranked.length ? Math.min(...ranked.map((x) => x.r)) : -1;
 
   const common = document.createElement("optgroup");
-  common.label = "Common";
-  const commonOrder = [1, 7, 44, 50, 74, 66];
-  const withNames = categories
-    .filter((c) => c.commonNames.length > 0 && matches(c))
-    .sort((a, b) => rank(a.id, commonOrder) - rank(b.id, commonOrder) || a.id - b.id);
-  for (const c of withNames) {
-    const name = c.commonNames.find((n) => n.includes(" ")) ?? c.commonNames[0];
+  common.label = q === "" ? "Common" : "Best matches";
+  const commonOrder = [1, 7, 44, 50, 66, 74];
+  const top =
+    q === ""
+      ? ranked
+          .filter((x) => x.c.commonNames.length > 0)
+          .sort((a, b) => rank(a.c.id, commonOrder) - rank(b.c.id, commonOrder) || a.c.id - b.c.id)
+      : ranked.filter((x) => x.r === best && best <= 1).sort((a, b) => a.c.id - b.c.id);
+  for (const { c } of top) {
+    const exact = c.commonNames.find((n) => norm(n) === norm(q));
+    const name = exact ?? c.commonNames.find((n) => n.includes(" ")) ?? c.commonNames[0] ?? c.description;
     const option = new Option(`${capitalise(name)} (${c.key})`, String(c.id));
     option.title = `${c.description}. Also: ${c.commonNames.join(", ")}`;
     common.append(option);
@@ -81,8 +113,7 @@ function renderObjectOptions(/** @type {string} */ query) {
 
   /** @type {Map<string, HTMLOptGroupElement>} */
   const groups = new Map();
-  for (const c of categories) {
-    if (!matches(c)) continue;
+  for (const { c } of ranked) {
     let group = groups.get(c.group);
     if (!group) {
       group = document.createElement("optgroup");
@@ -100,8 +131,8 @@ function renderObjectOptions(/** @type {string} */ query) {
     none.disabled = true;
     select.append(none);
   }
-  // Keep the choice if still listed, else take the first match.
-  const stillThere = [...select.options].find((o) => o.value === previous && !o.disabled);
+  // A new search selects its best match (the first option); otherwise the choice stays if still listed.
+  const stillThere = keepSelection && [...select.options].find((o) => o.value === previous && !o.disabled);
   if (stillThere) stillThere.selected = true;
   else if (select.options[0] && !select.options[0].disabled) select.options[0].selected = true;
   echoObject();
@@ -121,20 +152,28 @@ function echoObject() {
   const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
   const c = categories.find((x) => String(x.id) === select.value);
   const echo = document.getElementById("object-echo");
-  if (echo) echo.textContent = c ? `${c.key} · ${c.description}` : "";
+  if (echo)
+    echo.textContent = c ? `Selected: ${c.description} (${c.key}, category ${c.id})` : "Nothing selected";
 }
 
 /**
  * Sets up the form.
  * @param {{ onPositionChange: (lat: number | null, lon: number | null, radiusM: number) => void,
- *           onSubmitted: (mission: any) => void }} hooks
+ *           onSubmitted: (mission: any) => void,
+ *           isLand?: (lat: number, lon: number) => Promise<boolean | undefined> }} hooks
  */
 export async function setupForm(hooks) {
   const timeInput = $("f-time");
   const now = new Date();
   now.setUTCMinutes(0, 0, 0);
   timeInput.value = utcInputValue(now);
+  // Until the user types a time, the page may replace "now" with a time the configured forcing covers.
+  let timeTouched = false;
+  timeInput.addEventListener("input", () => {
+    timeTouched = true;
+  });
   $("f-time-now").addEventListener("click", () => {
+    timeTouched = true;
     timeInput.value = utcInputValue(new Date());
   });
 
@@ -152,6 +191,20 @@ export async function setupForm(hooks) {
         ? `${formatPosition(lat.value, lon.value)} · ${formatDecimal(lat.value, lon.value)}`
         : "";
     hooks.onPositionChange(ok ? lat.value : null, ok ? lon.value : null, Number($("f-radius").value) || 0);
+    void warnIfLand(ok ? lat.value : null, ok ? lon.value : null);
+  };
+  // The coastline says whether the position is on land: the run would move the particles to sea.
+  let landCheck = 0;
+  const warnIfLand = async (/** @type {number | null} */ lat, /** @type {number | null} */ lon) => {
+    const box = document.getElementById("land-warning");
+    if (!box) return;
+    const ticket = ++landCheck;
+    const land = lat !== null && lon !== null && hooks.isLand ? await hooks.isLand(lat, lon) : false;
+    if (ticket !== landCheck) return;
+    box.hidden = !land; // unknown (no coastline there yet) shows nothing: asked again when it loads
+    box.textContent = land
+      ? "This position is on land (GSHHG coastline). The run would move every particle to the nearest sea point: check the position."
+      : "";
   };
   for (const id of ["f-lat", "f-lon", "f-radius"]) $(id).addEventListener("input", echoPosition);
   for (const [id, axis] of /** @type {const} */ ([
@@ -186,7 +239,7 @@ export async function setupForm(hooks) {
   } catch {
     showError("objectType", "could not load the object types from the server");
   }
-  renderObjectOptions("");
+  renderObjectOptions("", true);
 
   const form = /** @type {HTMLFormElement} */ (document.getElementById("mission-form"));
   const submit = /** @type {HTMLButtonElement} */ (document.getElementById("submit"));
@@ -230,6 +283,15 @@ export async function setupForm(hooks) {
     setTime(/** @type {Date} */ d) {
       timeInput.value = utcInputValue(d);
     },
+    /** Checks the position against the coastline again (the map has loaded more of it). */
+    recheckLand() {
+      const { lat, lon } = readPosition();
+      if ("value" in lat && "value" in lon) void warnIfLand(lat.value, lon.value);
+    },
+    /** A default time the configured forcing covers, unless the user has set one. */
+    suggestTime(/** @type {Date} */ d) {
+      if (!timeTouched) timeInput.value = utcInputValue(d);
+    },
   };
 }
 
@@ -260,16 +322,19 @@ function collect() {
   if ("error" in lon)
     fail("lastKnownLon", lon.error === "required" ? "click the map or type a longitude" : lon.error);
   else body.lastKnownLon = lon.value;
-  const time = $("f-time").value;
+  const time = $("f-time").value.trim();
+  const iso = parseUtcInput(time);
   if (!time) fail("lastKnownTime", "give the time of the last sighting (UTC)");
-  else body.lastKnownTime = `${time.length === 16 ? `${time}:00` : time}Z`;
+  else if (!iso) fail("lastKnownTime", "Time of last sighting: YYYY-MM-DD HH:MM, 24-hour UTC");
+  else body.lastKnownTime = iso;
   const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
   if (!select.value) fail("objectType", "choose what is adrift");
   else body.objectType = Number(select.value);
   for (const [field, id] of [
     ["forecastHours", "f-hours"],
-    ["ensembleSize", "f-particles"],
+    ["particleCount", "f-particles"],
     ["uncertaintyRadiusM", "f-radius"],
+    ["timeStepSeconds", "f-timestep"],
   ]) {
     const text = $(id).value.trim();
     if (text === "") continue;
@@ -277,6 +342,7 @@ function collect() {
     if (!Number.isFinite(n)) fail(field, "must be a number");
     else body[field] = n;
   }
+  if (/** @type {HTMLInputElement} */ ($("f-partial")).checked) body.allowPartial = true;
   body.backtracking =
     /** @type {HTMLInputElement} */ (document.querySelector("input[name=direction]:checked"))?.value ===
     "backward";

@@ -3,7 +3,7 @@ import { ApiError, api, followMission, setApiKey } from "./api.js";
 import { formatDecimal } from "./coords.js";
 import { setupForm } from "./form.js";
 import { escapeHtml } from "./html.js";
-import { createMap, L } from "./map.js";
+import { createMap, L, landAt } from "./map.js";
 import { MissionList } from "./missions.js";
 import { ResultsView, utcText } from "./results.js";
 
@@ -88,6 +88,8 @@ function showLkp(
     lkpLayer,
   );
   lkpMarker.bindTooltip(formatDecimal(lat, lon), { className: "coord" });
+  // A typed position off the screen: bring it into view.
+  if (!map.getBounds().contains([lat, lon])) map.panInside([lat, lon], { padding: [60, 60] });
   lkpMarker.on("dragend", () => {
     const p = /** @type {L.Marker} */ (lkpMarker).getLatLng();
     form.setPosition(p.lat, p.lng);
@@ -132,35 +134,52 @@ const missionList = new MissionList(
 
 /** @type {(() => void) | null} */
 let stopFollowing = null;
+/** The mission the results view follows: events of any other (earlier) mission are ignored. */
+let followedId = "";
 
 async function openMission(/** @type {any} */ mission) {
   stopFollowing?.();
   stopFollowing = null;
+  followedId = mission.id;
   missionList.currentId = mission.id;
   missionList.render();
   selectTab("results");
   if (mission.status === "completed") {
-    try {
-      await results.showCompleted(mission);
-    } catch (error) {
-      toast(`Cannot show results: ${/** @type {Error} */ (error).message}`, true);
-    }
+    await showResults(mission);
     return;
   }
   results.showPending(mission);
   if (mission.status === "failed") return;
-  stopFollowing = followMission(mission.id, async (status) => {
+  const stop = followMission(mission.id, async (status) => {
     missionList.update(status);
+    if (followedId !== mission.id) return;
     results.updatePending(status);
     if (status.status === "completed") {
-      stopFollowing?.();
-      const { data } = await api(`/api/v1/missions/${mission.id}`);
-      if (results.mission?.id === mission.id) await results.showCompleted(data);
-      toast(`“${data.name}” completed`);
+      stop();
+      try {
+        const { data } = await api(`/api/v1/missions/${mission.id}`);
+        if (followedId === mission.id) await showResults(data);
+        if (results.result) toast(`“${data.name}” completed`);
+      } catch (error) {
+        toast(`Cannot show results: ${/** @type {Error} */ (error).message}`, true);
+      }
     } else if (status.status === "failed") {
+      stop();
       toast(`Mission failed: ${status.errorMessage ?? ""}`, true);
     }
   });
+  stopFollowing = stop;
+}
+
+async function showResults(/** @type {any} */ mission) {
+  try {
+    await results.showCompleted(mission);
+  } catch (error) {
+    if (followedId !== mission.id) return;
+    const message = `Cannot show results: ${/** @type {Error} */ (error).message}`;
+    results.showFailure(mission, message);
+    toast(message, true);
+  }
 }
 
 async function deleteMission(/** @type {string} */ id) {
@@ -179,6 +198,7 @@ async function deleteMission(/** @type {string} */ id) {
 
 const form = await setupForm({
   onPositionChange: showLkp,
+  isLand,
   onSubmitted: (mission) => {
     toast(`Mission “${mission.name}” queued`);
     missionList.refresh();
@@ -190,6 +210,15 @@ map.on("click", (event) => {
   if (tabs.new.panel.hidden) return;
   form.setPosition(event.latlng.lat, L.Util.wrapNum(event.latlng.lng, [-180, 180], true));
 });
+
+/**
+ * Whether a point is on land, by the coastline the map shows (the map moves to a typed position and loads
+ * its coastline; the form asks again when it has): undefined while the map has no coastline there.
+ */
+async function isLand(/** @type {number} */ lat, /** @type {number} */ lon) {
+  return landAt(lat, lon);
+}
+map.on("coastlineload", () => form.recheckLand());
 
 // What this server is: embedded/open, and what forcing it has.
 async function loadInfo() {
@@ -209,6 +238,8 @@ async function loadInfo() {
   }
 }
 
+const COVERAGE_COLOUR = { wind: "#0e7490", current: "#7c3aed" };
+
 /**
  * Forcing coverage: each file outlined on the map; where wind and current overlap, a one-click demo that
  * puts the position at a sea point inside and the time at the start of the overlap.
@@ -223,7 +254,9 @@ function showCoverage(files, overlaps) {
   }
   const layer = L.layerGroup().addTo(map);
   for (const f of files) {
-    const colour = f.variables.includes("wind") ? "#0e7490" : "#7c3aed";
+    const colour = f.variables.includes("wind") ? COVERAGE_COLOUR.wind : COVERAGE_COLOUR.current;
+    // A box across the whole globe (or a degenerate one) says nothing on a map: skip it, keep the rest.
+    if (!(f.north > f.south && f.east > f.west && f.east - f.west < 359)) continue;
     L.rectangle(
       [
         [f.south, f.west],
@@ -232,6 +265,11 @@ function showCoverage(files, overlaps) {
       { color: colour, weight: 1, dashArray: "4 4", fill: false, interactive: false },
     ).addTo(layer);
   }
+  const legend = document.createElement("div");
+  legend.className = "coverage-legend";
+  legend.dataset.testid = "coverage-legend";
+  legend.innerHTML = `<span style="color:${COVERAGE_COLOUR.wind}">wind data</span><span style="color:${COVERAGE_COLOUR.current}">current data</span>`;
+  box.append(legend);
   const title = document.createElement("div");
   title.textContent = overlaps.length
     ? "Wind and current data cover (no on-scene values needed):"
@@ -259,6 +297,8 @@ function showCoverage(files, overlaps) {
     line.title = `wind: ${o.wind}; current: ${o.current}`;
     box.append(line);
   });
+  // A first click-and-run should work: default the time to the start of the first overlap.
+  if (overlaps[0]) form.suggestTime(new Date(Date.parse(overlaps[0].start)));
   const first = overlaps[0] ?? files[0];
   if (first)
     map.fitBounds(L.latLngBounds([first.south, first.west], [first.north, first.east]).pad(0.1), {

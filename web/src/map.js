@@ -121,6 +121,40 @@ function drawGraticule(ctx, map) {
   for (const [text, x, y] of labels) label(text, x, y);
 }
 
+/** The land polygons the map shows now, and the box they were loaded for. */
+/** @type {{ west: number, south: number, east: number, north: number, features: any[] } | null} */
+let loadedLand = null;
+
+/**
+ * Whether a point is on land by the coastline the map has loaded: undefined when the map has none there.
+ * @param {number} lat @param {number} lon
+ */
+export function landAt(lat, lon) {
+  const l = loadedLand;
+  if (!l) return undefined;
+  const x = l.west + ((((lon - l.west) % 360) + 360) % 360);
+  if (lat < l.south || lat > l.north || x > l.east) return undefined;
+  return l.features.some((f) => {
+    const g = f.geometry;
+    const polygons =
+      g?.type === "Polygon" ? [g.coordinates] : g?.type === "MultiPolygon" ? g.coordinates : [];
+    return polygons.some((/** @type {number[][][]} */ rings) =>
+      rings.reduce((inside, ring) => inside !== insideRing(ring, x, lat), false),
+    );
+  });
+}
+
+/** Even-odd rule for one ring of [lon, lat] points. */
+function insideRing(/** @type {number[][]} */ ring, /** @type {number} */ x, /** @type {number} */ y) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
 /**
  * Creates the map with its offline basemap.
  * @param {HTMLElement} element
@@ -184,6 +218,14 @@ export function createMap(element) {
       loadedKey = key;
       land.clearLayers();
       land.addData(collection);
+      loadedLand = {
+        west: bbox[0],
+        south: bbox[1],
+        east: bbox[2],
+        north: bbox[3],
+        features: collection.features ?? [],
+      };
+      map.fire("coastlineload");
       note.textContent = collection.note ?? "";
       note.hidden = !collection.note;
     } catch {

@@ -159,6 +159,7 @@ export class ResultsView {
     /** Most likely position per output time, from search_areas.geojson. @type {Map<number, {lat: number, lon: number}>} */
     this.mostLikelyByTime = new Map();
     this.timeIndex = 0;
+    /** Output times, Unix seconds. @type {number[]} */ this.times = [];
     /** @type {ReturnType<typeof setInterval> | undefined} */ this.playing = undefined;
     this.show = { particles: true, heat: true, areas: true, stranded: true, release: true, track: true };
     this.heat = /** @type {ReturnType<typeof densityGrid> | ReturnType<typeof productHeat>} */ (null);
@@ -218,8 +219,13 @@ export class ResultsView {
     this.timebar.hidden = true;
     this.legend.hidden = true;
     this.mission = null;
+    this.result = null;
     this.cloud = null;
     this.density = null;
+    // The heat of the mission before must never be drawn on this one's grid (layers redraw when added).
+    this.heat = null;
+    this.areaFeatures = [];
+    this.times = [];
   }
 
   /** Shows a mission that is still running or failed (no layers but its release). */
@@ -248,13 +254,20 @@ export class ResultsView {
         ${
           failed
             ? `<p class="error">${escapeHtml(m.errorMessage ?? "failed")}</p>`
-            : `<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${pct}"><div style="width:${pct}%"></div></div>
-        <div class="echo">${m.status === "processing" ? `${pct} % · ${escapeHtml(m.progressMessage ?? "")}` : "waiting for the worker …"}</div>`
+            : `<div class="progress${m.status === "processing" && pct === 0 ? " indeterminate" : ""}" role="progressbar" aria-valuemin="0" aria-valuemax="100" ${m.status === "processing" && pct === 0 ? "" : `aria-valuenow="${pct}"`}><div style="width:${pct}%"></div></div>
+        <div class="echo" data-testid="progress-text">${pendingText(m, pct)}</div>`
         }
       </div>
       <p><button type="button" class="small" id="delete-mission">Delete mission</button></p>
     </div>`;
     this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
+  }
+
+  /** Says why a completed mission's results cannot be shown (instead of "Loading results …" forever). */
+  showFailure(/** @type {any} */ mission, /** @type {string} */ message) {
+    this.clear();
+    this.mission = mission;
+    this.panel.innerHTML = `<div class="results"><h2>${escapeHtml(mission.name ?? "Mission")}</h2><p class="error" data-testid="results-error">${escapeHtml(message)}</p></div>`;
   }
 
   /** Loads and shows a completed mission. */
@@ -605,16 +618,11 @@ export class ResultsView {
     const r = this.result;
     if (!m || !r) return;
     const cloud = this.cloud;
-    const status = cloud?.status[this.timeIndex] ?? [];
-    let afloat = 0;
-    let stranded = 0;
-    let other = 0;
-    for (const s of status) {
-      if (s === 0) afloat++;
-      else if (s === 1) stranded++;
-      else if (s > 1) other++;
-    }
-    const scale = cloud && cloud.sampleCount > 0 ? cloud.particleCount / cloud.sampleCount : 1;
+    // Counts over every particle (the server's, as in summary.json), not the sample drawn on the map.
+    const counts = cloud?.counts?.[this.timeIndex];
+    const afloat = counts?.active ?? 0;
+    const stranded = counts?.stranded ?? 0;
+    const other = (counts?.missingData ?? 0) + (counts?.outsideDomain ?? 0);
     const areasNow = this.areaFeatures.filter((f) => f.properties.__time === this.timeIndex);
     const areaRow = (/** @type {number} */ pct) => {
       const f = areasNow.find((x) => x.properties.__percent === pct);
@@ -635,13 +643,14 @@ export class ResultsView {
     this.panel.innerHTML = `<div class="results" data-testid="results">
       <h2>${escapeHtml(m.name ?? "Mission")} <span class="badge completed">completed</span></h2>
       <div class="sub">${escapeHtml(describe(m))}</div>
+      ${this.notices()}
       <table>
         <tr><th>Time shown</th><td>${t !== undefined ? escapeHtml(utcText(t)) : "—"}</td></tr>
         <tr><th>Most likely position</th><td data-testid="most-likely">${ml ? escapeHtml(formatPosition(ml.lat, ml.lon)) : "—"}</td></tr>
         <tr><th>50 % area</th><td>${areaRow(50)}</td></tr>
         <tr><th>90 % area</th><td>${areaRow(90)}</td></tr>
         <tr><th>95 % area</th><td>${areaRow(95)}</td></tr>
-        <tr><th>Afloat / stranded</th><td>${Math.round(afloat * scale)} / ${Math.round(stranded * scale)}${other ? ` (${Math.round(other * scale)} outside forcing)` : ""} of ${cloud?.particleCount ?? r.particleCount ?? "—"}</td></tr>
+        <tr><th>Afloat / stranded</th><td data-testid="counts">${counts ? `<span data-testid="afloat">${afloat}</span> / <span data-testid="stranded">${stranded}</span>${other ? ` (<span data-testid="no-forcing">${other}</span> without forcing data)` : ""} of ${cloud.particleCount}` : "—"}</td></tr>
         <tr><th>Computed in</th><td>${r.computationTimeSeconds !== null ? `${Number(r.computationTimeSeconds).toFixed(1)} s` : "—"}</td></tr>
         ${forcingRow(r)}
       </table>
@@ -679,6 +688,28 @@ export class ResultsView {
     this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
   }
 
+  /** What the coordinator must know before reading the figures: a release on land, data that end. */
+  notices() {
+    const out = [];
+    const land = this.result?.extra?.summary?.release_on_land;
+    if (land && land.moved > 0) {
+      out.push(
+        `<p class="notice" data-testid="release-on-land">Released on land: ${land.moved} of ${this.cloud?.particleCount ?? this.result.particleCount} particles were moved to the nearest sea point, up to ${Math.round(land.maxDistanceM).toLocaleString("en")} m. Check the last known position.</p>`,
+      );
+    }
+    const counts = this.cloud?.counts ?? [];
+    const k = counts.findIndex((/** @type {any} */ c) => c.missingData + c.outsideDomain > 0);
+    if (k >= 0) {
+      const t = this.times[k];
+      const hours = Math.abs(t - this.times[0]) / 3600;
+      const last = counts[counts.length - 1];
+      out.push(
+        `<p class="notice" data-testid="no-forcing-from">No forcing data from T${this.mission?.backtracking ? "−" : "+"}${hours.toFixed(hours % 1 ? 1 : 0)} h (${escapeHtml(utcText(t))}): particles stop where the data end (${last.missingData + last.outsideDomain} of ${this.cloud.particleCount} at the last time). Later areas show only the particles that still had data.</p>`,
+      );
+    }
+    return out.join("");
+  }
+
   applyVisibility() {
     const toggle = (/** @type {L.Layer} */ layer, /** @type {boolean} */ on) => {
       if (on && !this.map.hasLayer(layer)) layer.addTo(this.map);
@@ -690,12 +721,42 @@ export class ResultsView {
   }
 }
 
+/** The line under the progress bar: what the mission is doing now. */
+function pendingText(/** @type {any} */ m, /** @type {number} */ pct) {
+  if (m.status === "completed") return "completed · loading results …";
+  if (m.status === "processing")
+    return pct === 0
+      ? `starting · ${escapeHtml(m.progressMessage ?? "preparing the forcing")}`
+      : `${pct} % · ${escapeHtml(m.progressMessage ?? "")}`;
+  return "waiting for the worker …";
+}
+
 /** @param {any} r */
 function forcingRow(r) {
   const sources = r.extra?.forcingSources;
   if (!Array.isArray(sources) || sources.length === 0) return "";
-  const text = sources.map((/** @type {any} */ s) => `${s.variable ?? ""}: ${s.name ?? ""}`).join("; ");
+  const text = sources
+    .map((/** @type {any} */ s) => `${s.variable ?? ""}: ${onSceneText(s.variable, String(s.name ?? ""))}`)
+    .join("; ");
   return `<tr><th>Forcing</th><td>${escapeHtml(text)}</td></tr>`;
+}
+
+/**
+ * "constant 0,-10 m/s" (east, north components) → "on-scene 10 m/s from 0°" for wind (where it blows from),
+ * "towards" for current; other names unchanged.
+ */
+export function onSceneText(/** @type {string} */ variable, /** @type {string} */ name) {
+  const m = /^constant (-?[\d.e+-]+),(-?[\d.e+-]+) m\/s$/.exec(name);
+  if (!m) return name;
+  const x = Number(m[1]);
+  const y = Number(m[2]);
+  const speed = Math.hypot(x, y);
+  const towards = ((Math.atan2(x, y) * 180) / Math.PI + 360) % 360;
+  const speedText = `${Number(speed.toFixed(2))} m/s`;
+  if (speed === 0) return "on-scene 0 m/s (calm)";
+  return variable === "wind"
+    ? `on-scene ${speedText} from ${Math.round((towards + 180) % 360)}°`
+    : `on-scene ${speedText} towards ${Math.round(towards) % 360}°`;
 }
 
 /** @param {any} m */
@@ -705,7 +766,7 @@ export function describe(m) {
     : (m.objectType ?? "");
   const pos = m.lastKnownLat !== null ? formatPosition(m.lastKnownLat, m.lastKnownLon) : "";
   const time = (m.lastKnownTime ?? "").replace("T", " ").replace(/:00(\.000)?Z$/, " UTC");
-  return `${type} · ${pos} at ${time} · ${m.forecastHours} h ${m.backtracking ? "backward" : "forward"} · ${m.ensembleSize} particles`;
+  return `${type} · ${pos} at ${time} · ${m.forecastHours} h ${m.backtracking ? "backward" : "forward"} · ${m.particleCount ?? m.ensembleSize} particles`;
 }
 
 /** Approximate area of a (Multi)Polygon in km² (spherical excess), when the product gives none. */

@@ -121,3 +121,62 @@ async function seaPointNear(box: { west: number; east: number; south: number; no
   }
   return null;
 }
+
+/** "2016-02-05 12:00 UTC" */
+const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/**
+ * Whether the files of one variable cover the position over the whole run, from the last known time `t0`
+ * forward (or backward) to `t1` (ms). Undefined when they do; else the field to blame and a message naming
+ * what the files cover at the position and how long a run they allow.
+ */
+export function forcingGap(
+  files: ForcingCoverage[],
+  variable: "wind" | "current",
+  lat: number,
+  lon: number,
+  t0: number,
+  t1: number,
+): { field: "lastKnownTime" | "forecastHours"; message: string } | undefined {
+  const wrap = (x: number, west: number) => west + ((((x - west) % 360) + 360) % 360);
+  const windows = files
+    .filter(
+      (f) =>
+        f.variables.includes(variable) && lat >= f.south && lat <= f.north && wrap(lon, f.west) <= f.east,
+    )
+    .map((f) => ({ name: f.name, start: Date.parse(f.start), end: Date.parse(f.end) }))
+    .sort((a, b) => a.start - b.start);
+  // The covered stretch [lo, hi] that holds t0, joining files that overlap or touch.
+  let lo = Number.NaN;
+  let hi = Number.NaN;
+  for (const w of windows) {
+    if (Number.isNaN(hi) || w.start > hi) {
+      if (lo <= t0 && hi >= t0) break; // the stretch holding t0 is complete
+      [lo, hi] = [w.start, w.end];
+    } else hi = Math.max(hi, w.end);
+  }
+  const covers = !Number.isNaN(hi) && lo <= t0 && hi >= t0;
+  if (covers && Math.min(t0, t1) >= lo && Math.max(t0, t1) <= hi) return undefined;
+  const list = windows.length
+    ? windows.map((w) => `${w.name} ${utcMinute(w.start)} – ${utcMinute(w.end)}`).join("; ")
+    : `none; the ${variable} files cover ${
+        files
+          .filter((f) => f.variables.includes(variable))
+          .map(
+            (f) =>
+              `${f.name} ${f.west.toFixed(1)}…${f.east.toFixed(1)}°E ${f.south.toFixed(1)}…${f.north.toFixed(1)}°N`,
+          )
+          .join("; ") || "nothing"
+      }`;
+  const fix = `give on-scene ${variable}, or set allowPartial to run anyway`;
+  if (!covers)
+    return {
+      field: "lastKnownTime",
+      message: `${variable} data at this position: ${list}; ${utcMinute(t0)} is outside them: ${fix}`,
+    };
+  const hours = Math.floor((t1 >= t0 ? hi - t0 : t0 - lo) / 3_600_000);
+  return {
+    field: "forecastHours",
+    message: `${variable} data at this position: ${list}; the run to ${utcMinute(t1)} goes past them: at most ${hours} h, ${fix}`,
+  };
+}

@@ -7,6 +7,7 @@ import { insertMission } from "../db/missions.js";
 import type { Caller } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { ApiError, badRequest, missionId, notFound } from "./errors.js";
+import { forcingGap } from "./forcing-coverage.js";
 import { missionJson, type Row, statusJson } from "./rows.js";
 import {
   fieldErrors,
@@ -27,7 +28,8 @@ export function jobFor(
     longitude: m.lastKnownLon,
     start_time: new Date(m.lastKnownTime).toISOString().replace(".000Z", "Z"),
     duration_hours: m.forecastHours,
-    num_particles: m.ensembleSize,
+    num_particles: m.particleCount,
+    time_step_seconds: m.timeStepSeconds,
     object_type: category.id,
     uncertainty_radius_m: m.uncertaintyRadiusM,
   };
@@ -46,6 +48,26 @@ export function jobFor(
   if (m.randomSeed !== undefined) params.random_seed = m.randomSeed;
   if (m.compatibility !== undefined) params.compatibility = m.compatibility;
   return { mission_id: id, params };
+}
+
+/**
+ * A run the configured forcing files cover only in part would end "completed" with particles that stopped
+ * where the data end: refused (400 naming the field and the covered window) unless the caller allows it.
+ * Variables given on scene, and servers that fetch forecasts, need no files.
+ */
+async function refuseUncoveredRun(ctx: ApiContext, m: MissionCreateBody): Promise<void> {
+  if (!ctx.forcingCoverage || process.env.FORCING_PROVIDERS || process.env.FORCING_PROVIDERS_CONFIG) return;
+  const files = await ctx.forcingCoverage.files();
+  if (files.length === 0) return;
+  const t0 = Date.parse(m.lastKnownTime);
+  const t1 = t0 + (m.backtracking ? -1 : 1) * m.forecastHours * 3_600_000;
+  const problems = [];
+  for (const variable of ["wind", "current"] as const) {
+    if (variable === "wind" ? m.onSceneWind : m.onSceneCurrent) continue;
+    const gap = forcingGap(files, variable, m.lastKnownLat, m.lastKnownLon, t0, t1);
+    if (gap) problems.push(gap);
+  }
+  if (problems.length > 0) throw badRequest("the forcing data do not cover this mission", problems);
 }
 
 export async function loadMission(ctx: ApiContext, caller: Caller, rawId: string): Promise<Row> {
@@ -72,6 +94,9 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (m.release) config.release = m.release;
     if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;
     if (m.compatibility !== undefined) config.compatibility = m.compatibility;
+    config.time_step_seconds = m.timeStepSeconds;
+    if (m.allowPartial) config.allow_partial = true;
+    else await refuseUncoveredRun(ctx, m);
 
     const id = await insertMission(ctx.db, {
       userId: request.caller.userId,
@@ -83,7 +108,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       objectType: typeof m.objectType === "number" ? category.key : m.objectType,
       uncertaintyRadiusM: m.uncertaintyRadiusM,
       forecastHours: m.forecastHours,
-      ensembleSize: m.ensembleSize,
+      ensembleSize: m.particleCount,
       config,
       status: "created",
       jobId: randomUUID(),

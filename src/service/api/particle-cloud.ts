@@ -13,8 +13,14 @@ export interface ParticleCloud {
   /** [time][particle]; null where the particle is not released yet or no longer has a position. */
   lon: (number | null)[][];
   lat: (number | null)[][];
-  /** [time][particle]: 0 active, 1 stranded, 2 missing data, 3 outside domain, -1 no position. */
+  /**
+   * [time][particle]: 0 active, 1 stranded, 2 missing data, 3 outside domain, -1 no position (not released).
+   * A deactivated particle keeps its last position and status at every later time: a stranded one stays
+   * where it came ashore (particles.nc writes fill after the snapshot of deactivation).
+   */
   status: number[][];
+  /** Counts by status over every particle in the file (not just the sample), per time: summary.json's. */
+  counts: { active: number; stranded: number; missingData: number; outsideDomain: number }[];
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -40,7 +46,8 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
     const times = unixTimes(file.readAll("time"), strAttr(timeVar, "units") ?? "seconds since 1970-01-01");
 
     const sample = Math.min(nTraj, Math.max(1, max));
-    const picks = Array.from({ length: sample }, (_, k) => Math.floor((k * nTraj) / sample));
+    const sampled = new Int32Array(nTraj).fill(-1);
+    for (let k = 0; k < sample; k++) sampled[Math.floor((k * nTraj) / sample)] = k;
     const cloud: ParticleCloud = {
       times,
       particleCount: nTraj,
@@ -48,25 +55,49 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
       lon: [],
       lat: [],
       status: [],
+      counts: [],
     };
+    // Last written position and status of every particle, carried over the fill after its deactivation.
+    const lastLon = new Float64Array(nTraj);
+    const lastLat = new Float64Array(nTraj);
+    const lastStatus = new Int8Array(nTraj).fill(-1);
     for (let t = 0; t < nTime; t++) {
-      const lonRow: (number | null)[] = [];
-      const latRow: (number | null)[] = [];
-      const statusRow: number[] = [];
-      for (const p of picks) {
+      const lonRow: (number | null)[] = new Array(sample).fill(null);
+      const latRow: (number | null)[] = new Array(sample).fill(null);
+      const statusRow: number[] = new Array(sample).fill(-1);
+      const tally = [0, 0, 0, 0];
+      for (let p = 0; p < nTraj; p++) {
         const i = trajectoryFirst ? p * nTime + t : t * nTraj + p;
         const x = lon[i];
         const y = lat[i];
         const valid =
           Number.isFinite(x) && Number.isFinite(y) && x !== fill && Math.abs(x) < 1e30 && Math.abs(y) <= 90;
-        lonRow.push(valid ? round4(x) : null);
-        latRow.push(valid ? round4(y) : null);
-        const s = status?.[i];
-        statusRow.push(valid ? (s === undefined || s === statusFill || s < 0 || s > 100 ? 0 : s) : -1);
+        if (valid) {
+          const s = status?.[i];
+          lastLon[p] = x;
+          lastLat[p] = y;
+          lastStatus[p] = s === undefined || s === statusFill || s < 0 || s > 3 ? 0 : s;
+        } else if (lastStatus[p] <= 0) {
+          // Not released yet, or (a file without status) no longer written: no position.
+          lastStatus[p] = -1;
+          continue;
+        }
+        tally[lastStatus[p]]++;
+        const k = sampled[p];
+        if (k < 0) continue;
+        lonRow[k] = round4(lastLon[p]);
+        latRow[k] = round4(lastLat[p]);
+        statusRow[k] = lastStatus[p];
       }
       cloud.lon.push(lonRow);
       cloud.lat.push(latRow);
       cloud.status.push(statusRow);
+      cloud.counts.push({
+        active: tally[0],
+        stranded: tally[1],
+        missingData: tally[2],
+        outsideDomain: tally[3],
+      });
     }
     return cloud;
   } finally {

@@ -50,6 +50,8 @@ export function missionJson(row: Row) {
       : null,
     uncertaintyRadiusM: num(row.uncertainty_radius_m),
     forecastHours: num(row.forecast_hours),
+    particleCount: num(row.ensemble_size),
+    /** Old name of particleCount. */
     ensembleSize: num(row.ensemble_size),
     backtracking: config.backtracking === true,
     config,

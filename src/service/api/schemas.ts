@@ -108,6 +108,7 @@ export const ReleaseExtension = z
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL_BUT_LINES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
+const particles = z.number().int().min(100).max(10_000);
 
 export const MissionCreate = z
   .object({
@@ -139,7 +140,22 @@ export const MissionCreate = z
       .describe('Leeway category: id (1-85), key ("PIW-1") or common name ("Life Raft", "Fishing Vessel")'),
     uncertaintyRadiusM: z.number().min(0).max(100_000).default(100).describe("Radius around the position, m"),
     forecastHours: z.number().int().min(1).max(168).default(24).describe("Duration of the forecast, hours"),
-    ensembleSize: z.number().int().min(100).max(10_000).default(1000).describe("Number of particles"),
+    particleCount: particles.optional().describe("Number of particles (default 1000)"),
+    ensembleSize: particles.optional().describe("Old name of particleCount, still accepted"),
+    timeStepSeconds: z
+      .number()
+      .int()
+      .refine((dt) => dt >= 60 && 3600 % dt === 0, {
+        message: "must divide an hour into whole steps, from 60 s to 3600 s (e.g. 300, 600, 900, 1800)",
+      })
+      .default(600)
+      .describe("Time step of the simulation, s (the spec's default, 600)"),
+    allowPartial: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Run even if the forcing files end before the forecast does (particles without data stop there)",
+      ),
     backtracking: z.boolean().default(false).describe("Drift backwards in time (where did it come from?)"),
     onSceneWind: onSceneVector("wind").optional(),
     onSceneCurrent: onSceneVector("current").optional(),
@@ -173,7 +189,8 @@ export const MissionCreate = z
         });
       }
     }
-  });
+  })
+  .transform(({ ensembleSize, ...m }) => ({ ...m, particleCount: m.particleCount ?? ensembleSize ?? 1000 }));
 export type MissionCreateInput = z.input<typeof MissionCreate>;
 export type MissionCreateBody = z.output<typeof MissionCreate>;
 
@@ -223,13 +240,61 @@ export interface FieldError {
 
 /** zod issues → the API's field-level error list (`release.endTime`, `lastKnownLat` …). */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join(".") : "(body)",
-    message:
-      issue.code === "invalid_type" && /received undefined$/.test(issue.message)
-        ? `required (${issue.message.replace(/^Invalid input: expected (\w+).*$/, "$1")})`
-        : issue.message.replace(/^Invalid input: /, ""),
-  }));
+  return error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join(".") : "(body)";
+    const label = FIELD_LABELS[field];
+    const text = plainMessage(issue);
+    return { field, message: label ? `${label}: ${text}` : text };
+  });
+}
+
+/** The names the page's form gives the fields, for messages such as "Particles: at least 100". */
+const FIELD_LABELS: Record<string, string> = {
+  name: "Mission name",
+  lastKnownLat: "Latitude",
+  lastKnownLon: "Longitude",
+  lastKnownTime: "Time of last sighting",
+  objectType: "Object type",
+  uncertaintyRadiusM: "Radius",
+  forecastHours: "Duration",
+  particleCount: "Particles",
+  ensembleSize: "Particles",
+  timeStepSeconds: "Time step",
+  "onSceneWind.speed": "Wind speed",
+  "onSceneWind.direction": "Wind direction",
+  "onSceneCurrent.speed": "Current speed",
+  "onSceneCurrent.direction": "Current direction",
+};
+
+/** zod's wording ("Too small: expected number to be >=1", "Invalid input") in words a person uses. */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  const i = issue as z.core.$ZodIssue & {
+    input?: unknown;
+    expected?: string;
+    origin?: string;
+    minimum?: unknown;
+    maximum?: unknown;
+    inclusive?: boolean;
+  };
+  const custom = !/^(Too (small|big)|Invalid input|Invalid option|Invalid number|Invalid string)/.test(
+    issue.message,
+  );
+  if (custom) return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      if (i.input === undefined) return "required";
+      return i.expected === "int" ? "a whole number" : `must be a ${i.expected ?? "value of another kind"}`;
+    case "too_small":
+      if (i.origin === "string") return i.minimum === 1 ? "required" : `at least ${i.minimum} characters`;
+      return i.inclusive === false ? `more than ${i.minimum}` : `at least ${i.minimum}`;
+    case "too_big":
+      if (i.origin === "string") return `at most ${i.maximum} characters`;
+      return i.inclusive === false ? `less than ${i.maximum}` : `at most ${i.maximum}`;
+    case "invalid_value":
+      return `one of ${(issue as { values?: unknown[] }).values?.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message.replace(/^Invalid input: /, "");
+  }
 }
 
 /** Common names (from OBJECT_NAME_MAP) per category id, for the object-type picker. */
