@@ -3,6 +3,7 @@
 // real simulation.
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PRODUCT_NAMES } from "../../src/products/registry.js";
 import { migrate } from "../../src/service/db/migrations.js";
 import { insertMission } from "../../src/service/db/missions.js";
 import { silentLogger } from "../../src/service/log.js";
@@ -200,9 +201,9 @@ describe("drift worker", () => {
     );
     // Every product is in the bucket under the mission's prefix, readable back.
     const products = r.products as Record<string, string>;
-    expect(Object.keys(products).length).toBe(13);
+    expect(Object.keys(products).length).toBe(PRODUCT_NAMES.length);
     const keys = (await s3.storage.list("driftline-results", `${id}/`)).sort();
-    expect(keys.length).toBe(13);
+    expect(keys.length).toBe(PRODUCT_NAMES.length);
     for (const [name, uri] of Object.entries(products)) {
       const key = productKey(id, name as never);
       expect(uri).toBe(`s3://driftline-results/${key}`);
@@ -443,7 +444,7 @@ describe("drift worker", () => {
     worker.start();
     await waitFor(status(id, "completed"), "completed after S3 recovered");
     expect((await mission(id)).attempts).toBe(1);
-    expect((await s3.storage.list("driftline-results", `${id}/`)).length).toBe(13);
+    expect((await s3.storage.list("driftline-results", `${id}/`)).length).toBe(PRODUCT_NAMES.length);
   });
 
   it("on stop: a job over the grace period goes back to the queue and another worker completes it", async () => {
