@@ -241,6 +241,24 @@ export function particlesNcFile(ctx: ProductContext, now = new Date()): NcFileDe
       },
       rows: (_row0, rows, out) => out.fill(ctx.category.id, 0, rows),
     },
+    {
+      // Products weigh particles by it (scenarios, ensembles, searches that found nothing): a reader of this
+      // file needs it to rebuild the same probabilities.
+      name: "weight",
+      type: "double",
+      dims: ["trajectory"],
+      attributes: { long_name: "relative probability weight of the particle" },
+      data: t.weight,
+    },
+    {
+      name: "member",
+      type: "short",
+      dims: ["trajectory"],
+      attributes: { long_name: "scenario or forcing-ensemble member of the particle (0-based)" },
+      rows: (row0, rows, out) => {
+        for (let i = 0; i < rows; i++) out[i] = t.member[row0 + i];
+      },
+    },
     floatVar("lon", t.lon, {
       standard_name: "longitude",
       long_name: "longitude",

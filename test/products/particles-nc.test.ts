@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Status } from "../../src/core/types.js";
+import { openNetcdf } from "../../src/io/netcdf/open.js";
 import type { NcFileDef } from "../../src/io/netcdf/types.js";
 import { ncValues, writeNetcdf3 } from "../../src/io/netcdf/write-classic.js";
 import { writeNetcdf4 } from "../../src/io/netcdf/write-hdf5.js";
@@ -115,6 +116,26 @@ describe("NetCDF writers", () => {
       [20.25, 21.25, 22.25, 23.25, 24.25],
     ]);
   });
+
+  for (const format of ["classic", "netcdf4"] as const) {
+    it(`carries each particle's weight and member (${format}), so a reader rebuilds the same probabilities`, async () => {
+      const t = syntheticTrajectory({ n: 7, hours: 2 });
+      for (let i = 0; i < t.n; i++) {
+        t.weight[i] = 0.25 + i / 8;
+        t.member[i] = (i * 3) % 5;
+      }
+      const file = path.join(tempDir(), `weights-${format}.nc`);
+      await writeParticlesNetcdf(syntheticContext(t), file, { format });
+      const nc = await openNetcdf(file);
+      try {
+        expect(nc.variables.get("weight")?.dims).toEqual(["trajectory"]);
+        expect([...nc.readAll("weight")]).toEqual([...t.weight]);
+        expect([...nc.readAll("member")]).toEqual([...t.member]);
+      } finally {
+        nc.close();
+      }
+    });
+  }
 
   it("rejects bad descriptions with messages naming the field", async () => {
     const file = path.join(tempDir(), "bad.nc");
