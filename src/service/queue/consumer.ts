@@ -315,6 +315,9 @@ export class QueueConsumer {
         // Settling is quick (release + the processor's note); bounded anyway so that shutdown never hangs.
         await Promise.race([all(), sleep(10_000, timers.signal)]);
       }
+      // The loop's last claim may have taken a job released above: let it hand it back before we return, so
+      // that a stopped consumer holds nothing in processing.
+      if (this.loop) await Promise.race([this.loop, sleep(this.options.pollMs + 10_000, timers.signal)]);
     } finally {
       timers.abort();
     }
