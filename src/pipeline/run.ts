@@ -43,6 +43,12 @@ export interface RunOptions {
    * one per CPU; 0 = one per CPU.
    */
   threads?: number;
+  /**
+   * Compute the search areas of every output time (RunSummary.searchAreas) even when no selected product reads
+   * them (the worker's mission_results carry them); by default only when one does (summary.json, the areas'
+   * files, density.nc, the pictures): a netcdf-only run skips the smoothed density altogether.
+   */
+  searchAreas?: boolean;
   onProgress?: (p: RunProgress) => void;
   signal?: AbortSignal;
   /**
@@ -147,8 +153,12 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const selection =
     opts.products ??
     PRODUCT_NAMES.filter((p) => p !== "ascii" || simulation.release.number <= ASCII_DEFAULT_MAX_PARTICLES);
-  const files = await writeProducts(ctx, opts.outDir, selection, (f, name) =>
-    progress(0.7 + 0.3 * f, "products", `writing ${name}`),
+  const files = await writeProducts(
+    ctx,
+    opts.outDir,
+    selection,
+    (f, name) => progress(0.7 + 0.3 * f, "products", `writing ${name}`),
+    opts.searchAreas,
   );
 
   const last = summaries[summaries.length - 1];

@@ -6,7 +6,7 @@ import type { ProductContext } from "./context.js";
 import { computeDensity, type DensityResult } from "./density.js";
 import type { ParticlesNetcdfOptions } from "./particles-nc.js";
 import { writeParticlesNetcdfInThread } from "./particles-nc-thread.js";
-import { PRODUCT_FILES, type ProductInput, type ProductName, productsAt } from "./registry.js";
+import { needsAnalysis, PRODUCT_FILES, type ProductInput, type ProductName, productsAt } from "./registry.js";
 import { computeSearchAreas } from "./search-areas.js";
 
 /** The products this module writes (summary.json is written by the pipeline, pictures by products/index.ts). */
@@ -22,21 +22,31 @@ export interface DataProductsOptions {
   netcdf?: ParticlesNetcdfOptions;
   /** Particle-outputs from which particles.nc is written in a thread (default NETCDF_THREAD_MIN_CELLS). */
   netcdfThreadMinCells?: number;
+  /**
+   * Compute the density grids and search areas even when no selected product reads them (the worker's
+   * mission_results carry them); by default only when one does.
+   */
+  analysis?: boolean;
   /** Called before each file with the share of the data products done. */
   onProgress?: (fraction: number, product: ProductName) => void;
 }
 
 /**
- * Computes the density grids and search areas (setting ctx.searchAreas) and writes the selected data products
- * into outDir. Returns the grids (for the pictures), product → absolute path of every file, and `pending`:
- * for large runs particles.nc is still being written in a thread (await it before using the files).
+ * Computes the density grids and search areas (setting ctx.searchAreas) when a selected product reads them
+ * (or opts.analysis asks), and writes the selected data products into outDir. Returns the grids (for the
+ * pictures; undefined when not computed), product → absolute path of every file, and `pending`: for large runs
+ * particles.nc is still being written in a thread (await it before using the files).
  */
 export async function writeDataProducts(
   ctx: ProductContext,
   outDir: string,
   selection: readonly ProductName[],
   opts: DataProductsOptions = {},
-): Promise<{ grids: DensityResult; files: Partial<Record<ProductName, string>>; pending: Promise<void> }> {
+): Promise<{
+  grids: DensityResult | undefined;
+  files: Partial<Record<ProductName, string>>;
+  pending: Promise<void>;
+}> {
   const t = ctx.trajectory;
   const netcdfFile = path.resolve(outDir, PRODUCT_FILES.netcdf);
   let pending: Promise<void> = Promise.resolve();
@@ -51,16 +61,14 @@ export async function writeDataProducts(
     // Awaited by the caller; until then a failure must not count as unhandled.
     pending.catch(() => undefined);
   }
-  const grids = computeDensity(ctx);
-  const cells = grids.nx * grids.ny;
-  const smoothed = new Float32Array(cells * t.times.length);
-  const snapshots = computeSearchAreas(ctx, grids, (k, layer) =>
-    smoothed.set(layer.gridProbability, k * cells),
-  );
-  grids.smoothedProbability = smoothed;
-  ctx.searchAreas = snapshots;
+  const grids = opts.analysis || needsAnalysis(selection) ? analyse(ctx) : undefined;
   const wanted = productsAt("data").filter((p) => selection.includes(p.name));
-  const input: ProductInput = { ctx, grids, areas: snapshots, netcdf: opts.netcdf };
+  const input: ProductInput = {
+    ctx,
+    grids: grids ?? NO_ANALYSIS,
+    areas: ctx.searchAreas ?? [],
+    netcdf: opts.netcdf,
+  };
   const files: Partial<Record<ProductName, string>> = {};
   for (let m = 0; m < wanted.length; m++) {
     const product = wanted[m];
@@ -71,4 +79,25 @@ export async function writeDataProducts(
   }
   opts.onProgress?.(1, wanted[wanted.length - 1]?.name ?? "netcdf");
   return { grids, files, pending };
+}
+
+/** The grids a product gets when none selected reads the analysis: reading them is a registry row's mistake. */
+const NO_ANALYSIS = new Proxy({} as DensityResult, {
+  get: (_, key) => {
+    throw new Error(
+      `products: a writer read grids.${String(key)}, but its registry row lacks analysis: true`,
+    );
+  },
+});
+
+/** The density grids with the smoothed density, and the search areas (into ctx.searchAreas). */
+function analyse(ctx: ProductContext): DensityResult {
+  const grids = computeDensity(ctx);
+  const cells = grids.nx * grids.ny;
+  const smoothed = new Float32Array(cells * ctx.trajectory.times.length);
+  ctx.searchAreas = computeSearchAreas(ctx, grids, (k, layer) =>
+    smoothed.set(layer.gridProbability, k * cells),
+  );
+  grids.smoothedProbability = smoothed;
+  return grids;
 }

@@ -14,10 +14,13 @@ export async function writeProducts(
   outDir: string,
   selection: readonly ProductName[],
   onProgress?: (fraction: number, product: string) => void,
+  /** Compute the search areas even when no selected product reads them (writeDataProducts' `analysis`). */
+  analysis?: boolean,
 ): Promise<Partial<Record<ProductName, string>>> {
   const pictures = productsAt("picture").filter((p) => selection.includes(p.name));
   const share = pictures.length > 0 ? 0.7 : 1;
   const { grids, files, pending } = await writeDataProducts(ctx, outDir, selection, {
+    analysis,
     onProgress: (f, product) => onProgress?.(f * share, product),
   });
   if (pictures.length === 0) {
@@ -25,6 +28,8 @@ export async function writeProducts(
     return files;
   }
 
+  // Every picture reads the analysis (registry rows), so the grids are there.
+  if (!grids) throw new Error("products: pictures asked for without the density grids");
   onProgress?.(share, "coastline");
   const input: ProductInput = { ctx, grids, areas: ctx.searchAreas ?? [] };
   if (ctx.simulation.coastline !== "none" || ctx.landmask) {

@@ -40,6 +40,11 @@ export interface ProductRow {
   /** The API's `results/download?format=` value. */
   download: string;
   stage: ProductStage;
+  /**
+   * The writer reads the analysis: the density grids, the smoothed density and the search areas (computed
+   * only when a selected product reads them: most of a small run's time).
+   */
+  analysis?: true;
   /** Writes the product into `file` (an absolute path); undefined for `run` products. */
   write?: (input: ProductInput, file: string) => Promise<unknown>;
 }
@@ -75,6 +80,7 @@ export const PRODUCTS = [
     label: "Search areas (GeoJSON)",
     download: "search-areas",
     stage: "data",
+    analysis: true,
     write: (p, file) => writeSearchAreasGeoJson(p.ctx, p.areas, file),
   },
   {
@@ -84,6 +90,7 @@ export const PRODUCTS = [
     label: "Google Earth (KML)",
     download: "kml",
     stage: "data",
+    analysis: true,
     write: (p, file) => writeMissionKml(p.ctx, p.areas, file),
   },
   {
@@ -93,6 +100,7 @@ export const PRODUCTS = [
     label: "Google Earth (KMZ)",
     download: "kmz",
     stage: "data",
+    analysis: true,
     write: (p, file) => writeMissionKmz(p.ctx, p.areas, file),
   },
   {
@@ -102,6 +110,7 @@ export const PRODUCTS = [
     label: "Probability map (PNG)",
     download: "png",
     stage: "picture",
+    analysis: true,
     write: async (p, file) => {
       p.heatmapPng = await (await heatmap()).renderHeatmapPng(p);
       await writeFile(file, p.heatmapPng);
@@ -114,6 +123,7 @@ export const PRODUCTS = [
     label: "Animation (GIF)",
     download: "gif",
     stage: "picture",
+    analysis: true,
     write: async (p, file) => writeFile(file, await (await import("./animation.js")).renderAnimationGif(p)),
   },
   {
@@ -123,6 +133,7 @@ export const PRODUCTS = [
     label: "Briefing (PDF)",
     download: "pdf",
     stage: "picture",
+    analysis: true,
     write: async (p, file) =>
       writeFile(
         file,
@@ -139,6 +150,7 @@ export const PRODUCTS = [
     label: "Probability grid (NetCDF)",
     download: "density",
     stage: "data",
+    analysis: true,
     write: (p, file) => writeDensityNetcdf(p.ctx, p.grids, file),
   },
   {
@@ -157,6 +169,7 @@ export const PRODUCTS = [
     label: "Search-area corners (CSV)",
     download: "areas-csv",
     stage: "data",
+    analysis: true,
     write: (p, file) => writeSearchAreasCsv(p.ctx, p.areas, file),
   },
   {
@@ -166,6 +179,7 @@ export const PRODUCTS = [
     label: "Search-area outlines as routes (GPX)",
     download: "gpx",
     stage: "data",
+    analysis: true,
     write: (p, file) => writeSearchAreasGpx(p.ctx, p.areas, file),
   },
   {
@@ -193,6 +207,7 @@ export const PRODUCTS = [
     label: "Summary (JSON)",
     download: "summary",
     stage: "run",
+    analysis: true,
   },
 ] as const satisfies readonly ProductRow[];
 
@@ -223,6 +238,11 @@ export function productOfFile(fileName: string): Product | undefined {
 
 export function productForDownload(format: string): Product | undefined {
   return BY_DOWNLOAD.get(format);
+}
+
+/** Does any of these products read the analysis (density grids, smoothed density, search areas)? */
+export function needsAnalysis(selection: readonly string[]): boolean {
+  return PRODUCTS.some((p) => "analysis" in p && selection.includes(p.name));
 }
 
 /** The products written at one stage, in the table's order. */

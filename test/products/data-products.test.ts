@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { DATA_PRODUCTS, writeDataProducts } from "../../src/products/data-products.js";
-import { PRODUCT_FILES } from "../../src/products/registry.js";
+import { needsAnalysis, PRODUCT_FILES } from "../../src/products/registry.js";
 import { have } from "../helpers/needs.js";
 import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { ncdump, tempDir } from "./tools.js";
@@ -38,7 +38,7 @@ describe("writeDataProducts", () => {
       onProgress: (_f, p) => seen.push(p),
     });
     expect(ctx.searchAreas).toHaveLength(6);
-    expect(grids.afloat).toHaveLength(6);
+    expect(grids?.afloat).toHaveLength(6);
     expect(Object.keys(files).sort()).toEqual([...DATA_PRODUCTS].sort());
     for (const p of DATA_PRODUCTS) {
       expect(files[p]).toBe(path.resolve(dir, PRODUCT_FILES[p]));
@@ -46,6 +46,23 @@ describe("writeDataProducts", () => {
     }
     expect(files.png).toBeUndefined();
     expect(seen).toContain("kmz");
+  });
+
+  it("computes no density or search areas when no selected product reads them, unless asked", async () => {
+    const t = syntheticTrajectory({ n: 300, hours: 5, coastLon: 4.57 });
+    const plain = DATA_PRODUCTS.filter((p) => !needsAnalysis([p]));
+    expect(plain).toEqual(expect.arrayContaining(["netcdf", "trajectories", "csv", "shore", "ascii"]));
+    expect(needsAnalysis(["netcdf", "summary"])).toBe(true);
+    const ctx = syntheticContext(t, { landmask: eastOfLand(4.57) });
+    // A writer that read the grids without its registry row saying so would throw here.
+    const r = await writeDataProducts(ctx, tempDir(), plain);
+    expect(r.grids).toBeUndefined();
+    expect(ctx.searchAreas).toBeUndefined();
+    expect(Object.keys(r.files).sort()).toEqual([...plain].sort());
+    const asked = syntheticContext(t, { landmask: eastOfLand(4.57) });
+    const withAreas = await writeDataProducts(asked, tempDir(), ["netcdf"], { analysis: true });
+    expect(withAreas.grids?.smoothedProbability).toBeDefined();
+    expect(asked.searchAreas).toHaveLength(6);
   });
 
   it.runIf(NCDUMP)(

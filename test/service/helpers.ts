@@ -232,18 +232,21 @@ export function fakeRunner(
           stdEastKm: 0,
           stdNorthKm: 0,
         })),
-        searchAreas: [0, 1].map((k) => ({
-          timeIndex: k,
-          time: t0 + k * 3600,
-          hoursElapsed: k,
-          centroidLon: seed.lon + k * 0.01,
-          centroidLat: seed.lat,
-          mostLikelyLon: seed.lon,
-          mostLikelyLat: seed.lat,
-          mostLikely: null,
-          counts: { active: seed.number },
-          areas: { "50": area(50), "90": area(90), "95": area(95) },
-        })),
+        // As the real runner: the areas of every time only when asked (or a product reads them).
+        searchAreas: !opts.searchAreas
+          ? undefined
+          : [0, 1].map((k) => ({
+              timeIndex: k,
+              time: t0 + k * 3600,
+              hoursElapsed: k,
+              centroidLon: seed.lon + k * 0.01,
+              centroidLat: seed.lat,
+              mostLikelyLon: seed.lon,
+              mostLikelyLat: seed.lat,
+              mostLikely: null,
+              counts: { active: seed.number },
+              areas: { "50": area(50), "90": area(90), "95": area(95) },
+            })),
         forcing: [{ variable: "wind", name: "constant" }],
       },
       files,

@@ -279,6 +279,8 @@ export class MissionJob implements JobProcessor {
         outDir: workDir,
         forcingDir: this.forcingDir,
         products: resolved.products,
+        // mission_results and timestep_contours carry the areas whatever products the job asked for.
+        searchAreas: true,
         threads: c.simThreads,
         onProgress,
         signal: controller.signal,
