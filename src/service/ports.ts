@@ -15,7 +15,11 @@ export interface Database {
 /** A job taken from the queue; `raw` is the JSON text exactly as the producer pushed it. */
 export interface ClaimedJob {
   raw: string;
-  /** Delivery count, including this one (1 on first delivery). */
+  /**
+   * This delivery's attempt: 1 plus the earlier deliveries of the job that ended without settling it
+   * (released for a retry, or taken back from a dead worker). Identical copies delivered together each
+   * count their own deliveries, so a copy never makes another look retried.
+   */
   attempt: number;
   /** Opaque handle the queue uses to ack, renew or release this delivery. */
   receipt: string;
@@ -63,10 +67,19 @@ export interface JobQueue {
   claim(workerId: string, leaseMs: number, waitMs: number): Promise<ClaimedJob | null>;
   /** Extend the lease of a job being worked on; LeaseLostError when the job is no longer this worker's. */
   renew(job: ClaimedJob, leaseMs: number): Promise<void>;
-  /** Done (completed, or failed for good and recorded): remove it. */
-  ack(job: ClaimedJob): Promise<void>;
-  /** Give it back for another attempt after delayMs (transient failure, or shutdown). */
+  /**
+   * Done (completed, or failed for good and recorded): remove it. `copy`: this delivery was a copy of a job
+   * another delivery runs, so the job's count of attempts is left to that delivery. LeaseLostError when the
+   * delivery was no longer this worker's (its lease lapsed and it was taken back).
+   */
+  ack(job: ClaimedJob, options?: { copy?: boolean }): Promise<void>;
+  /**
+   * Give it back for another attempt after delayMs (transient failure, or shutdown); counts as an attempt.
+   * LeaseLostError when the delivery was no longer this worker's.
+   */
   release(job: ClaimedJob, delayMs: number): Promise<void>;
+  /** Whether worker `workerId` holds a delivery of this job (same text) under a lease that is still alive. */
+  heldBy(workerId: string, raw: string): Promise<boolean>;
   /** Move to the dead-letter list with the reason. */
   deadLetter(job: ClaimedJob | { raw: string }, reason: string): Promise<void>;
   /** Return jobs whose lease expired (their worker died) to the queue; returns how many. */

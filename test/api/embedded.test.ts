@@ -66,8 +66,8 @@ describe("EmbeddedQueue", () => {
     const again = await q.claim("w1", 10_000, 0);
     expect(again?.raw).toBe(b?.raw);
     expect(again?.attempt).toBe(2);
-    // A stale receipt (the first delivery) cannot ack the second delivery.
-    await q.ack(b!);
+    // A stale receipt (the first delivery) cannot ack the second delivery: it is told so.
+    await expect(q.ack(b!)).rejects.toThrow(/no longer leased/);
     expect((await q.stats()).processing).toBe(1);
 
     await q.deadLetter(again!, "bad job");

@@ -7,9 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { RunOptions, RunResult } from "../../src/pipeline/run.js";
 import { PRODUCT_FILES, type ProductName } from "../../src/products/registry.js";
 import { loadConfig, type WorkerConfig } from "../../src/service/config.js";
+import { migrate } from "../../src/service/db/migrations.js";
 import { PgDatabase } from "../../src/service/db/pg-database.js";
 import { S3Storage } from "../../src/service/storage/s3-storage.js";
 import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
@@ -252,4 +254,33 @@ export function fakeRunner(
       files,
     };
   };
+}
+
+export interface WorkerServices {
+  database: TestDatabase;
+  s3: TestS3;
+  redis: Redis;
+  /** Run after each test, last added first. */
+  cleanups: (() => Promise<void>)[];
+}
+
+/**
+ * Registers the hooks of a worker test file: a migrated database and an S3 server for the file, a Redis
+ * client, and cleanups run after each test. The fields are set once beforeAll has run.
+ */
+export function useWorkerServices(): WorkerServices {
+  const services = { cleanups: [] } as unknown as WorkerServices;
+  beforeAll(async () => {
+    [services.database, services.s3] = await Promise.all([createTestDatabase(), startS3()]);
+    await migrate(services.database.db);
+    services.redis = new Redis(REDIS_URL);
+  });
+  afterEach(async () => {
+    for (const c of services.cleanups.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await services.redis?.quit();
+    await Promise.all([services.database?.drop(), services.s3?.close()]);
+  });
+  return services;
 }

@@ -22,6 +22,7 @@ function row(over: Partial<MissionRow> = {}): MissionRow {
   return {
     id: ID,
     status: "queued",
+    workerId: null,
     name: "Fishing boat overdue",
     lastKnownLat: 61,
     lastKnownLon: 4,

@@ -126,7 +126,7 @@ describe.each(ADAPTERS)("JobQueue conformance: $name", (adapter) => {
     expect((await q.claim("w1", 10_000, 0))?.attempt).toBe(1);
   });
 
-  it("returns the jobs of a worker whose lease lapsed; its late renew is a LeaseLostError, its late ack a no-op", async () => {
+  it("returns the jobs of a worker whose lease lapsed; its late renew and ack are LeaseLostErrors", async () => {
     const q = await open();
     await q.push("j1");
     await q.push("j2");
@@ -144,8 +144,24 @@ describe.each(ADAPTERS)("JobQueue conformance: $name", (adapter) => {
     expect(again?.raw).toBe(lost?.raw);
     expect(again?.attempt).toBe(2);
     await expect(q.renew(lost!, 300)).rejects.toBeInstanceOf(LeaseLostError);
-    await q.ack(lost!);
+    await expect(q.ack(lost!)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(q.release(lost!, 0)).rejects.toBeInstanceOf(LeaseLostError);
     expect(await q.stats()).toEqual({ waiting: 0, processing: 2, dead: 0 });
+  });
+
+  it("counts attempts per delivery: identical copies claimed together are each attempt 1", async () => {
+    const q = await open();
+    await q.push('{"same":1}');
+    await q.push('{"same":1}');
+    const a = await q.claim("w1", 10_000, 0);
+    const b = await q.claim("w2", 10_000, 0);
+    expect([a?.attempt, b?.attempt]).toEqual([1, 1]);
+    expect(await q.heldBy("w1", '{"same":1}')).toBe(true);
+    expect(await q.heldBy("w3", '{"same":1}')).toBe(false);
+    await q.ack(b!, { copy: true });
+    await q.release(a!, 0);
+    expect(await q.heldBy("w1", '{"same":1}')).toBe(false);
+    expect((await q.claim("w1", 10_000, 0))?.attempt).toBe(2);
   });
 
   it("gives every job to exactly one of several consumers", async () => {

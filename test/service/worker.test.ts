@@ -142,6 +142,7 @@ function crashable(q: JobQueue): JobQueue & { crash(): void } {
     release: guard((j, d) => q.release(j, d)),
     deadLetter: guard((j, r) => q.deadLetter(j, r)),
     reclaimExpired: guard(() => q.reclaimExpired()),
+    heldBy: guard((w, r) => q.heldBy(w, r)),
     stats: guard(() => q.stats()),
     close: () => q.close(),
     crash: () => {

@@ -6,6 +6,8 @@ import { NOW_UTC } from "./migrations.js";
 export interface MissionRow {
   id: string;
   status: string | null;
+  /** The worker that last took it (processing: the one running it). */
+  workerId: string | null;
   name: string | null;
   lastKnownLat: number | null;
   lastKnownLon: number | null;
@@ -62,7 +64,7 @@ function num(v: unknown): number | null {
 
 export async function loadMission(db: Database, id: string): Promise<MissionRow | null> {
   const r = await db.query<Record<string, unknown>>(
-    `SELECT id::text AS id, status, name, last_known_lat, last_known_lon,
+    `SELECT id::text AS id, status, worker_id, name, last_known_lat, last_known_lon,
             to_char(last_known_time, ${ISO}) AS last_known_time, object_type, uncertainty_radius_m,
             forecast_hours, ensemble_size, config
        FROM missions WHERE id = $1`,
@@ -81,6 +83,7 @@ export async function loadMission(db: Database, id: string): Promise<MissionRow 
   return {
     id: String(row.id),
     status: (row.status as string | null) ?? null,
+    workerId: (row.worker_id as string | null) ?? null,
     name: (row.name as string | null) ?? null,
     lastKnownLat: num(row.last_known_lat),
     lastKnownLon: num(row.last_known_lon),
@@ -96,19 +99,23 @@ export async function loadMission(db: Database, id: string): Promise<MissionRow 
   };
 }
 
-/** Sets `processing`; false when the mission is already completed (a stale re-delivery) or gone. */
+/**
+ * Sets `processing`; false when the mission is already completed (a stale re-delivery), gone, or no longer
+ * as `seen` (status and worker as loaded): of two deliveries that loaded it together, only one takes it.
+ */
 export async function markProcessing(
   db: Database,
   id: string,
-  info: { workerId: string; attempt: number },
+  info: { workerId: string; attempt: number; seen?: Pick<MissionRow, "status" | "workerId"> },
 ): Promise<boolean> {
+  const seen = info.seen ? " AND status IS NOT DISTINCT FROM $4 AND worker_id IS NOT DISTINCT FROM $5" : "";
   const r = await db.query(
     `UPDATE missions
         SET status = 'processing', started_at = ${NOW_UTC}, updated_at = ${NOW_UTC}, completed_at = NULL,
             worker_id = $2, attempts = $3, progress = 0, progress_message = 'starting', error_message = NULL
-      WHERE id = $1 AND status IS DISTINCT FROM 'completed'
+      WHERE id = $1 AND status IS DISTINCT FROM 'completed'${seen}
       RETURNING id`,
-    [id, info.workerId, info.attempt],
+    [id, info.workerId, info.attempt, ...(info.seen ? [info.seen.status, info.seen.workerId] : [])],
   );
   return r.rowCount > 0;
 }

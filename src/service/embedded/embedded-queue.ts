@@ -114,23 +114,36 @@ export class EmbeddedQueue implements JobQueue, QueueAdmin {
   }
 
   async ack(job: ClaimedJob): Promise<void> {
+    // Each delivery is its own row with its own attempt count, so a copy needs nothing special.
     const [id, attempt] = parseReceipt(job.receipt);
-    await this.db.query("DELETE FROM embedded_jobs WHERE id = $1 AND attempt = $2 AND state = 'processing'", [
-      id,
-      attempt,
-    ]);
+    const { rowCount } = await this.db.query(
+      "DELETE FROM embedded_jobs WHERE id = $1 AND attempt = $2 AND state = 'processing'",
+      [id, attempt],
+    );
+    if (rowCount === 0) throw notHeld(job, "ack");
   }
 
   async release(job: ClaimedJob, delayMs: number): Promise<void> {
     const [id, attempt] = parseReceipt(job.receipt);
-    await this.db.query(
+    const { rowCount } = await this.db.query(
       `UPDATE embedded_jobs
           SET state = 'waiting', worker_id = NULL, lease_until = NULL,
               available_at = now() + $3 * interval '1 millisecond', updated_at = now()
         WHERE id = $1 AND attempt = $2 AND state = 'processing'`,
       [id, attempt, Math.max(0, Math.round(delayMs))],
     );
+    if (rowCount === 0) throw notHeld(job, "release");
     if (delayMs <= 0) this.wakeups.emit("push");
+  }
+
+  async heldBy(workerId: string, raw: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `SELECT 1 FROM embedded_jobs
+        WHERE queue = $1 AND state = 'processing' AND worker_id = $2 AND raw = $3 AND lease_until >= now()
+        LIMIT 1`,
+      [this.name, workerId, raw],
+    );
+    return rowCount > 0;
   }
 
   async deadLetter(job: ClaimedJob | { raw: string }, reason: string): Promise<void> {
@@ -257,4 +270,10 @@ function parseReceipt(receipt: string): [number, number] {
   const match = /^(\d+):(\d+)$/.exec(receipt);
   if (!match) throw new Error(`invalid embedded queue receipt ${JSON.stringify(receipt)}`);
   return [Number(match[1]), Number(match[2])];
+}
+
+function notHeld(job: ClaimedJob, what: string): LeaseLostError {
+  return new LeaseLostError(
+    `${what}: job ${job.receipt} is no longer leased by this worker (its lease expired and it was taken back)`,
+  );
 }

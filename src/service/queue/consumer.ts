@@ -25,8 +25,11 @@ export interface JobContext {
   info: Record<string, unknown>;
 }
 
-/** How a processed job ends: acked, or dead-lettered with a reason; `outcome` labels logs and metrics. */
-export type JobResult = { outcome: string; deadLetter?: string };
+/**
+ * How a processed job ends: acked, or dead-lettered with a reason; `outcome` labels logs and metrics.
+ * `copy`: the delivery was acknowledged without running because another delivery of the same job runs.
+ */
+export type JobResult = { outcome: string; deadLetter?: string; copy?: boolean };
 
 export interface JobProcessor {
   /** Does the job. A throw is a failure: PermanentJobError gives up at once, anything else is retried. */
@@ -181,9 +184,16 @@ export class QueueConsumer {
     let outcome = "failed";
     try {
       const result = await processor.process(context);
-      if (result.deadLetter !== undefined) await queue.deadLetter(context.job, result.deadLetter);
-      else await queue.ack(context.job);
       outcome = result.outcome;
+      try {
+        if (result.deadLetter !== undefined) await queue.deadLetter(context.job, result.deadLetter);
+        else await queue.ack(context.job, result.copy ? { copy: true } : undefined);
+      } catch (err) {
+        if (!(err instanceof LeaseLostError)) throw err;
+        // Its lease lapsed while it ran: the job is back in the queue, and its next delivery finds what this
+        // one recorded (a completed mission is acknowledged as a duplicate).
+        context.log.warn(err.message);
+      }
     } catch (err) {
       outcome = await this.onFailure(context, err);
     } finally {

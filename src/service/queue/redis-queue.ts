@@ -8,7 +8,7 @@
 //   <q>:lease:<worker>        string lease of that worker (PX TTL), renewed while it works
 //   <q>:workers               set    worker ids that may own a processing list
 //   <q>:delayed               zset   jobs released for a later retry (score = due time, ms)
-//   <q>:attempts              hash   sha1(raw) → deliveries so far
+//   <q>:attempts              hash   sha1(raw) → deliveries that ended unsettled (released, taken back)
 //   <q>:dead                  list   dead letters, JSON {raw, reason, at, attempt}
 //
 // Worker ids must be unique per process (the worker appends a random suffix), so that a restarted worker
@@ -32,13 +32,14 @@ const SCRIPTS = {
   ackJob: {
     keys: 2,
     lua: `local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
-if removed > 0 then redis.call('HDEL', KEYS[2], ARGV[2]) end
+if removed > 0 and ARGV[3] ~= '1' then redis.call('HDEL', KEYS[2], ARGV[2]) end
 return removed`,
   },
   releaseJob: {
-    keys: 3,
+    keys: 4,
     lua: `local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
 if removed == 0 then return 0 end
+if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[4], redis.sha1hex(ARGV[1]), 1) end
 local delay = tonumber(ARGV[2])
 if delay <= 0 then
   redis.call('LPUSH', KEYS[2], ARGV[1])
@@ -61,12 +62,17 @@ end
 return #due`,
   },
   reclaimExpiredLeases: {
-    keys: 2,
+    keys: 3,
     lua: `local moved = 0
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[1] .. ':lease:' .. w) == 0 then
     local proc = ARGV[1] .. ':processing:' .. w
-    while redis.call('LMOVE', proc, KEYS[2], 'RIGHT', 'LEFT') do moved = moved + 1 end
+    while true do
+      local job = redis.call('LMOVE', proc, KEYS[2], 'RIGHT', 'LEFT')
+      if not job then break end
+      redis.call('HINCRBY', KEYS[3], redis.sha1hex(job), 1)
+      moved = moved + 1
+    end
     redis.call('SREM', KEYS[1], w)
   end
 end
@@ -80,6 +86,12 @@ end
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('HDEL', KEYS[3], ARGV[3])
 return 1`,
+  },
+  heldBy: {
+    keys: 2,
+    lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('LPOS', KEYS[2], ARGV[1]) then return 1 end
+return 0`,
   },
   renewLease: {
     keys: 3,
@@ -221,8 +233,10 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       return null;
     }
     this.hold(workerId, raw);
-    const attempt = await this.redis.hincrby(this.key("attempts"), jobHash(raw), 1);
-    return { raw, attempt, receipt: workerId };
+    // Attempts are counted when a delivery ends unsettled, not when it starts: two identical copies claimed
+    // together are both attempt 1 (counting at claim made the second look like a retry of the first).
+    const before = Number((await this.redis.hget(this.key("attempts"), jobHash(raw))) ?? 0);
+    return { raw, attempt: before + 1, receipt: workerId };
   }
 
   /** Moves a claimed message that is not UTF-8 from the processing list to :dead (its bytes in base64). */
@@ -271,8 +285,7 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       }
       const i = held.indexOf(raw);
       if (i >= 0) held.splice(i, 1);
-      else
-        await this.script("releaseJob", this.proc(workerId), this.queueName, this.key("delayed"), raw, 0, "");
+      else await this.releaseScript(workerId, raw, 0, "", false);
     }
   }
 
@@ -293,23 +306,49 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
     }
   }
 
-  async ack(job: ClaimedJob): Promise<void> {
+  async ack(job: ClaimedJob, options: { copy?: boolean } = {}): Promise<void> {
     this.unhold(job);
-    await this.script("ackJob", this.proc(job.receipt), this.key("attempts"), job.raw, jobHash(job.raw));
+    const removed = await this.script(
+      "ackJob",
+      this.proc(job.receipt),
+      this.key("attempts"),
+      job.raw,
+      jobHash(job.raw),
+      options.copy ? "1" : "0",
+    );
+    if (Number(removed) === 0) throw this.notHeld(job, "ack");
   }
 
   async release(job: ClaimedJob, delayMs: number): Promise<void> {
     this.unhold(job);
     const nonce = randomBytes(8).toString("hex");
-    await this.script(
+    const removed = await this.releaseScript(job.receipt, job.raw, delayMs, nonce, true);
+    if (Number(removed) === 0) throw this.notHeld(job, "release");
+  }
+
+  private releaseScript(workerId: string, raw: string, delayMs: number, nonce: string, count: boolean) {
+    return this.script(
       "releaseJob",
-      this.proc(job.receipt),
+      this.proc(workerId),
       this.queueName,
       this.key("delayed"),
-      job.raw,
+      this.key("attempts"),
+      raw,
       Math.max(0, Math.round(delayMs)),
       nonce,
+      count ? "1" : "0",
     );
+  }
+
+  /** LREM found nothing: the lease lapsed and the job went back to the queue (another worker may have it). */
+  private notHeld(job: ClaimedJob, what: string): LeaseLostError {
+    return new LeaseLostError(
+      `${what}: the job was no longer in ${this.proc(job.receipt)} (its lease expired and it was taken back)`,
+    );
+  }
+
+  async heldBy(workerId: string, raw: string): Promise<boolean> {
+    return Number(await this.script("heldBy", this.lease(workerId), this.proc(workerId), raw)) === 1;
   }
 
   async deadLetter(job: ClaimedJob | { raw: string }, reason: string): Promise<void> {
@@ -336,7 +375,13 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
   async reclaimExpired(): Promise<number> {
     await this.script("promoteDueJobs", this.key("delayed"), this.queueName, 1000);
     return Number(
-      await this.script("reclaimExpiredLeases", this.key("workers"), this.queueName, this.queueName),
+      await this.script(
+        "reclaimExpiredLeases",
+        this.key("workers"),
+        this.queueName,
+        this.key("attempts"),
+        this.queueName,
+      ),
     );
   }
 

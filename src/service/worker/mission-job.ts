@@ -18,6 +18,7 @@ import {
   loadMission,
   MissionGoneError,
   type MissionResultRecord,
+  type MissionRow,
   markProcessing,
   requeueMission,
   updateProgress,
@@ -30,7 +31,7 @@ import {
   TransientJobError,
 } from "../errors.js";
 import { JobCapError, parseEnvelope, type ResolvedJob, resolveJob } from "../job.js";
-import type { Database, ObjectStorage } from "../ports.js";
+import type { Database, JobQueue, ObjectStorage } from "../ports.js";
 import type { JobContext, JobProcessor, JobResult } from "../queue/consumer.js";
 import { retryTransient } from "../retry.js";
 import { contentTypeFor, productKey } from "../storage/keys.js";
@@ -45,6 +46,8 @@ export interface MissionJobDeps {
   workerId: string;
   runner: SimulationRunner;
   metrics: WorkerMetrics;
+  /** The queue, asked whether another worker holds a delivery of a job under a live lease. */
+  leases: Pick<JobQueue, "heldBy">;
   /** Where `{mission_id, netcdf_path}` goes after a completed mission (RESULTS_QUEUE). */
   resultsQueue?: { push(raw: string): Promise<void> };
   /** Storage holding FORCING_BUCKET, when the platform's forcing files are mirrored into forcingDir. */
@@ -60,6 +63,8 @@ export class MissionJob implements JobProcessor {
   private dbSuspect = false;
   /** Scratch directory of each running job, removed after it is settled. */
   private readonly workDirs = new Map<JobContext, string>();
+  /** The job running each mission in this process (a copy of it delivered meanwhile is not run). */
+  private readonly running = new Map<string, JobContext>();
 
   constructor(private readonly deps: MissionJobDeps) {}
 
@@ -103,7 +108,14 @@ export class MissionJob implements JobProcessor {
   async afterSettle(context: JobContext): Promise<void> {
     const workDir = this.workDirs.get(context);
     this.workDirs.delete(context);
+    this.forget(context);
     if (workDir) await rm(workDir, { recursive: true, force: true });
+  }
+
+  /** Before the job goes back to the queue, so that its next delivery here is not taken for a copy. */
+  private forget(context: JobContext): void {
+    const id = missionOf(context);
+    if (id && this.running.get(id) === context) this.running.delete(id);
   }
 
   private name(context: JobContext, missionId: string): void {
@@ -112,11 +124,13 @@ export class MissionJob implements JobProcessor {
   }
 
   async onShutdown(context: JobContext): Promise<void> {
+    this.forget(context);
     const id = missionOf(context);
     if (id) await requeueMission(this.deps.db, id, this.workerId, "worker shut down");
   }
 
   async onRetry(context: JobContext, reason: string): Promise<void> {
+    this.forget(context);
     const id = missionOf(context);
     if (!id) return;
     await requeueMission(this.deps.db, id, this.workerId, reason).catch((e) =>
@@ -125,6 +139,7 @@ export class MissionJob implements JobProcessor {
   }
 
   async onGiveUp(context: JobContext, reason: string): Promise<{ outcome: string; message: string }> {
+    this.forget(context);
     const id = missionOf(context);
     if (!id) return { outcome: "dead_lettered", message: "invalid job dead-lettered" };
     try {
@@ -147,6 +162,11 @@ export class MissionJob implements JobProcessor {
     const id = envelope.missionId;
     const signal = context.controller.signal;
 
+    // A copy of a job this process is running (identical payloads delivered together) is not run again.
+    const runningHere = this.running.get(id);
+    if (runningHere && runningHere !== context) return this.copy(log, "this worker");
+    this.running.set(id, context);
+
     const row = await this.withDb("load mission", () => loadMission(db, id), log, signal);
     if (!row) {
       return {
@@ -161,6 +181,8 @@ export class MissionJob implements JobProcessor {
       await this.followUp(id, log, signal);
       return { outcome: "duplicate" };
     }
+    // Before the attempt cap: a copy must neither run nor fail the mission another delivery runs.
+    if (await this.runsElsewhere(row, job.raw, log, signal)) return this.copy(log, row.workerId);
     if (job.attempt > c.maxAttempts) {
       throw new PermanentJobError(
         `gave up after ${c.maxAttempts} attempts: the worker running it stopped (crash or lost lease) each time`,
@@ -175,12 +197,18 @@ export class MissionJob implements JobProcessor {
 
     const marked = await this.withDb(
       "mark processing",
-      () => markProcessing(db, id, { workerId: this.workerId, attempt: job.attempt }),
+      () => markProcessing(db, id, { workerId: this.workerId, attempt: job.attempt, seen: row }),
       log,
       signal,
     );
     if (!marked) {
-      log.info("mission completed meanwhile: duplicate delivery acknowledged");
+      // Another delivery took it between our read and our update (or it completed, or was deleted).
+      const now = await this.withDb("load mission", () => loadMission(db, id), log, signal);
+      if (now && now.status !== "completed" && (await this.runsElsewhere(now, job.raw, log, signal)))
+        return this.copy(log, now.workerId);
+      if (now && now.status !== "completed")
+        throw new TransientJobError(`mission ${id} changed while this delivery took it; trying again`);
+      log.info("mission completed or deleted meanwhile: duplicate delivery acknowledged");
       return { outcome: "duplicate" };
     }
     log.info(
@@ -215,6 +243,26 @@ export class MissionJob implements JobProcessor {
     }
     if (uris.netcdf) await this.followUp(id, log, signal);
     return { outcome: "completed" };
+  }
+
+  /** Whether another worker runs this mission from a delivery of the same job under a live lease. */
+  private async runsElsewhere(
+    row: MissionRow,
+    raw: string,
+    log: Logger,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const owner = row.workerId;
+    if (row.status !== "processing" || !owner || owner === this.workerId) return false;
+    return await this.withRetry("check lease", () => this.deps.leases.heldBy(owner, raw), log, signal);
+  }
+
+  private copy(log: Logger, owner: string | null): JobResult {
+    log.info(
+      { running_on: owner },
+      "a copy of a job that runs under a live lease: acknowledged without running",
+    );
+    return { outcome: "duplicate", copy: true };
   }
 
   /** The contract's `{mission_id, netcdf_path}` message on RESULTS_QUEUE, when one is configured. */

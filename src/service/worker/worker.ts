@@ -99,6 +99,7 @@ class Worker implements DriftWorker {
       workerId: this.id,
       runner: deps.runner ?? (this.threadRunner as ThreadRunner),
       metrics: this.metrics,
+      leases: deps.queue,
       resultsQueue: deps.resultsQueue,
       forcingStorage,
       forcingDir: this.forcingDir,
