@@ -8,6 +8,7 @@
 //    each stretch of boundary comes from the exact level at the south-west corner, changed at every piece
 //    end passed, so no ring orientation is needed and a bad ring cannot flood the map.
 // 4. Rings inside the area are islands (odd level) or lakes (even level, holes of the land around them).
+import { pointInRing } from "../core/rings.js";
 import { areaBins, areaColumns, areaRows, type GeoArea, gshhgColumn } from "./area.js";
 import { type BinShape, binShape, cross, isLandLevel, type LakeRule, levelAt } from "./bin-shape.js";
 import { BINS_X, binIndexOf, type GshhgFile, SIDE_INSIDE, UNITS } from "./gshhg.js";
@@ -410,14 +411,4 @@ function signedArea(r: Position[]): number {
 
 function orient(r: Position[], ccw: boolean): Position[] {
   return signedArea(r) > 0 === ccw ? r : r.slice().reverse();
-}
-
-export function pointInRing(lon: number, lat: number, r: Position[]): boolean {
-  let inside = false;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-    const [xi, yi] = r[i];
-    const [xj, yj] = r[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }

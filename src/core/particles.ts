@@ -39,8 +39,10 @@ export interface Particles {
    * scenarios, ensembles and search updates can weigh particles without special cases.
    */
   weight: Float64Array;
-  /** Scenario or ensemble member of each particle (default 0). */
+  /** Forcing-ensemble member of each particle (default 0). */
   member: Uint16Array;
+  /** Scenario of each particle (index into the spec's scenarios; default 0). */
+  scenario: Uint16Array;
   /**
    * The WebAssembly kernels on the memory that holds every array above, or null when the arrays are plain
    * (JavaScript kernels only). Not sent to threads: each attaches its own to the same memory.
@@ -91,15 +93,16 @@ function particlesOf(
     currentV: f64("currentV"),
     weight: f64("weight"),
     member: u16("member"),
+    scenario: u16("scenario"),
     kernels,
   };
 }
 
-/** Bytes of one particle's arrays (14 float64, 6 float32, 3 uint8, 1 uint16), and the number of arrays. */
-const BYTES_PER_PARTICLE = 14 * 8 + 6 * 4 + 3 + 2;
-const ARRAYS = 24;
+/** Bytes of one particle's arrays (14 float64, 6 float32, 3 uint8, 2 uint16), and the number of arrays. */
+const BYTES_PER_PARTICLE = 14 * 8 + 6 * 4 + 3 + 2 * 2;
+const ARRAYS = 25;
 
-/** New particles: not yet released, weight 1, member 0. */
+/** New particles: not yet released, weight 1, member 0, scenario 0. */
 function initialValues(p: Particles): Particles {
   p.status.fill(Status.unreleased);
   p.weight.fill(1);

@@ -4,6 +4,7 @@ import { displace, displaced, geodesicInteriorPoints } from "./geodesy.js";
 import type { ObjectCategory } from "./objects.js";
 import type { Particles } from "./particles.js";
 import type { LegacyRandom } from "./rng.js";
+import { seedPolygon } from "./seeding-polygon.js";
 import type { Release } from "./types.js";
 
 /** Fills coefficients, orientation, release times and positions of all particles. */
@@ -33,7 +34,8 @@ export function seedParticles(
   for (let i = 0; i < n; i++) p.releaseTime[i] = t0 + i * interval;
 
   const [r0, r1] = release.radiusM;
-  if (Math.max(r0, r1) > 0) perturbPositions(p, r0, r1, release.radiusType, rng);
+  if (release.polygon) seedPolygon(p, release.polygon, rng);
+  else if (Math.max(r0, r1) > 0) perturbPositions(p, r0, r1, release.radiusType, rng);
   // OpenDrift stores seeded positions as float32 (its first forcing look-up sees 13.050000190734863 for
   // 13.05); compatibility "opendrift" does the same.
   if (float32Positions) {

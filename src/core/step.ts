@@ -35,7 +35,7 @@ export function simulationClock(sim: Simulation): { steps: number; stepsPerOutpu
 export function allocateTrajectory(
   n: number,
   outputs: number,
-  particles: Pick<Particles, "releaseTime" | "weight" | "member">,
+  particles: Pick<Particles, "releaseTime" | "weight" | "member" | "scenario">,
   withForcing: boolean,
   shared: boolean,
 ): Trajectory {
@@ -54,6 +54,7 @@ export function allocateTrajectory(
     releaseTime: Float64Array.from(particles.releaseTime),
     weight: Float64Array.from(particles.weight),
     member: Uint16Array.from(particles.member),
+    scenario: Uint16Array.from(particles.scenario),
     ...(withForcing ? { windU: f32(), windV: f32(), currentU: f32(), currentV: f32() } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface Trajectory {
   readonly releaseTime: Float64Array;
   /** Probability weight of each particle (Particles.weight; 1 unless a scenario or ensemble weighs them). */
   readonly weight: Float64Array;
-  /** Scenario or ensemble member of each particle (Particles.member; 0 by default). */
+  /** Forcing-ensemble member of each particle (Particles.member; 0 by default). */
   readonly member: Uint16Array;
+  /** Scenario of each particle (Particles.scenario; 0 by default). */
+  readonly scenario: Uint16Array;
 }

@@ -133,7 +133,10 @@ export interface LandRaster {
 export type CoastlineRule = "stranding" | "previous" | "none";
 export type RadiusType = "gaussian" | "uniform";
 
-/** A release ("seed"): a point, or a line between two points ("cone"), over a time window. */
+/**
+ * A release ("seed"): a point, or a line between two points ("cone"), or an area (polygon), over a time
+ * window.
+ */
 export interface Release {
   lon: [number, number];
   lat: [number, number];
@@ -142,6 +145,11 @@ export interface Release {
   radiusM: [number, number];
   radiusType: RadiusType;
   number: number;
+  /**
+   * Release area: lon/lat vertices; positions uniform inside it (lon/lat are then its centre and radiusM
+   * the distance to its farthest vertex, for the forcing window; no further perturbation).
+   */
+  polygon?: [number, number][];
 }
 
 export interface CapsizeSettings {

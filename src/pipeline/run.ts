@@ -21,6 +21,7 @@ import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { prepareForcing } from "./forcing.js";
+import { coveringSimulation, runScenarioSimulations } from "./scenario-run.js";
 import { sourcesThatCovered } from "./sources-used.js";
 import { parseSimulationSpec } from "./spec.js";
 import { prepareLandmaskFor, reachableWindow } from "./window.js";
@@ -102,13 +103,15 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const started = performance.now();
   const progress = (fraction: number, stage: RunProgress["stage"], message: string) =>
     opts.onProgress?.({ fraction, stage, message });
-  const { spec, simulation, category } = parseSimulationSpec(input);
+  const { spec, simulation, category, scenarios } = parseSimulationSpec(input);
+  // Scenarios: forcing and coast are prepared for the area of all their releases.
+  const reach = scenarios ? coveringSimulation(scenarios) : simulation;
   const threads = threadCount(opts.threads);
   // Step threads load while forcing and coastline are read.
   if (threads > 1 && simulation.release.number >= DEFAULT_THREAD_THRESHOLD) prestartThreads(threads - 1);
 
   progress(0, "prepare", "reading forcing and coastline");
-  const window = reachableWindow(simulation);
+  const window = reachableWindow(reach);
   const { set, provenance } = await prepareForcing(
     spec.forcing,
     simulation,
@@ -117,18 +120,20 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     opts.fetch,
   );
   opts.signal?.throwIfAborted();
-  const landmask: LandMask | null =
-    simulation.coastline === "none" ? null : await prepareLandmaskFor(simulation);
+  const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(reach);
   opts.signal?.throwIfAborted();
 
   const simStarted = performance.now();
-  const result = await runSimulationThreaded(simulation, category, set, {
+  const simOptions = {
     landmask,
     landmaskRecipe: landmask ? landMaskRecipe(landmask) : undefined,
     threads,
     recordForcing: simulation.release.number * 200 <= 50_000_000,
-    onProgress: (f) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
-  });
+    onProgress: (f: number) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
+  };
+  const result = scenarios
+    ? await runScenarioSimulations(scenarios, set, simOptions)
+    : await runSimulationThreaded(simulation, category, set, simOptions);
   const simulationSeconds = (performance.now() - simStarted) / 1000;
   opts.signal?.throwIfAborted();
 

@@ -4,9 +4,24 @@ import { findObjectCategory, type ObjectCategory, UnknownObjectTypeError } from 
 import type { Simulation } from "../core/types.js";
 import type { VectorKind } from "../forcing/discover.js";
 import { MAX_SPEED } from "../forcing/limits.js";
+import { planScenarios, type ScenarioPlan, scenariosSchema } from "./scenarios.js";
+import {
+  finite,
+  latitude,
+  longitude,
+  pair,
+  radiusM,
+  radiusType,
+  releaseTimes,
+  rfc3339,
+  type SpecIssue,
+  toPair,
+} from "./spec-fields.js";
+
+export { isRealDate } from "./spec-fields.js";
 
 export class SpecError extends Error {
-  constructor(readonly issues: { path: string; message: string }[]) {
+  constructor(readonly issues: SpecIssue[]) {
     super(`invalid simulation spec: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
     this.name = "SpecError";
   }
@@ -14,32 +29,6 @@ export class SpecError extends Error {
 
 const MAX_HOURS = 720;
 const MAX_PARTICLES = 5_000_000;
-
-const rfc3339 = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i,
-    "must be an RFC 3339 time such as 2016-02-01T12:00:00Z",
-  )
-  .refine(isRealDate, "is not a valid date");
-
-/** Date.parse accepts 2016-02-31 (as 2 March): check the calendar date really exists. */
-export function isRealDate(text: string): boolean {
-  if (!Number.isFinite(Date.parse(text))) return false;
-  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
-}
-
-const finite = (what: string) =>
-  z.number({ error: `must be a number (${what})` }).finite(`must be finite (${what})`);
-const latitude = finite("degrees north")
-  .min(-90, "must be between -90 and 90")
-  .max(90, "must be between -90 and 90");
-const longitude = finite("degrees east")
-  .min(-180, "must be in [-180, 360)")
-  .lt(360, "must be in [-180, 360)");
-const pair = <T extends z.ZodTypeAny>(item: T) => z.union([item, z.tuple([item, item])]);
 
 /** A constant vector of one kind: finite, and no faster than MAX_SPEED (a typo of 1e300 must not hang a run). */
 const vectorOf = (kind: VectorKind) =>
@@ -77,13 +66,12 @@ export const simulationSpecSchema = z.strictObject({
   time_step_seconds: finite("seconds").optional(),
   output_step_seconds: finite("seconds").positive("must be positive").default(3600),
   seed: z.strictObject({
-    lon: pair(longitude),
-    lat: pair(latitude),
+    // Required unless the spec has scenarios (each then has its own release; seed holds the number only).
+    lon: pair(longitude).optional(),
+    lat: pair(latitude).optional(),
     time: pair(rfc3339).optional(),
-    radius_m: pair(finite("metres").min(0, "must be ≥ 0").max(1_000_000, "must be ≤ 1,000,000 m")).default(0),
-    radius_type: z
-      .enum(["gaussian", "uniform"], { error: 'must be "gaussian" or "uniform"' })
-      .default("gaussian"),
+    radius_m: radiusM.default(0),
+    radius_type: radiusType,
     number: z
       .number()
       .int("must be a whole number")
@@ -92,6 +80,8 @@ export const simulationSpecSchema = z.strictObject({
       .default(1000),
   }),
   forcing: forcingSpecSchema,
+  /** Weighted releases, each with its own object type (scenarios.ts); seed.number particles in all. */
+  scenarios: scenariosSchema.optional(),
   random_seed: z.number().int().min(0).max(0xffffffff).default(0),
   jibe_probability: finite("per hour").min(0, "must be in [0, 1)").lt(1, "must be in [0, 1)").default(0.04),
   capsizing: z
@@ -114,9 +104,12 @@ export interface ParsedSpec {
   spec: SimulationSpec;
   simulation: Simulation;
   category: ObjectCategory;
+  /**
+   * The scenarios, each with its own run, when the spec has them; `simulation` and `category` are then the
+   * first scenario's with the mission's particle count (the reference point and title of the products).
+   */
+  scenarios?: ScenarioPlan[];
 }
-
-const toPair = <T>(v: T | [T, T]): [T, T] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
 
 /** Validates a spec (parsed JSON) and returns the core Simulation; throws SpecError naming each bad field. */
 export function parseSimulationSpec(input: unknown): ParsedSpec {
@@ -131,7 +124,7 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
     );
   }
   const spec = parsed.data;
-  const issues: { path: string; message: string }[] = [];
+  const issues: SpecIssue[] = [];
 
   let category: ObjectCategory | undefined;
   try {
@@ -166,24 +159,16 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
   }
 
   const startTime = Date.parse(spec.start_time) / 1000;
-  const seedTimes = toPair(spec.seed.time ?? spec.start_time).map((s) => Date.parse(s) / 1000) as [
-    number,
-    number,
-  ];
-  const endTime = startTime + durationSeconds;
-  const [lo, hi] = sign > 0 ? [startTime, endTime] : [endTime, startTime];
-  seedTimes.forEach((t, k) => {
-    if (t < lo || t > hi)
+  const seedTimes = releaseTimes(spec.seed.time, spec.start_time, durationSeconds, "seed.time", issues);
+  for (const key of ["lon", "lat", "time"] as const) {
+    if (spec.scenarios && spec.seed[key] !== undefined) {
       issues.push({
-        path: `seed.time${Array.isArray(spec.seed.time) ? `.${k}` : ""}`,
-        message: "must lie within the simulated period",
+        path: `seed.${key}`,
+        message: "give it in each scenario's release when there are scenarios",
       });
-  });
-  if (sign > 0 ? seedTimes[1] < seedTimes[0] : seedTimes[1] > seedTimes[0]) {
-    issues.push({
-      path: "seed.time",
-      message: "must be in the direction of the run (end after start, or before it when backtracking)",
-    });
+    } else if (!spec.scenarios && key !== "time" && spec.seed[key] === undefined) {
+      issues.push({ path: `seed.${key}`, message: "required (or give scenarios)" });
+    }
   }
   if (issues.length > 0 || !category) throw new SpecError(issues);
 
@@ -195,8 +180,8 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
     timeStepSeconds: dt,
     outputStepSeconds: spec.output_step_seconds,
     release: {
-      lon: toPair(spec.seed.lon),
-      lat: toPair(spec.seed.lat),
+      lon: toPair(spec.seed.lon ?? 0),
+      lat: toPair(spec.seed.lat ?? 0),
       time: seedTimes,
       radiusM: toPair(spec.seed.radius_m),
       radiusType: spec.seed.radius_type,
@@ -213,5 +198,22 @@ export function parseSimulationSpec(input: unknown): ParsedSpec {
     coastline: spec.coastline,
     compatibility: spec.compatibility,
   };
-  return { spec, simulation, category };
+  if (!spec.scenarios) return { spec, simulation, category };
+
+  const scenarios = planScenarios(
+    spec.scenarios,
+    simulation,
+    spec.start_time,
+    spec.object_type,
+    spec.seed.number,
+    issues,
+  );
+  if (!scenarios) throw new SpecError(issues);
+  const first = scenarios[0];
+  return {
+    spec,
+    simulation: { ...first.simulation, release: { ...first.simulation.release, number: spec.seed.number } },
+    category: first.category,
+    scenarios,
+  };
 }

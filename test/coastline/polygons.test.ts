@@ -2,7 +2,8 @@
 // with lakes as holes when lakes count as water.
 import { beforeAll, describe, expect, it } from "vitest";
 import { coastlinePolygons, prepareLandMask, type RasterLandMask } from "../../src/coastline/landmask.js";
-import { type Position, pointInRing } from "../../src/coastline/polygons.js";
+import type { Position } from "../../src/coastline/polygons.js";
+import { pointInRing } from "../../src/core/rings.js";
 
 const boxes = new WeakMap<Position[], [number, number, number, number]>();
 function box(r: Position[]): [number, number, number, number] {

@@ -92,6 +92,7 @@ export function makeFixture(opts: FixtureOptions = {}): MapInput {
     releaseTime: new Float64Array(n).fill(T0),
     weight: new Float64Array(n).fill(1),
     member: new Uint16Array(n),
+    scenario: new Uint16Array(n),
   };
 
   const summaries: SnapshotSummary[] = [];

@@ -99,6 +99,7 @@ export function syntheticTrajectory(opts: SyntheticOptions = {}): Trajectory {
   }
   const weight = new Float64Array(n).fill(1);
   const member = new Uint16Array(n);
+  const scenario = new Uint16Array(n);
   return {
     n,
     times,
@@ -114,6 +115,7 @@ export function syntheticTrajectory(opts: SyntheticOptions = {}): Trajectory {
     releaseTime,
     weight,
     member,
+    scenario,
   };
 }
 

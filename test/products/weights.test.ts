@@ -39,6 +39,7 @@ function duplicated(t: Trajectory, twice: (i: number) => boolean): Trajectory {
     releaseTime: perParticle(t.releaseTime),
     weight: new Float64Array(n).fill(1),
     member: perParticle(t.member),
+    scenario: perParticle(t.scenario),
   };
 }
 

@@ -303,7 +303,7 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
   };
   const forcing = { wind: recipes.wind.map(send), current: recipes.current.map(send) };
   const landmask = recipes.landmask ? send(recipes.landmask) : null;
-  const { releaseTime: _r, weight: _w, member: _m, ...trajectory } = run.trajectory;
+  const { releaseTime: _r, weight: _w, member: _m, scenario: _s, ...trajectory } = run.trajectory;
 
   let failure: Error | null = null;
   const fail = (e: Error) => {

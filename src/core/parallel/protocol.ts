@@ -94,7 +94,7 @@ export interface ThreadSetup {
   particles: Particles;
   /** The WebAssembly memory the particle arrays live in (particles.kernels is not sent), or null. */
   kernelMemory: WebAssembly.Memory | null;
-  trajectory: Omit<Trajectory, "releaseTime" | "weight" | "member">;
+  trajectory: Omit<Trajectory, "releaseTime" | "weight" | "member" | "scenario">;
   /** Recipes (without their main-thread side) of the forcing sources and the land mask. */
   forcing: { wind: SentRecipe[]; current: SentRecipe[] };
   landmask: SentRecipe | null;

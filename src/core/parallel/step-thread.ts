@@ -64,6 +64,7 @@ async function prepare(setup: ThreadSetup): Promise<ParticleRange> {
       releaseTime: new Float64Array(0),
       weight: new Float64Array(0),
       member: new Uint16Array(0),
+      scenario: new Uint16Array(0),
     },
     stepsPerOutput: setup.stepsPerOutput,
   };
