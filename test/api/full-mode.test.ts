@@ -5,8 +5,15 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/service/db/api-keys.js";
+import { have } from "../helpers/needs.js";
 import { fakeRunner } from "./fake-runner.js";
 import { call, removeDir, SMALL_MISSION, startTestServer, waitForMission } from "./helpers.js";
+
+const SERVICES = await have(
+  "test/api/full-mode.test.ts: driftline serve with PostgreSQL and Redis",
+  "postgres",
+  "redis",
+);
 
 const runner = process.env.DRIFTLINE_TEST_FAKE_RUNNER ? fakeRunner : undefined;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -45,7 +52,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-describe("driftline serve with PostgreSQL and Redis", () => {
+describe.runIf(SERVICES)("driftline serve with PostgreSQL and Redis", () => {
   it("uses the real services and requires an API key", async () => {
     expect(server.services.embedded).toBe(false);
     expect(server.services.describe.database).toMatch(/^PostgreSQL 127\.0\.0\.1:5432\/driftline_serve_test/);

@@ -15,8 +15,8 @@ import { silentLogger } from "../../src/service/log.js";
 import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
 import { createWorker } from "../../src/service/worker/worker.js";
 
-export const SHARED = path.resolve(import.meta.dirname, "../../../shared");
-export const SHARED_FORCING = path.join(SHARED, "data", "forcing");
+/** The demo forcing that ships with the package (the same files as ../shared/data/forcing). */
+export const BUNDLED_FORCING = path.resolve(import.meta.dirname, "../../data-bundled/forcing");
 
 export interface TestServerOptions {
   dataDir?: string;
@@ -75,7 +75,7 @@ export async function startTestServer(
     WORK_DIR: path.join(dataDir, "work"),
     MAX_CONCURRENT_JOBS: "2",
     SHUTDOWN_GRACE_SECONDS: "5",
-    ...(options.forcingDir === null ? {} : { FORCING_DIR: options.forcingDir ?? SHARED_FORCING }),
+    ...(options.forcingDir === null ? {} : { FORCING_DIR: options.forcingDir ?? BUNDLED_FORCING }),
     ...options.env,
   });
   const runner = options.runner;

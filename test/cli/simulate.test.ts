@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatPositionDM } from "../../src/products/coordinates.js";
 import { driftline, ROOT } from "../helpers/cli.js";
 import { have } from "../helpers/needs.js";
-import { SCENARIO_DIR } from "../helpers/reference.js";
+import { FORCING_DIR, SCENARIO_DIR } from "../helpers/reference.js";
 
 const READERS = await have(
   "test/cli/simulate.test.ts: particles.nc opened by ncdump, xarray and netCDF4",
@@ -115,7 +115,7 @@ describe("driftline simulate", () => {
       "--out",
       path.join(dir, "nowhere"),
       "--forcing-dir",
-      path.resolve(SCENARIO_DIR, "../../../data/forcing"),
+      FORCING_DIR,
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no (wind|current) forcing covers 30\.0W 10\.0N/);
@@ -129,7 +129,7 @@ describe("driftline simulate", () => {
     const file = path.join(dir, "arctic20-20k.json");
     await writeFile(file, JSON.stringify(spec));
     const args = ["--import", "tsx", "src/cli/main.ts", "simulate", file, "--out", path.join(dir, "a20k")];
-    args.push("--products", "netcdf", "--forcing-dir", path.resolve(SCENARIO_DIR, "../../../data/forcing"));
+    args.push("--products", "netcdf", "--forcing-dir", FORCING_DIR);
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";

@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const HERE = "test/coastline/bundled.test.ts";
 const WITH_GMT = await have(`${HERE}: same numbers as GMT's file`, "debian-gshhg");
-const HIDDEN = await have(`${HERE}: simulate with /usr/share/gmt-gshhg hidden`, "root-unshare", "shared-dir");
+const HIDDEN = await have(`${HERE}: simulate with /usr/share/gmt-gshhg hidden`, "root-unshare");
 
 let dir: string;
 beforeAll(async () => {

@@ -8,7 +8,13 @@ import { LegacyRandom } from "../../src/core/rng.js";
 import { seedParticles } from "../../src/core/seeding.js";
 import { runSimulation, type SimulationResult } from "../../src/core/simulate.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
+import { have } from "../helpers/needs.js";
 import { type ReferenceRun, readReferenceRun, SCENARIO_DIR } from "../helpers/reference.js";
+
+const SHARED = await have(
+  "test/core/reference-const.test.ts: the const scenario against OpenDrift's run in ../shared",
+  "shared-dir",
+);
 
 let ref: ReferenceRun;
 let result: SimulationResult;
@@ -30,7 +36,7 @@ beforeAll(async () => {
   });
 });
 
-describe("const scenario against OpenDrift", () => {
+describe.runIf(SHARED)("const scenario against OpenDrift", () => {
   it("records the same output times", () => {
     expect(Array.from(result.trajectory.times)).toEqual(Array.from(ref.time));
   });

@@ -9,7 +9,7 @@ import { ForcingFileError } from "../../src/forcing/errors.js";
 import { layoutOf, openVectorSources } from "../../src/forcing/netcdf-format.js";
 import { type WFile, type WVar, writeNc } from "./nc-writer.js";
 
-const FORCING = fileURLToPath(new URL("../../../shared/data/forcing/", import.meta.url));
+const FORCING = fileURLToPath(new URL("../../data-bundled/forcing/", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "driftline-bad-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

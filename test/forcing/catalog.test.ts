@@ -28,7 +28,7 @@ import { openNetcdf } from "../../src/io/netcdf/open.js";
 import type { ObjectStorage } from "../../src/service/ports.js";
 import { writeNc } from "./nc-writer.js";
 
-const FORCING = fileURLToPath(new URL("../../../shared/data/forcing/", import.meta.url));
+const FORCING = fileURLToPath(new URL("../../data-bundled/forcing/", import.meta.url));
 const FILES = [
   "Arctic20_1to5Feb_2016.nc",
   "AROME_MetCoOp_00_DEF_20160114_subset.nc",

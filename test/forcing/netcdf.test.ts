@@ -8,7 +8,7 @@ import { civilToUnix, parseTimeUnits, readTimes, unpacker, unpackInPlace } from 
 import { openNetcdf } from "../../src/io/netcdf/open.js";
 import { f32, i16, writeNc } from "./nc-writer.js";
 
-const FORCING = fileURLToPath(new URL("../../../shared/data/forcing/", import.meta.url));
+const FORCING = fileURLToPath(new URL("../../data-bundled/forcing/", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "driftline-nc-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

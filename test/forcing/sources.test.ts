@@ -14,10 +14,16 @@ import type { GriddedSource } from "../../src/forcing/gridded-source.js";
 import { openVectorSources } from "../../src/forcing/netcdf-format.js";
 import { gridNorthAzimuth, makeProjector } from "../../src/forcing/projection.js";
 import { openNetcdf } from "../../src/io/netcdf/open.js";
+import { have } from "../helpers/needs.js";
+import { REFERENCE_DIR } from "../helpers/reference.js";
 import { f32, i16, writeNc } from "./nc-writer.js";
 
-const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
-const FORCING = `${SHARED}data/forcing/`;
+const FORCING = fileURLToPath(new URL("../../data-bundled/forcing/", import.meta.url));
+const RECORDED = await have(
+  "test/forcing/sources.test.ts: arctic20 against OpenDrift's recorded forcing",
+  "shared-dir",
+);
+const NCCOPY = await have("test/forcing/sources.test.ts: NetCDF-4 and classic copies (nccopy)", "ncdump");
 const tmp = mkdtempSync(join(tmpdir(), "driftline-src-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -61,13 +67,13 @@ function quantiles(d: number[]): { max: number; median: number } {
   return { max: s[s.length - 1], median: s[s.length >> 1] };
 }
 
-describe("arctic20: OpenDrift's recorded forcing", () => {
+describe.runIf(RECORDED)("arctic20: OpenDrift's recorded forcing", () => {
   it("is reproduced particle by particle at the recorded positions and times", async () => {
     const current = await one(`${FORCING}Arctic20_1to5Feb_2016.nc`, "current");
     const wind = await one(`${FORCING}synthetic_wind_20160201_lonlat.nc`, "wind");
     await current.prepare(ARCTIC_WINDOW);
     await wind.prepare(ARCTIC_WINDOW);
-    const ref = await openNetcdf(`${SHARED}reference/opendrift/arctic20_N1000_24h_dt10min_full.nc`);
+    const ref = await openNetcdf(`${REFERENCE_DIR}arctic20_N1000_24h_dt10min_full.nc`);
     const N = ref.dims.find((d) => d.name === "trajectory")!.size;
     const T = ref.dims.find((d) => d.name === "time")!.size;
     const lon = ref.readAll("lon");
@@ -217,7 +223,7 @@ describe("synthetic lon/lat wind", () => {
   });
 });
 
-describe("NetCDF-4 and classic copies", () => {
+describe.runIf(NCCOPY)("NetCDF-4 and classic copies", () => {
   it("give identical samples (nccopy -k nc4 -d 4 and nccopy -k classic)", async () => {
     const nc4 = join(tmp, "arctic20.nc4");
     const nc3 = join(tmp, "synthetic.nc3");

@@ -2,7 +2,7 @@
 // a run (test/helpers/skip-report.ts). On a fresh machine a test whose tool or service is absent is
 // skipped and listed with the one command that enables it; with CI=true every need is a failure instead.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync } from "node:fs";
 import { connect } from "node:net";
 import { delimiter, join } from "node:path";
 
@@ -13,7 +13,7 @@ export const NEEDS = {
       "docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=test postgres:16  (or .ci/run on Debian)",
   },
   "postgres-server": {
-    what: "PostgreSQL's own programs (initdb, pg_ctl) to start and stop a private server",
+    what: "PostgreSQL's own programs (initdb, pg_ctl; as root also runuser) to start and stop a private server",
     enable: "sudo apt-get install postgresql",
   },
   redis: {
@@ -28,7 +28,10 @@ export const NEEDS = {
     what: "a Chromium browser (/usr/bin/chromium or CHROMIUM_PATH)",
     enable: "sudo apt-get install chromium  (or CHROMIUM_PATH=/path/to/chrome npm test)",
   },
-  ncdump: { what: "ncdump (NetCDF command-line tools)", enable: "sudo apt-get install netcdf-bin" },
+  ncdump: {
+    what: "ncdump and nccopy (NetCDF command-line tools)",
+    enable: "sudo apt-get install netcdf-bin",
+  },
   "python-netcdf4": {
     what: "Python 3 with netCDF4 and xarray",
     enable: "sudo apt-get install python3-netcdf4 python3-xarray  (or pip install netCDF4 xarray)",
@@ -37,7 +40,10 @@ export const NEEDS = {
     what: "ecCodes' GRIB tools (grib_ls, grib_dump)",
     enable: "sudo apt-get install libeccodes-tools",
   },
-  poppler: { what: "poppler's PDF tools (pdftotext, pdfinfo)", enable: "sudo apt-get install poppler-utils" },
+  poppler: {
+    what: "poppler's PDF tools (pdftotext, pdfimages, pdftoppm)",
+    enable: "sudo apt-get install poppler-utils",
+  },
   "debian-gshhg": {
     what: "GMT's GSHHG file /usr/share/gmt-gshhg/binned_GSHHS_f.nc, to compare the bundled shoreline with",
     enable: "sudo apt-get install gmt-gshhg-full",
@@ -47,7 +53,7 @@ export const NEEDS = {
     enable: "sudo npm test  (Linux, util-linux's unshare)",
   },
   "shared-dir": {
-    what: "the project's shared folder ../shared (reference runs and forcing beside the repository)",
+    what: "the project's shared folder ../shared beside the repository (OpenDrift's reference runs, land-mask points, OBJECTPROP.DAT)",
     enable: "git clone <the Driftline shared repository> ../shared",
   },
 } as const;
@@ -56,11 +62,37 @@ export type Need = keyof typeof NEEDS;
 
 const found = new Map<Need, boolean>();
 
+/** Where a program is: PATH (or an absolute path that exists), else null. */
+export function programPath(program: string): string | null {
+  if (program.includes("/")) return existsSync(program) ? program : null;
+  for (const dir of (process.env.PATH ?? "").split(delimiter))
+    if (dir && existsSync(join(dir, program))) return join(dir, program);
+  return null;
+}
+
 /** A program on PATH (or an absolute path that exists). */
 export function onPath(program: string): boolean {
-  if (program.includes("/")) return existsSync(program);
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, program)));
+  return programPath(program) !== null;
 }
+
+/** A PostgreSQL server program: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin (newest first). */
+export function pgProgram(name: string): string | null {
+  const found = programPath(name);
+  if (found) return found;
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) if (existsSync(join(base, v, "bin", name))) return join(base, v, "bin", name);
+  return null;
+}
+
+/** The programs that start a private PostgreSQL server; as root it runs them as user postgres via runuser. */
+export const PG_SERVER = {
+  pgCtl: pgProgram("pg_ctl"),
+  initdb: pgProgram("initdb"),
+  runuser: programPath("runuser"),
+  isRoot: process.getuid?.() === 0,
+};
 
 function tcpOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -75,12 +107,22 @@ function tcpOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Needs to treat as absent although they are here (comma-separated, or "all"): to try a fresh machine's run
+ * on a full one, e.g. DRIFTLINE_TEST_WITHOUT=all npx vitest run test/web/page.test.ts.
+ */
+function pretendAbsent(need: Need): boolean {
+  const list = (process.env.DRIFTLINE_TEST_WITHOUT ?? "").split(",").map((s) => s.trim());
+  return list.includes("all") || list.includes(need);
+}
+
 async function probe(need: Need): Promise<boolean> {
+  if (pretendAbsent(need)) return false;
   switch (need) {
     case "postgres":
       return tcpOpen("127.0.0.1", 5432);
     case "postgres-server":
-      return existsSync("/usr/lib/postgresql") || onPath("pg_ctl");
+      return !!PG_SERVER.pgCtl && !!PG_SERVER.initdb && (!PG_SERVER.isRoot || !!PG_SERVER.runuser);
     case "redis":
       return tcpOpen("127.0.0.1", 6379);
     case "redis-server":
@@ -88,7 +130,7 @@ async function probe(need: Need): Promise<boolean> {
     case "chromium":
       return existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium");
     case "ncdump":
-      return onPath("ncdump");
+      return onPath("ncdump") && onPath("nccopy");
     case "python-netcdf4":
       // The tests run /usr/bin/python3 (Debian's python3-netcdf4), not whatever python3 is first on PATH.
       return (
@@ -97,7 +139,7 @@ async function probe(need: Need): Promise<boolean> {
     case "eccodes":
       return onPath("grib_ls");
     case "poppler":
-      return onPath("pdftotext");
+      return onPath("pdftotext") && onPath("pdfimages") && onPath("pdftoppm");
     case "debian-gshhg":
       return existsSync("/usr/share/gmt-gshhg/binned_GSHHS_f.nc");
     case "root-unshare":

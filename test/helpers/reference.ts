@@ -5,8 +5,10 @@ import h5wasm, { type Dataset } from "h5wasm/node";
 
 export const SHARED_DIR = fileURLToPath(new URL("../../../shared/", import.meta.url));
 export const REFERENCE_DIR = `${SHARED_DIR}reference/opendrift/`;
-export const FORCING_DIR = `${SHARED_DIR}data/forcing/`;
-export const SCENARIO_DIR = `${REFERENCE_DIR}scenarios/`;
+/** The demo forcing that ships with the package (the same files as ../shared/data/forcing). */
+export const FORCING_DIR = fileURLToPath(new URL("../../data-bundled/forcing/", import.meta.url));
+/** The reference scenarios (copies of ../shared/reference/opendrift/scenarios, kept equal by test/fixtures/scenarios.test.ts). */
+export const SCENARIO_DIR = fileURLToPath(new URL("../fixtures/scenarios/", import.meta.url));
 
 export interface ReferenceRun {
   /** trajectory × time, row-major (index = i * nt + k); NaN where masked. */

@@ -8,7 +8,13 @@ import { buildForcing, checkCoverage } from "../../src/forcing/index.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
 import { afloatStatistics } from "../../src/products/summary.js";
+import { have } from "../helpers/needs.js";
 import { FORCING_DIR, type ReferenceRun, readReferenceRun, SCENARIO_DIR } from "../helpers/reference.js";
+
+const SHARED = await have(
+  "test/pipeline/reference-arctic20.test.ts: arctic20 against OpenDrift's run in ../shared",
+  "shared-dir",
+);
 
 let ref: ReferenceRun;
 let t: Trajectory;
@@ -54,7 +60,7 @@ function referenceStats(k: number) {
   return { lon: lon0, lat: lat0, stdE: Math.sqrt(vE / m), stdN: Math.sqrt(vN / m) };
 }
 
-describe("arctic20 against OpenDrift", () => {
+describe.runIf(SHARED)("arctic20 against OpenDrift", () => {
   it("keeps the centroid within 200 m and the spread within 5 % at every output time", () => {
     for (let k = 0; k < ref.nt; k++) {
       const r = referenceStats(k);

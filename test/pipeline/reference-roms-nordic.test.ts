@@ -13,7 +13,13 @@ import { landMaskRecipe } from "../../src/pipeline/run.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
 import { afloatStatistics } from "../../src/products/summary.js";
+import { have } from "../helpers/needs.js";
 import { FORCING_DIR, REFERENCE_DIR, type ReferenceRun, readReferenceRun } from "../helpers/reference.js";
+
+const SHARED = await have(
+  "test/pipeline/reference-roms-nordic.test.ts: roms-nordic-public against OpenDrift's run in ../shared",
+  "shared-dir",
+);
 
 const CASE = `${REFERENCE_DIR}roms-nordic-public/`;
 let ref: ReferenceRun;
@@ -68,7 +74,7 @@ beforeAll(async () => {
   ref = await readReferenceRun("roms-nordic-public/opendrift.nc", ["lon", "lat", "status"]);
 }, 60_000);
 
-describe("roms-nordic-public, compatibility opendrift", () => {
+describe.runIf(SHARED)("roms-nordic-public, compatibility opendrift", () => {
   let t: Trajectory;
   beforeAll(async () => {
     t = await run("opendrift");
@@ -105,7 +111,7 @@ async function sameOnTwoThreads(compatibility: "exact" | "opendrift") {
   expect(Buffer.from(two.status.buffer).equals(Buffer.from(one.status.buffer))).toBe(true);
 }
 
-describe("roms-nordic-public, default (exact C-grid)", () => {
+describe.runIf(SHARED)("roms-nordic-public, default (exact C-grid)", () => {
   it("prints its difference from OpenDrift (median and centroid separation, stranding)", async () => {
     const t = await run("exact");
     const last = ref.nt - 1;

@@ -9,7 +9,10 @@ import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { afterAll, describe, expect, it } from "vitest";
 import { heatmapPixels, renderHeatmapPng } from "../../src/products/heatmap.js";
 import { renderReportPdf } from "../../src/products/report.js";
+import { have } from "../helpers/needs.js";
 import { makeFixture } from "./pictures-fixture.js";
+
+const POPPLER = await have("test/products/report-image.test.ts: report.pdf map image (pdfimages)", "poppler");
 
 const dir = mkdtempSync(path.join(tmpdir(), "driftline-report-image-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +47,7 @@ function sameRgb(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-describe("report.pdf map image", () => {
+describe.runIf(POPPLER)("report.pdf map image", () => {
   it("heatmapPixels gives the pixels of the PNG renderHeatmapPng returned, and only for that array", async () => {
     const input = makeFixture();
     const png = await renderHeatmapPng(input);

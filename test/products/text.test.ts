@@ -12,11 +12,16 @@ import { leewayAsciiHeader, writeLeewayAscii } from "../../src/products/leeway-a
 import { computeSearchAreas } from "../../src/products/search-areas.js";
 import { isoDuration } from "../../src/products/time-format.js";
 import { shownAt } from "../../src/products/tracks.js";
+import { have } from "../helpers/needs.js";
 import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { tempDir } from "./tools.js";
 
 const REFERENCE = new URL("../../../shared/reference/opendrift/", import.meta.url);
 const readReference = (name: string) => readFileSync(new URL(name, REFERENCE), "utf8").split("\n");
+const SHARED = await have(
+  "test/products/text.test.ts: Leeway ASCII against the reference files in ../shared",
+  "shared-dir",
+);
 
 /** A run shaped like a reference scenario: n particles, 25 hourly outputs from `start`. */
 function scenarioContext(opts: {
@@ -66,7 +71,7 @@ function scenarioContext(opts: {
 const shape = (line: string) => line.replace(/-?\d+\.\d{5}/g, "F5").replace(/\d+/g, "I");
 
 describe("Leeway ASCII", () => {
-  it("writes the header of the const reference file line for line", () => {
+  it.runIf(SHARED)("writes the header of the const reference file line for line", () => {
     const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
     const start = Date.UTC(2016, 1, 1, 12) / 1000;
     const ctx = scenarioContext({
@@ -80,7 +85,7 @@ describe("Leeway ASCII", () => {
     expect(leewayAsciiHeader(ctx)).toEqual(ref.slice(0, 30));
   });
 
-  it("writes the header of the cone-fishing reference file line for line", () => {
+  it.runIf(SHARED)("writes the header of the cone-fishing reference file line for line", () => {
     const ref = readReference("leewayrun_cone_fishing_ascii.txt");
     const start = Date.UTC(2015, 0, 1) / 1000;
     const ctx = scenarioContext({
@@ -94,33 +99,36 @@ describe("Leeway ASCII", () => {
     expect(leewayAsciiHeader(ctx)).toEqual(ref.slice(0, 30));
   });
 
-  it("has the block structure of the reference file, line for line, and its counts", async () => {
-    const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
-    const start = Date.UTC(2016, 1, 1, 12) / 1000;
-    const ctx = scenarioContext({
-      n: 1000,
-      start,
-      objectType: 1,
-      lon: [3, 3],
-      lat: [60, 60],
-      releaseEnd: start,
-    });
-    const file = path.join(tempDir(), "leeway_ascii.txt");
-    await writeLeewayAscii(ctx, file);
-    const mine = readFileSync(file, "utf8").split("\n");
-    expect(mine.length).toBe(ref.length);
-    const differing = ref.flatMap((line, l) =>
-      shape(mine[l]) === shape(line) ? [] : [`${l + 1}: ${mine[l]}`],
-    );
-    expect(differing).toEqual([]);
-    // Labels and times are the same text, particle ids and ages too.
-    expect(mine.filter((s) => s.startsWith("#"))).toEqual(ref.filter((s) => s.startsWith("#")));
-    expect(mine[31 + 2]).toBe(ref[31 + 2]); // 2016-02-01 12:00:00
-    expect(mine.at(-2)!.split("\t").slice(0, 1).concat(mine.at(-2)!.split("\t")[4])).toEqual([
-      "1000",
-      "1440",
-    ]);
-  });
+  it.runIf(SHARED)(
+    "has the block structure of the reference file, line for line, and its counts",
+    async () => {
+      const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
+      const start = Date.UTC(2016, 1, 1, 12) / 1000;
+      const ctx = scenarioContext({
+        n: 1000,
+        start,
+        objectType: 1,
+        lon: [3, 3],
+        lat: [60, 60],
+        releaseEnd: start,
+      });
+      const file = path.join(tempDir(), "leeway_ascii.txt");
+      await writeLeewayAscii(ctx, file);
+      const mine = readFileSync(file, "utf8").split("\n");
+      expect(mine.length).toBe(ref.length);
+      const differing = ref.flatMap((line, l) =>
+        shape(mine[l]) === shape(line) ? [] : [`${l + 1}: ${mine[l]}`],
+      );
+      expect(differing).toEqual([]);
+      // Labels and times are the same text, particle ids and ages too.
+      expect(mine.filter((s) => s.startsWith("#"))).toEqual(ref.filter((s) => s.startsWith("#")));
+      expect(mine[31 + 2]).toBe(ref[31 + 2]); // 2016-02-01 12:00:00
+      expect(mine.at(-2)!.split("\t").slice(0, 1).concat(mine.at(-2)!.split("\t")[4])).toEqual([
+        "1000",
+        "1440",
+      ]);
+    },
+  );
 
   it("counts newly seeded particles, gives ages since release and marks stranded ones 41", async () => {
     const start = Date.UTC(2015, 0, 1) / 1000;

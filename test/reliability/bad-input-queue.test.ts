@@ -12,6 +12,7 @@ import { insertMission } from "../../src/service/db/missions.js";
 import { InvalidEnvelopeError, PermanentJobError } from "../../src/service/errors.js";
 import { parseEnvelope, resolveJob } from "../../src/service/job.js";
 import type { DeadLetter } from "../../src/service/queue/redis-queue.js";
+import { have } from "../helpers/needs.js";
 import { fakeRunner } from "../service/helpers.js";
 import {
   addMission,
@@ -28,6 +29,12 @@ import {
   type TestDatabase,
   waitFor,
 } from "./helpers.js";
+
+const SERVICES = await have(
+  "test/reliability/bad-input-queue.test.ts: bad jobs on the queue",
+  "postgres",
+  "redis",
+);
 
 let database: TestDatabase;
 let s3: RestartableS3;
@@ -292,7 +299,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe("bad jobs on the queue: named cases", () => {
+describe.runIf(SERVICES)("bad jobs on the queue: named cases", () => {
   it("each gives a clear message where it belongs; the worker goes on and the next good job completes", async () => {
     const w = startInProcessWorker({
       db: database.db,
@@ -446,7 +453,7 @@ const paramsArb = fc.dictionary(
   { maxKeys: 8 },
 );
 
-describe("properties", () => {
+describe.runIf(SERVICES)("properties", () => {
   it("parseEnvelope: any text is parsed or refused with an InvalidEnvelopeError that says why", () => {
     fc.assert(
       fc.property(

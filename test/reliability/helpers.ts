@@ -3,7 +3,7 @@
 // away and come back on the same port, and small real jobs. Everything is loopback-only, bounded in time
 // and removed afterwards.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -21,6 +21,7 @@ import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { S3Storage } from "../../src/service/storage/s3-storage.js";
 import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
 import { createWorker, type DriftWorker } from "../../src/service/worker/worker.js";
+import { PG_SERVER } from "../helpers/needs.js";
 import {
   createTestDatabase,
   deleteQueueKeys,
@@ -323,23 +324,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
 // ---- a private PostgreSQL cluster ------------------------------------------------------------------------------
 
-/** A PostgreSQL server program: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin. */
-function pgProgram(name: string): string | null {
-  const onPath = which(name);
-  if (onPath) return onPath;
-  const base = "/usr/lib/postgresql";
-  if (!existsSync(base)) return null;
-  const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
-  for (const v of versions)
-    if (existsSync(path.join(base, v, "bin", name))) return path.join(base, v, "bin", name);
-  return null;
-}
-
-const PG_CTL = pgProgram("pg_ctl");
-const INITDB = pgProgram("initdb");
-const IS_ROOT = process.getuid?.() === 0;
-const RUNUSER = which("runuser");
-export const CAN_RUN_PG = !!PG_CTL && !!INITDB && (!IS_ROOT || !!RUNUSER);
+// The programs are found by test/helpers/needs.ts (tests ask for them with have(…, "postgres-server")).
+const { pgCtl: PG_CTL, initdb: INITDB, isRoot: IS_ROOT, runuser: RUNUSER } = PG_SERVER;
 
 export interface PrivatePostgres {
   url: string;

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import { loadConfig } from "../../src/service/config.js";
 import { estimateJobMemoryMb } from "../../src/service/job.js";
 import { createThreadRunner, type SimulationRunner } from "../../src/service/worker/thread-runner.js";
+import { have } from "../helpers/needs.js";
 import {
   addMission,
   type InProcessWorker,
@@ -20,6 +21,8 @@ import {
   type TestDatabase,
   waitFor,
 } from "./helpers.js";
+
+const SERVICES = await have("test/reliability/limits.test.ts: caps on a job", "postgres", "redis");
 
 let database: TestDatabase;
 let s3: RestartableS3;
@@ -73,7 +76,7 @@ const settled = (id: string) => async () => {
   return m.status === "completed" || m.status === "failed" ? m : null;
 };
 
-describe("caps on a job", () => {
+describe.runIf(SERVICES)("caps on a job", () => {
   it("MAX_PARTICLE_STEPS: a job over it is refused before any work, with a message naming the cap", async () => {
     const { runner, calls } = countingRunner(4096);
     const w = start({ MAX_PARTICLE_STEPS: "10000" }, runner);

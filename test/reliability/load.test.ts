@@ -3,8 +3,11 @@
 // processing lists empty at the end. SLOW (45–90 s).
 import { describe, expect, it } from "vitest";
 import { formatReport, runLoad } from "../../bench/load.js";
+import { have } from "../helpers/needs.js";
 
-describe("load", () => {
+const SERVICES = await have("test/reliability/load.test.ts: load (bench/load.ts)", "postgres", "redis");
+
+describe.runIf(SERVICES)("load", () => {
   it("12 jobs at once, two worker processes × 2: all completed exactly once, queue empty", async () => {
     // Small jobs without the land mask and with two products: each job's cost is then mostly the worker's own
     // (thread start-up, database, queue, uploads), which is what this test is about.

@@ -2,12 +2,19 @@
 // outage: attempts fail, the jobs go back to the queue with backoff instead of failing, and complete once the
 // database is back (MAX_ATTEMPTS leaves room). SLOW (35–75 s).
 import { afterEach, describe, expect, it, onTestFailed } from "vitest";
-import { CAN_RUN_PG, killAllWorkers } from "./helpers.js";
+import { have } from "../helpers/needs.js";
+import { killAllWorkers } from "./helpers.js";
 import { postgresOutage } from "./pg-outage.js";
+
+const PRIVATE_PG = await have(
+  "test/reliability/outage-postgres-retry.test.ts: PostgreSQL down for 12 s",
+  "postgres-server",
+  "redis",
+);
 
 afterEach(killAllWorkers);
 
-describe.skipIf(!CAN_RUN_PG)("PostgreSQL down for 12 s, short retry window", () => {
+describe.runIf(PRIVATE_PG)("PostgreSQL down for 12 s, short retry window", () => {
   it("failed attempts go back to the queue with backoff and complete when the database is back", async () => {
     const { attempts, worker, deadLetters } = await postgresOutage({
       outageMs: 12_000,

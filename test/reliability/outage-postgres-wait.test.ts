@@ -3,12 +3,19 @@
 // waits the outage out: the jobs complete on their first attempt, nothing is retried or lost.
 // test/service/outage.test.ts covers a 4 s outage in-process; this is the 10–20 s. SLOW (35–75 s).
 import { afterEach, describe, expect, it, onTestFailed } from "vitest";
-import { CAN_RUN_PG, killAllWorkers } from "./helpers.js";
+import { have } from "../helpers/needs.js";
+import { killAllWorkers } from "./helpers.js";
 import { postgresOutage } from "./pg-outage.js";
+
+const PRIVATE_PG = await have(
+  "test/reliability/outage-postgres-wait.test.ts: PostgreSQL down for 12 s",
+  "postgres-server",
+  "redis",
+);
 
 afterEach(killAllWorkers);
 
-describe.skipIf(!CAN_RUN_PG)("PostgreSQL down for 12 s", () => {
+describe.runIf(PRIVATE_PG)("PostgreSQL down for 12 s", () => {
   it("jobs wait through the outage and complete on their first attempt", async () => {
     const { attempts, worker, deadLetters } = await postgresOutage({
       outageMs: 12_000,

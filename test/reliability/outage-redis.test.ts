@@ -5,6 +5,7 @@
 // SLOW (35–70 s).
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
+import { have } from "../helpers/needs.js";
 import {
   addMission,
   jobJson,
@@ -12,7 +13,6 @@ import {
   outcomesByMission,
   type PrivateRedis,
   queueName,
-  REDIS_SERVER,
   type RestartableS3,
   resultRows,
   sleep,
@@ -26,6 +26,12 @@ import {
   waitFor,
   workerEnv,
 } from "./helpers.js";
+
+const PRIVATE_REDIS = await have(
+  "test/reliability/outage-redis.test.ts: Redis crash and restart",
+  "redis-server",
+  "postgres",
+);
 
 let database: TestDatabase;
 let s3: RestartableS3;
@@ -41,7 +47,7 @@ afterAll(async () => {
   await stopFileServices({ database, s3 });
 });
 
-describe.skipIf(!REDIS_SERVER)("Redis crash and restart", () => {
+describe.runIf(PRIVATE_REDIS)("Redis crash and restart", () => {
   it("no job is lost, both worker processes reconnect by themselves, each job completes once", async () => {
     redis = await startPrivateRedis();
     const queue = queueName("redis");

@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Database } from "../../src/service/ports.js";
+import { have } from "../helpers/needs.js";
 import {
   addMission,
   BUCKET,
@@ -24,6 +25,12 @@ import {
   type TestDatabase,
   waitFor,
 } from "./helpers.js";
+
+const SERVICES = await have(
+  "test/reliability/outage-s3.test.ts: S3 outages during upload",
+  "postgres",
+  "redis",
+);
 
 let database: TestDatabase;
 let s3: RestartableS3;
@@ -125,7 +132,7 @@ async function faultyProxy(
   };
 }
 
-describe("S3 outages during upload", () => {
+describe.runIf(SERVICES)("S3 outages during upload", () => {
   it("S3 down while the job is about to upload: retried, completed when the server returns", async () => {
     const w = start({ OUTAGE_RETRY_SECONDS: "60", MAX_ATTEMPTS: "3" });
     const id = await addMission(database.db, "s3 comes back");

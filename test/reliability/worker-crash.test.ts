@@ -4,6 +4,7 @@
 // simulation.
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { have } from "../helpers/needs.js";
 import {
   addMission,
   BUCKET,
@@ -26,6 +27,12 @@ import {
   workerEnv,
 } from "./helpers.js";
 
+const SERVICES = await have(
+  "test/reliability/worker-crash.test.ts: kill -9 of a worker process mid-job",
+  "postgres",
+  "redis",
+);
+
 let database: TestDatabase;
 let s3: RestartableS3;
 let redis: Redis;
@@ -43,7 +50,7 @@ afterAll(async () => {
   await stopFileServices({ database, s3 });
 });
 
-describe("kill -9 of a worker process mid-job", () => {
+describe.runIf(SERVICES)("kill -9 of a worker process mid-job", () => {
   it("another worker completes the job after the lease expires: one result row, every product stored", async () => {
     const queue = queueName("kill");
     queues.push(queue);

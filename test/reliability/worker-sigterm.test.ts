@@ -4,6 +4,7 @@
 // simulations in worker processes.
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { have } from "../helpers/needs.js";
 import {
   addMission,
   CONTRACT_PRODUCTS,
@@ -25,6 +26,12 @@ import {
   waitFor,
   workerEnv,
 } from "./helpers.js";
+
+const SERVICES = await have(
+  "test/reliability/worker-sigterm.test.ts: SIGTERM during a job",
+  "postgres",
+  "redis",
+);
 
 let database: TestDatabase;
 let s3: RestartableS3;
@@ -71,7 +78,7 @@ async function midRun(id: string): Promise<void> {
 
 const messages = (w: WorkerProcess) => w.logs().map((l) => String(l.msg));
 
-describe("SIGTERM during a job", () => {
+describe.runIf(SERVICES)("SIGTERM during a job", () => {
   it("within the grace period: the job finishes, then the process exits 0", async () => {
     const queue = queueName("term_finish");
     queues.push(queue);

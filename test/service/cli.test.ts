@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run as enqueue } from "../../src/cli/enqueue.js";
 import { run as queueCommand } from "../../src/cli/queue.js";
 import { capture } from "../helpers/capture.js";
+import { have } from "../helpers/needs.js";
 import {
   createTestDatabase,
   deleteQueueKeys,
@@ -17,6 +18,12 @@ import {
   token,
   waitFor,
 } from "./helpers.js";
+
+const SERVICES = await have(
+  "test/service/cli.test.ts: driftline enqueue, queue and worker",
+  "postgres",
+  "redis",
+);
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 let database: TestDatabase;
@@ -37,7 +44,7 @@ afterAll(async () => {
   await Promise.all([database?.drop(), s3?.close()]);
 });
 
-describe("driftline enqueue and queue", () => {
+describe.runIf(SERVICES)("driftline enqueue and queue", () => {
   it("inserts queued missions as the API would and pushes their jobs in the contract's JSON", async () => {
     const r = await capture(() =>
       enqueue([
@@ -162,7 +169,7 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-describe("driftline worker (process)", () => {
+describe.runIf(SERVICES)("driftline worker (process)", () => {
   it("refuses to start with one message listing every missing or malformed variable", async () => {
     const { child, output } = startWorker({ REDIS_URL: "localhost:6379", MAX_CONCURRENT_JOBS: "0" });
     expect(await exitCode(child)).toBe(2);

@@ -6,7 +6,10 @@ import { PermanentJobError } from "../../src/service/errors.js";
 import { silentLogger } from "../../src/service/log.js";
 import { type JobContext, type JobProcessor, QueueConsumer } from "../../src/service/queue/consumer.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
+import { have } from "../helpers/needs.js";
 import { deleteQueueKeys, REDIS_URL, token, waitFor } from "./helpers.js";
+
+const REDIS = await have("test/service/consumer.test.ts: QueueConsumer on the Redis queue", "redis");
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -43,7 +46,7 @@ function setup(processor: JobProcessor, options: { maxAttempts?: number } = {}) 
   return { queue, consumer, outcomes };
 }
 
-describe("QueueConsumer", () => {
+describe.runIf(REDIS)("QueueConsumer", () => {
   it("acks what the processor finished and dead-letters what it says to, with its outcome labels", async () => {
     const seen: string[] = [];
     const { queue, consumer, outcomes } = setup({

@@ -15,7 +15,10 @@ import {
   updateProgress,
 } from "../../src/service/db/missions.js";
 import type { Database } from "../../src/service/ports.js";
+import { have } from "../helpers/needs.js";
 import { createTestDatabase, type TestDatabase } from "./helpers.js";
+
+const POSTGRES = await have("test/service/db.test.ts: migrations and mission rows on PostgreSQL", "postgres");
 
 const PLATFORM_SCHEMA = new URL("../fixtures/platform-schema.sql", import.meta.url);
 
@@ -137,7 +140,7 @@ async function missionLifecycle(db: Database): Promise<void> {
   expect(await loadMission(db, other)).toBeNull();
 }
 
-describe("migrations and mission rows on PostgreSQL", () => {
+describe.runIf(POSTGRES)("migrations and mission rows on PostgreSQL", () => {
   let fresh: TestDatabase;
   let platform: TestDatabase;
   beforeAll(async () => {

@@ -15,6 +15,7 @@ import { silentLogger } from "../../src/service/log.js";
 import type { Database } from "../../src/service/ports.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { createWorker } from "../../src/service/worker/worker.js";
+import { have, PG_SERVER } from "../helpers/needs.js";
 import { startPrivateRedis } from "../reliability/helpers.js";
 import {
   createTestDatabase,
@@ -29,24 +30,17 @@ import {
   waitFor,
 } from "./helpers.js";
 
-function which(cmd: string): string | null {
-  try {
-    return (
-      execFileSync("sh", ["-c", `command -v ${cmd}`])
-        .toString()
-        .trim() || null
-    );
-  } catch {
-    return null;
-  }
-}
-
-const REDIS_SERVER = which("redis-server");
-const PG_CTL = which("pg_ctl");
-const INITDB = which("initdb");
-const IS_ROOT = process.getuid?.() === 0;
-const RUNUSER = which("runuser");
-const CAN_RUN_PG = !!PG_CTL && !!INITDB && (!IS_ROOT || !!RUNUSER);
+const { pgCtl: PG_CTL, initdb: INITDB, isRoot: IS_ROOT, runuser: RUNUSER } = PG_SERVER;
+const REDIS_RESTART = await have(
+  "test/service/outage.test.ts: Redis restarted while jobs wait and run",
+  "redis-server",
+  "postgres",
+);
+const PG_DOWN = await have(
+  "test/service/outage.test.ts: PostgreSQL down while jobs run",
+  "postgres-server",
+  "redis",
+);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -111,7 +105,7 @@ async function statuses(db: Database, ids: string[]): Promise<string[]> {
 }
 
 describe("outages", () => {
-  it.skipIf(!REDIS_SERVER)(
+  it.runIf(REDIS_RESTART)(
     "Redis restarted while jobs wait and run: no job lost, the worker reconnects by itself",
     async () => {
       const redis = await startPrivateRedis();
@@ -169,7 +163,7 @@ describe("outages", () => {
     },
   );
 
-  it.skipIf(!CAN_RUN_PG)(
+  it.runIf(PG_DOWN)(
     "PostgreSQL down for several seconds: running jobs wait and complete when it is back",
     async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), "driftline-pg-"));

@@ -4,7 +4,10 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DeadLetter, jobHash, RedisJobQueue } from "../../src/service/queue/redis-queue.js";
+import { have } from "../helpers/needs.js";
 import { deleteQueueKeys, REDIS_URL, sleep, token } from "./helpers.js";
+
+const REDIS = await have("test/service/redis-queue.test.ts: RedisJobQueue", "redis");
 
 const opened: { queue: RedisJobQueue; name: string }[] = [];
 let redis: Redis | undefined;
@@ -29,7 +32,7 @@ afterEach(async () => {
   redis = undefined;
 });
 
-describe("RedisJobQueue", () => {
+describe.runIf(REDIS)("RedisJobQueue", () => {
   it("takes jobs that producers RPUSH as plain JSON, in order, and acks them", async () => {
     const q = open();
     await client().rpush(q.queueName, '{"mission_id":"a"}', '{"mission_id":"b"}');

@@ -14,6 +14,7 @@ import { silentLogger } from "../../src/service/log.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { productKey } from "../../src/service/storage/keys.js";
 import { createWorker } from "../../src/service/worker/worker.js";
+import { have } from "../helpers/needs.js";
 import {
   createTestDatabase,
   deleteQueueKeys,
@@ -26,7 +27,13 @@ import {
   waitFor,
 } from "./helpers.js";
 
-const FORCING_DIR = fileURLToPath(new URL("../../../shared/data/forcing", import.meta.url));
+const SERVICES = await have(
+  "test/service/worker-integration.test.ts: worker with the real simulation",
+  "postgres",
+  "redis",
+);
+
+const FORCING_DIR = fileURLToPath(new URL("../../data-bundled/forcing", import.meta.url));
 let database: TestDatabase;
 let s3: TestS3;
 let redis: Redis;
@@ -87,7 +94,7 @@ const settled = (id: string) => async () => {
   return m.status === "completed" || m.status === "failed" ? m : null;
 };
 
-describe("worker with the real simulation", () => {
+describe.runIf(SERVICES)("worker with the real simulation", () => {
   it("completes a job pushed in exactly the contract's JSON, on forcing from the catalog", async () => {
     const queueName = startWorker({ FORCING_DIR });
     const id = await newMission(68.9, 14.0, "2016-02-01T12:00:00Z", 6);

@@ -13,6 +13,7 @@ import { productKey } from "../../src/service/storage/keys.js";
 import { startHealthServer } from "../../src/service/worker/health-server.js";
 import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
 import { createWorker, type DriftWorker } from "../../src/service/worker/worker.js";
+import { have } from "../helpers/needs.js";
 import {
   createTestDatabase,
   deleteQueueKeys,
@@ -26,6 +27,8 @@ import {
   token,
   waitFor,
 } from "./helpers.js";
+
+const SERVICES = await have("test/service/worker.test.ts: drift worker", "postgres", "redis");
 
 let database: TestDatabase;
 let s3: TestS3;
@@ -151,7 +154,7 @@ function crashable(q: JobQueue): JobQueue & { crash(): void } {
   };
 }
 
-describe("drift worker", () => {
+describe.runIf(SERVICES)("drift worker", () => {
   it("turns a job RPUSHed in the contract's JSON into a completed mission with every product stored", async () => {
     const { worker, queueName } = setup();
     const id = await newMission();

@@ -3,7 +3,10 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeDir, startTestServer } from "../api/helpers.js";
+import { have } from "../helpers/needs.js";
 import { launchChromium } from "./browser.js";
+
+const CHROMIUM = await have("test/web/auth-page.test.ts: the page with API keys", "chromium");
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -19,7 +22,7 @@ afterAll(async () => {
   if (server) removeDir(server.dataDir);
 });
 
-describe("the page with API keys", () => {
+describe.runIf(CHROMIUM)("the page with API keys", () => {
   it("asks for the key, then lists missions with it", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -7,8 +7,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeRunner } from "../api/fake-runner.js";
 import { removeDir, startTestServer } from "../api/helpers.js";
+import { have } from "../helpers/needs.js";
 import { launchChromium, openPage } from "./browser.js";
 
+const CHROMIUM = await have("test/web/page.test.ts: the Driftline page", "chromium");
 const runner = process.env.DRIFTLINE_TEST_FAKE_RUNNER ? fakeRunner : undefined;
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ARTIFACTS = path.join(ROOT, "test-artifacts");
@@ -33,7 +35,7 @@ afterAll(async () => {
   if (server) removeDir(server.dataDir);
 });
 
-describe("the Driftline page", () => {
+describe.runIf(CHROMIUM)("the Driftline page", () => {
   it("shows errors next to the fields and does not submit", async () => {
     await page.fill("#f-lat", "95°10'N");
     await page.fill("#f-lon", "4.5");

@@ -8,8 +8,10 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, removeDir, startTestServer } from "../api/helpers.js";
+import { have } from "../helpers/needs.js";
 import { launchChromium, openPage } from "./browser.js";
 
+const CHROMIUM = await have("test/web/truth.test.ts: the page tells the whole truth", "chromium");
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -84,7 +86,7 @@ async function setSlider(k: number) {
   );
 }
 
-describe("the page tells the whole truth", () => {
+describe.runIf(CHROMIUM)("the page tells the whole truth", () => {
   it("defaults the time to one the forcing covers and explains the coverage boxes", async () => {
     await expect.poll(() => page.inputValue("#f-time"), { timeout: 60_000 }).toBe("2016-02-01 12:00");
     expect(await page.textContent("[data-testid=coverage-legend]")).toMatch(/wind data.*current data/);

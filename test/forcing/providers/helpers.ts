@@ -10,10 +10,7 @@ import type { HttpOptions } from "../../../src/forcing/providers/http.js";
 import { parseSimulationSpec } from "../../../src/pipeline/spec.js";
 import { reachableWindow } from "../../../src/pipeline/window.js";
 
-export const SCENARIO = new URL(
-  "../../../../shared/reference/opendrift/scenarios/arctic20.json",
-  import.meta.url,
-).pathname;
+export const SCENARIO = new URL("../../fixtures/scenarios/arctic20.json", import.meta.url).pathname;
 
 export function arctic20Spec(): Record<string, unknown> {
   return JSON.parse(readFileSync(SCENARIO, "utf8"));

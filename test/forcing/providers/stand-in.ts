@@ -5,7 +5,7 @@
 //   /cmems/stac/…                          STAC product and dataset items pointing at the Zarr stores
 //   /cmems/arco/{time,geo}/….zarr/…        ARCO Zarr v2 stores (consolidated .zmetadata, blosc chunks)
 //   /thredds/ncss/grid/…                   THREDDS NetCDF Subset Service cutting NetCDF-3 subsets
-// The GFS fields and the Copernicus currents are the synthetic wind of ../shared/data/forcing (the currents
+// The GFS fields and the Copernicus currents are the synthetic wind of data-bundled/forcing (the currents
 // scaled by 0.05), the NCSS subsets are cut from Arctic20: so a fetch can be compared with the local file.
 // Failures are injected per path prefix: failNext("/nomads", 500, "hang", "truncate", "corrupt", …).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -28,7 +28,7 @@ import {
   productSection,
 } from "../grib2/encoder.js";
 
-export const SHARED = new URL("../../../../shared/data/forcing/", import.meta.url).pathname;
+export const SHARED = new URL("../../../data-bundled/forcing/", import.meta.url).pathname;
 export const SYNTHETIC = join(SHARED, "synthetic_wind_20160201_lonlat.nc");
 export const ARCTIC20 = join(SHARED, "Arctic20_1to5Feb_2016.nc");
 /** 2016-02-01T00Z: hour 0 of the synthetic wind. */
