@@ -1,5 +1,6 @@
 // `driftline <command> …`: a thin dispatcher; each command lives in its own module, loaded on demand.
 
+import { timingMark } from "../pipeline/timing.js";
 import { errorMessage } from "../service/errors.js";
 import { SOFTWARE_VERSION } from "../version.js";
 
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const module = await command.load();
+  timingMark(`${name} loaded`);
   if (wantsHelp(args)) {
     process.stdout.write(withNewline(await module.usage(args)));
     return 0;
@@ -94,8 +96,11 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+timingMark("cli started");
+process.on("exit", () => timingMark("exit"));
 main(process.argv.slice(2)).then(
   (code) => {
+    timingMark("done");
     process.exitCode = code;
   },
   (error: unknown) => {

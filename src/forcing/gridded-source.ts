@@ -6,8 +6,7 @@
 import { basename } from "node:path";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { ForcingSource, ForcingWindow } from "../core/types.js";
-import { openNetcdfSync } from "../io/netcdf/open.js";
-import { hdf5Ready } from "../io/netcdf/read-hdf5.js";
+import { netcdfReadyFor, openNetcdfSync } from "../io/netcdf/open.js";
 import { type NetcdfFile, strAttr } from "../io/netcdf/types.js";
 import { formatBox, gridArea, type IndexBox, type LonLatBox, windowIndexBox } from "./area.js";
 import { isoMinute, unpacker, unpackInPlace } from "./cf.js";
@@ -142,7 +141,7 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
   }
 
   async prepare(window: ForcingWindow): Promise<void> {
-    await hdf5Ready();
+    await netcdfReadyFor(this.slices.map((s) => s.path));
     const ka = this.indexAtOrBefore(window.start);
     const kb = this.indexAtOrAfter(window.end);
     // A grid the window does not reach gets an empty field: nothing is read unless a particle turns up.

@@ -13,7 +13,7 @@
 // The domain is the rho grid's cells, as for every curvilinear grid: outside them, missing_data.
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { ForcingSource, ForcingWindow } from "../core/types.js";
-import { hdf5Ready } from "../io/netcdf/read-hdf5.js";
+import { netcdfReadyFor } from "../io/netcdf/open.js";
 import type { NetcdfFile } from "../io/netcdf/types.js";
 import { type IndexBox, windowIndexBox } from "./area.js";
 import { unpacker, unpackInPlace } from "./cf.js";
@@ -246,7 +246,7 @@ export class RomsCGridSource extends CGridSampler {
   }
 
   async prepare(window: ForcingWindow): Promise<void> {
-    await hdf5Ready();
+    await netcdfReadyFor(this.slices.map((s) => s.path));
     const box = windowIndexBox(this.grid, window, this.index) ?? this.fullBox();
     this.load(box, this.indexAtOrBefore(window.start), this.indexAtOrAfter(window.end));
   }

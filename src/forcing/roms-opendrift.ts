@@ -12,7 +12,7 @@
 // OpenDrift's results particle by particle.
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { ForcingSource, ForcingWindow } from "../core/types.js";
-import { hdf5Ready } from "../io/netcdf/read-hdf5.js";
+import { netcdfReadyFor } from "../io/netcdf/open.js";
 import { buildDelaunayIndex, type DelaunayIndex, delaunayLocate } from "./delaunay-index.js";
 import { ForcingFileError } from "./errors.js";
 import { filePool, type TimeSlice } from "./gridded-source.js";
@@ -272,7 +272,7 @@ export class RomsOpenDriftSource extends OpenDriftRomsSampler {
   }
 
   async prepare(window: ForcingWindow): Promise<void> {
-    await hdf5Ready();
+    await netcdfReadyFor(this.slices.map((s) => s.path));
     const ka = Math.max(0, bisectLeft(this.times, window.start) - 1);
     const kb = Math.min(this.times.length - 1, bisectLeft(this.times, window.end));
     this.load(ka, kb);

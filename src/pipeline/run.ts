@@ -24,6 +24,7 @@ import { prepareForcing } from "./forcing.js";
 import { coveringSimulation, runScenarioSimulations } from "./scenario-run.js";
 import { sourcesThatCovered } from "./sources-used.js";
 import { parseSimulationSpec } from "./spec.js";
+import { timingMark } from "./timing.js";
 import { prepareLandmaskFor, reachableWindow } from "./window.js";
 
 export interface RunProgress {
@@ -103,6 +104,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const started = performance.now();
   const progress = (fraction: number, stage: RunProgress["stage"], message: string) =>
     opts.onProgress?.({ fraction, stage, message });
+  timingMark("pipeline loaded");
   const { spec, simulation, category, scenarios } = parseSimulationSpec(input);
   // Scenarios: forcing and coast are prepared for the area of all their releases.
   const reach = scenarios ? coveringSimulation(scenarios) : simulation;
@@ -120,8 +122,10 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     opts.fetch,
   );
   opts.signal?.throwIfAborted();
+  timingMark("forcing prepared");
   const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(reach);
   opts.signal?.throwIfAborted();
+  timingMark("land mask prepared");
 
   const simStarted = performance.now();
   const simOptions = {
@@ -135,6 +139,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     ? await runScenarioSimulations(scenarios, set, simOptions)
     : await runSimulationThreaded(simulation, category, set, simOptions);
   const simulationSeconds = (performance.now() - simStarted) / 1000;
+  timingMark("simulated");
   opts.signal?.throwIfAborted();
 
   const summaries = buildSnapshotSummaries(result.trajectory);
@@ -158,11 +163,15 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   const selection =
     opts.products ??
     PRODUCT_NAMES.filter((p) => p !== "ascii" || simulation.release.number <= ASCII_DEFAULT_MAX_PARTICLES);
+  timingMark("summaries");
   const files = await writeProducts(
     ctx,
     opts.outDir,
     selection,
-    (f, name) => progress(0.7 + 0.3 * f, "products", `writing ${name}`),
+    (f, name) => {
+      timingMark(`writing ${name}`);
+      progress(0.7 + 0.3 * f, "products", `writing ${name}`);
+    },
     opts.searchAreas,
   );
 
@@ -188,6 +197,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     files.summary = summaryPath;
   }
+  timingMark("products written");
   progress(1, "products", "done");
   return { summary, files };
 }

@@ -9,7 +9,7 @@
 //   3. coordinates (time, latitude, longitude, depth) are read whole, the index box of the mission found, and
 //      only the chunks of uo/vo (or utotal/vtotal) inside it read, from whichever copy needs fewer chunks.
 // The surface level (smallest |depth|) is kept; CF packing (scale_factor, add_offset, _FillValue) applied.
-import * as zarr from "zarrita";
+import type * as Zarr from "zarrita";
 import type { ForcingWindow } from "../../core/types.js";
 import { parseTimeUnits } from "../cf.js";
 import { HttpError, type HttpOptions, httpGet, redactUrl } from "./http.js";
@@ -93,7 +93,9 @@ function decodeNumbers(data: ArrayLike<number | bigint>): Float64Array {
   return out;
 }
 
-type AnyArray = zarr.Array<zarr.DataType, HttpZarrStore>;
+type AnyArray = Zarr.Array<Zarr.DataType, HttpZarrStore>;
+/** zarrita (36 modules) loads on the first Copernicus fetch, not with every run that could fetch. */
+const zarrita = () => import("zarrita");
 
 function dimsOf(arr: AnyArray, name: string): string[] {
   const dims = arr.dimensionNames ?? (arr.attrs._ARRAY_DIMENSIONS as string[] | undefined);
@@ -262,12 +264,14 @@ export class CopernicusMarineProvider implements ForcingProvider {
   }
 
   private async openStore(url: string, http: HttpOptions) {
+    const zarr = await zarrita();
     const store = await zarr.withMaybeConsolidatedMetadata(new HttpZarrStore(url, http, this.query));
     return zarr.root(store);
   }
 
   async fetch(plan: FetchPlan): Promise<FetchOutcome> {
     await this.checkCredentials(plan.http);
+    const zarr = await zarrita();
     const urls = await this.stores(plan.http);
     const preference = this.o.asset ?? "auto";
     const first =

@@ -23,8 +23,19 @@ export function netcdfContainer(head: Uint8Array): "classic" | "hdf5" | null {
 }
 
 export async function openNetcdf(path: string): Promise<NetcdfFile> {
-  await hdf5Ready();
+  // h5wasm loads for a NetCDF-4 file only.
+  if (netcdfContainer(readFileHead(path, NETCDF_HEAD_BYTES)) === "hdf5") await hdf5Ready();
   return openNetcdfSync(path);
+}
+
+/** Resolves once openNetcdfSync can open every one of these files: h5wasm loads only when one is NetCDF-4. */
+export async function netcdfReadyFor(paths: Iterable<string>): Promise<void> {
+  for (const path of new Set(paths)) {
+    if (netcdfContainer(readFileHead(path, NETCDF_HEAD_BYTES)) === "hdf5") {
+      await hdf5Ready();
+      return;
+    }
+  }
 }
 
 /** Synchronous open; NetCDF-4 files need hdf5Ready() to have resolved first. */

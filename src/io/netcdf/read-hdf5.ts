@@ -24,20 +24,25 @@ const HIDDEN_ATTRS = new Set([
 ]);
 const PURE_DIMENSION = "This is a netCDF dimension but not a netCDF variable";
 
-let ready: Promise<unknown> | null = null;
+let ready: Promise<H5wasm> | null = null;
 /** Set once hdf5Ready() resolves. */
 let h5wasm: H5wasm;
 /**
- * h5wasm compiles its WebAssembly once per process, loaded on the first NetCDF-4 file only: importing it
- * starts the compilation, which would keep a process that reads no such file alive for half a second.
+ * h5wasm compiles its WebAssembly once per process, loaded on the first NetCDF-4 file only (read or
+ * written): importing it compiles and starts the HDF5 library, ~0.2 s that a process reading and writing
+ * only classic files should not pay.
  */
-export function hdf5Ready(): Promise<unknown> {
+export function h5wasmReady(): Promise<H5wasm> {
   ready ??= import("h5wasm/node").then(async (m) => {
     await m.default.ready;
     h5wasm = m.default;
+    return h5wasm;
   });
   return ready;
 }
+
+/** Resolves once Hdf5Netcdf.openSync can open files. */
+export const hdf5Ready: () => Promise<unknown> = h5wasmReady;
 
 function ncType(dtype: unknown): NcType {
   if (typeof dtype !== "string") return "string";

@@ -6,7 +6,8 @@
 // h5wasm can set only one filter, so no shuffle: deflate alone, at level 1 by default (the gain of higher
 // levels is small on float positions and costs several times the time).
 import path from "node:path";
-import h5wasm, { type Dataset, type File as H5File } from "h5wasm/node";
+import type { Dataset, File as H5File } from "h5wasm/node";
+import { h5wasmReady } from "./read-hdf5.js";
 import type {
   NcArray,
   NcAttributes,
@@ -75,7 +76,7 @@ export async function writeNetcdf4(
     throw new Error(`NetCDF-4 deflate level: must be an integer 0..9, got ${level}`);
   }
   const minDeflate = opts.minDeflateBytes ?? 16384;
-  await h5wasm.ready;
+  const h5wasm = await h5wasmReady();
   for (const [name, size] of Object.entries(file.dimensions)) {
     if (!Number.isInteger(size) || size < 1) {
       throw new Error(`NetCDF dimension ${name}: length must be a positive integer, got ${size}`);
