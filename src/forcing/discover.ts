@@ -117,6 +117,14 @@ export interface LevelChoice {
   units: string;
 }
 
+export interface MemberChoice {
+  dim: string;
+  /** Members in the file. */
+  size: number;
+  /** The member read, 0-based. */
+  index: number;
+}
+
 export interface VectorLayout {
   kind: VectorKind;
   u: string;
@@ -128,8 +136,13 @@ export interface VectorLayout {
   stagger: "none" | "roms";
   /** Dimension names of the u variable and, per position, its role. */
   dims: string[];
-  roles: ("time" | "level" | "y" | "x" | "single")[];
+  roles: ("time" | "level" | "y" | "x" | "single" | "member")[];
   level: LevelChoice | null;
+  /**
+   * An ensemble-member dimension (MEPS `ensemble_member`, CF `realization`) of more than one member, and the
+   * member read (0 unless a forcing ensemble asks for another, pipeline/ensemble.ts); null without one.
+   */
+  member: MemberChoice | null;
   timeVar: string;
   /** Unix seconds of each time index. */
   times: Float64Array;
@@ -358,6 +371,7 @@ export function discoverVector(file: NetcdfFile, kind: VectorKind): VectorLayout
   roles[rank - 2] = "y";
   let timeVar = "";
   let level: LevelChoice | null = null;
+  let member: MemberChoice | null = null;
   for (let d = 0; d < rank - 2; d++) {
     const dim = dims[d];
     const cv = file.variables.get(dim);
@@ -385,7 +399,9 @@ export function discoverVector(file: NetcdfFile, kind: VectorKind): VectorLayout
       roles[d] = "level";
       level = chooseLevel(file, dim, u.shape[d], kind);
     } else if (/realization|ensemble|member/i.test(dim) || /realization/.test(cv ? standardName(cv) : "")) {
-      roles[d] = "single"; // first ensemble member
+      if (member) throw new ForcingFileError(p, `${u.name} has two ensemble-member dimensions`);
+      roles[d] = "member";
+      member = { dim, size: u.shape[d], index: 0 };
     } else {
       throw new ForcingFileError(
         p,
@@ -429,6 +445,7 @@ export function discoverVector(file: NetcdfFile, kind: VectorKind): VectorLayout
     dims,
     roles,
     level,
+    member,
     timeVar,
     times,
     grid,

@@ -118,7 +118,8 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
       name ??
       (files.length === 1
         ? basename(files[0])
-        : `${basename(files[0])} … ${basename(files[files.length - 1])} (${files.length} files)`);
+        : `${basename(files[0])} … ${basename(files[files.length - 1])} (${files.length} files)`) +
+        (this.slices[0].layout.member ? ` member ${this.slices[0].layout.member.index}` : "");
     this.timeRange = [this.times[0], this.times[this.times.length - 1]];
     this.area = gridArea(this.grid);
     this.coverageText = `${formatBox(this.area)}, ${isoMinute(this.timeRange[0])}..${isoMinute(this.timeRange[1])}`;
@@ -133,11 +134,28 @@ export class GriddedSource extends GriddedSampler implements ForcingSource {
       ...(l.level
         ? { level: `${l.level.dim}=${Number.isNaN(l.level.value) ? `#${l.level.index}` : l.level.value}` }
         : {}),
+      ...(l.member ? { member: `${l.member.dim}=${l.member.index} of ${l.member.size}` } : {}),
       area: formatBox(this.area),
       timeStart: isoMinute(this.timeRange[0]),
       timeEnd: isoMinute(this.timeRange[1]),
       timeSteps: this.times.length,
     };
+  }
+
+  /** Members of the file's ensemble-member dimension (1 without one). */
+  get memberCount(): number {
+    return this.layout.member?.size ?? 1;
+  }
+
+  /** The same time series reading member `m` of the ensemble-member dimension (not yet prepared). */
+  forMember(m: number): GriddedSource {
+    const member = this.layout.member;
+    if (!member || !(Number.isInteger(m) && m >= 0 && m < member.size)) {
+      throw new RangeError(`${this.name}: no ensemble member ${m} (it has ${this.memberCount})`);
+    }
+    return new GriddedSource(
+      this.slices.map((s) => ({ ...s, layout: { ...s.layout, member: { ...member, index: m } } })),
+    );
   }
 
   async prepare(window: ForcingWindow): Promise<void> {
@@ -321,6 +339,9 @@ export function readVectorSlice(
       } else if (role === "x") {
         start.push(x0);
         count.push(xn);
+      } else if (role === "member") {
+        start.push(layout.member?.index ?? 0);
+        count.push(1);
       } else {
         start.push(0);
         count.push(1);

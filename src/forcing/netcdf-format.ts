@@ -22,7 +22,18 @@ export function gridSignature(l: VectorLayout): string {
     g.kind === "curvilinear"
       ? `${g.lon[0]},${g.lat[0]},${g.lon[g.lon.length - 1]},${g.lat[g.lat.length - 1]}`
       : `${g.x[0]},${g.x[g.nx - 1]},${g.y[0]},${g.y[g.ny - 1]},${JSON.stringify(g.projection)}`;
-  return [l.kind, g.kind, g.nx, g.ny, head, l.u, l.v, l.level?.index ?? "", l.stagger].join("|");
+  return [
+    l.kind,
+    g.kind,
+    g.nx,
+    g.ny,
+    head,
+    l.u,
+    l.v,
+    l.level?.index ?? "",
+    l.stagger,
+    l.member?.index ?? "",
+  ].join("|");
 }
 
 /** Finds the vector in one file, or throws ForcingFileError saying what is missing. */

@@ -315,7 +315,16 @@ export class RomsCGridSource extends CGridSampler {
       const variable = file0.variables.get(name)!;
       for (let k = ka; k <= kb; k++) {
         const s = this.slices[k];
-        const slab = hyperslab(s.layout.roles, s.tIndex, s.layout.level?.index ?? 0, b.y0, ny, b.x0, nx);
+        const slab = hyperslab(
+          s.layout.roles,
+          s.tIndex,
+          s.layout.level?.index ?? 0,
+          b.y0,
+          ny,
+          b.x0,
+          nx,
+          s.layout.member?.index ?? 0,
+        );
         const raw = unpackInPlace(
           filePool.get(s.path).read(name, slab.start, slab.count),
           unpacker(variable),

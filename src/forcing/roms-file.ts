@@ -19,6 +19,7 @@ export function hyperslab(
   yn: number,
   x0: number,
   xn: number,
+  member = 0,
 ): { start: number[]; count: number[] } {
   const start: number[] = [];
   const count: number[] = [];
@@ -32,7 +33,9 @@ export function hyperslab(
             ? [y0, yn]
             : role === "x"
               ? [x0, xn]
-              : [0, 1];
+              : role === "member"
+                ? [member, 1]
+                : [0, 1];
     start.push(s);
     count.push(c);
   }

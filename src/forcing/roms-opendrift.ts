@@ -323,7 +323,7 @@ export class RomsOpenDriftSource extends OpenDriftRomsSampler {
     for (let k = ka; k <= kb; k++) {
       const s = this.slices[k];
       const file = filePool.get(s.path);
-      const slab = hyperslab(s.layout.roles, s.tIndex, level, 0, bny, 0, bnx);
+      const slab = hyperslab(s.layout.roles, s.tIndex, level, 0, bny, 0, bnx, s.layout.member?.index ?? 0);
       const uu = decodeLikeXarray(uVar, file.read(s.layout.u, slab.start, slab.count));
       const vv = decodeLikeXarray(vVar, file.read(s.layout.v, slab.start, slab.count));
       const base = (k - ka) * plane;

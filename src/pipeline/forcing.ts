@@ -11,7 +11,7 @@ import {
 } from "../forcing/index.js";
 import { type FetchForcingOptions, fetchForcingFor } from "../forcing/providers/fetch.js";
 import { provenanceRecord } from "../forcing/providers/types.js";
-import type { ForcingSpec, VariableSourceSpec } from "./spec.js";
+import type { ChainForcingSpec, VariableSourceSpec } from "./spec.js";
 
 type Kind = "wind" | "current";
 const KINDS: Kind[] = ["wind", "current"];
@@ -21,7 +21,7 @@ const list = (v: VariableSourceSpec | VariableSourceSpec[]): VariableSourceSpec[
 const isFetch = (s: VariableSourceSpec): boolean => "fetch" in s;
 
 export async function prepareForcing(
-  spec: ForcingSpec,
+  spec: ChainForcingSpec,
   sim: Simulation,
   window: ForcingWindow,
   forcingDir: string | undefined,

@@ -14,15 +14,14 @@ import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance } from "../forcing/index.js";
 import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
-import type { ProductContext } from "../products/context.js";
+import type { EnsembleMemberInfo, ProductContext } from "../products/context.js";
 import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
 import { PRODUCT_FILES, PRODUCT_NAMES, type ProductName } from "../products/registry.js";
 import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
-import { prepareForcing } from "./forcing.js";
+import { memberScenarios, prepareMembers, runMembers } from "./ensemble.js";
 import { coveringSimulation, runScenarioSimulations } from "./scenario-run.js";
-import { sourcesThatCovered } from "./sources-used.js";
 import { parseSimulationSpec } from "./spec.js";
 import { timingMark } from "./timing.js";
 import { prepareLandmaskFor, reachableWindow } from "./window.js";
@@ -75,6 +74,8 @@ export interface RunSummary {
   searchAreas?: SearchAreaSnapshot[];
   forcing: ForcingProvenance[];
   releaseOnLand?: { moved: number; maxDistanceM: number; unresolved: number };
+  /** The forcing ensemble's members (name, weight, particles), when the run had more than one. */
+  members?: EnsembleMemberInfo[];
   /**
    * Why a run large enough for step threads ran on one (a forcing source or land mask that cannot be
    * shared with threads, or threads that did not start); absent when it used them or was too small.
@@ -114,13 +115,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
 
   progress(0, "prepare", "reading forcing and coastline");
   const window = reachableWindow(reach);
-  const { set, provenance } = await prepareForcing(
-    spec.forcing,
-    simulation,
-    window,
-    opts.forcingDir,
-    opts.fetch,
-  );
+  const members = await prepareMembers(spec.forcing, simulation, window, opts.forcingDir, opts.fetch);
   opts.signal?.throwIfAborted();
   timingMark("forcing prepared");
   const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(reach);
@@ -135,18 +130,22 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     recordForcing: simulation.release.number * 200 <= 50_000_000,
     onProgress: (f: number) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
   };
-  const result = scenarios
-    ? await runScenarioSimulations(scenarios, set, simOptions)
-    : await runSimulationThreaded(simulation, category, set, simOptions);
+  const result = await runMembers(
+    simulation,
+    category,
+    members,
+    simOptions,
+    scenarios &&
+      ((k, set, options) =>
+        runScenarioSimulations(memberScenarios(scenarios, members.length, k), set, options)),
+  );
   const simulationSeconds = (performance.now() - simStarted) / 1000;
   timingMark("simulated");
   opts.signal?.throwIfAborted();
 
   const summaries = buildSnapshotSummaries(result.trajectory);
-  // Name only the sources the particles drew on (the records after the sources' own, from fetching, stay).
-  const all = [...set.wind, ...set.current];
-  const used = sourcesThatCovered(set, result.trajectory);
-  const forcing = provenance.filter((_, j) => j >= all.length || used.has(all[j]));
+  const forcing = result.forcing;
+  const ensemble = members.length > 1 ? { members: result.members } : {};
   const ctx: ProductContext = {
     simulation,
     specJson: JSON.stringify(spec),
@@ -158,6 +157,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     densityCellM: 1000,
     softwareVersion: SOFTWARE_VERSION,
     releaseOnLand: result.releaseOnLand,
+    ...ensemble,
   };
   await mkdir(opts.outDir, { recursive: true });
   const selection =
@@ -190,6 +190,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     searchAreas: ctx.searchAreas,
     forcing,
     releaseOnLand: result.releaseOnLand,
+    ...ensemble,
     ...(result.singleThreadReason ? { singleThreadReason: result.singleThreadReason } : {}),
   };
   if (selection.includes("summary")) {

@@ -46,15 +46,44 @@ const variableSourceOf = (kind: VectorKind) =>
     // Fetch the latest forecasts for the mission's area and time from the configured providers.
     z.strictObject({ fetch: z.literal(true) }),
   ]);
-const variableSpecOf = (kind: VectorKind) =>
+const chainOf = (kind: VectorKind) =>
   z.union([variableSourceOf(kind), z.array(variableSourceOf(kind)).min(1)]);
+/** A forcing ensemble (pipeline/ensemble.ts): members, each a source or a chain, with optional weights. */
+const ensembleOf = (kind: VectorKind) =>
+  z
+    .strictObject({
+      ensemble: z.array(chainOf(kind)).min(1, "must list at least one member"),
+      weights: z.array(finite("relative weight").positive("must be positive")).optional(),
+    })
+    .refine((e) => !e.weights || e.weights.length === e.ensemble.length, {
+      message: "must give one weight per ensemble member",
+      path: ["weights"],
+    });
+const variableSpecOf = (kind: VectorKind) => z.union([chainOf(kind), ensembleOf(kind)]);
 export type VariableSourceSpec = z.infer<ReturnType<typeof variableSourceOf>>;
+export type VariableChainSpec = z.infer<ReturnType<typeof chainOf>>;
+export type EnsembleSpec = z.infer<ReturnType<typeof ensembleOf>>;
 
-export const forcingSpecSchema = z.strictObject({
-  wind: variableSpecOf("wind"),
-  current: variableSpecOf("current"),
-});
+export const forcingSpecSchema = z
+  .strictObject({
+    wind: variableSpecOf("wind"),
+    current: variableSpecOf("current"),
+  })
+  .refine(
+    (f) =>
+      !("ensemble" in f.wind && "ensemble" in f.current) ||
+      f.wind.ensemble.length === f.current.ensemble.length,
+    {
+      message: "must have as many members as forcing.wind.ensemble (member k runs on both k-th entries)",
+      path: ["current", "ensemble"],
+    },
+  );
 export type ForcingSpec = z.infer<typeof forcingSpecSchema>;
+/** The forcing of one run (or one ensemble member): a source or a chain per variable. */
+export interface ChainForcingSpec {
+  wind: VariableChainSpec;
+  current: VariableChainSpec;
+}
 
 export const simulationSpecSchema = z.strictObject({
   name: z.string().max(255).default("simulation"),

@@ -5,6 +5,16 @@ import type { LandMask, Simulation, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance } from "../forcing/index.js";
 import type { SearchAreaSnapshot } from "./types.js";
 
+/** One member of a forcing ensemble (pipeline/ensemble.ts): its particles carry `member` = index. */
+export interface EnsembleMemberInfo {
+  index: number;
+  /** The sources that make this member differ ("current: a.nc", "wind: meps.nc member 3"). */
+  name: string;
+  /** Share of the probability (the members' sum to 1). */
+  weight: number;
+  particles: number;
+}
+
 export interface ProductContext {
   simulation: Simulation;
   /** The raw spec as given (stored in particles.nc for reproducibility). */
@@ -21,4 +31,6 @@ export interface ProductContext {
   softwareVersion: string;
   /** Particles moved off land at release: count and largest move in metres. */
   releaseOnLand?: { moved: number; maxDistanceM: number };
+  /** The forcing ensemble's members, when the run had more than one (agreement layer, summary). */
+  members?: EnsembleMemberInfo[];
 }
