@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSimulationThreaded } from "../../src/core/parallel/pool.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { buildForcing, type GriddedSource, openNetcdf, openVectorSources } from "../../src/forcing/index.js";
-import { memberParticles, prepareMembers, runMembers } from "../../src/pipeline/ensemble.js";
+import { memberParticles, memberScenarios, prepareMembers, runMembers } from "../../src/pipeline/ensemble.js";
 import { runSimulationSpec } from "../../src/pipeline/run.js";
+import { coveringSimulation, runScenarioSimulations } from "../../src/pipeline/scenario-run.js";
 import { parseSimulationSpec, SpecError } from "../../src/pipeline/spec.js";
 import { reachableWindow } from "../../src/pipeline/window.js";
 import { writeEnsembleCopy } from "../helpers/ensemble-netcdf.js";
@@ -244,6 +245,44 @@ describe("forcing ensembles", () => {
     } finally {
       nc.close();
     }
+  }, 120_000);
+
+  it("runs every scenario in every member, the weights multiplied", async () => {
+    const spec = arcticSpec((s) => {
+      s.seed = { number: 400 } as never;
+      s.forcing.current = {
+        ensemble: [{ files: [ARCTIC] }, { constant: { x: 0.2, y: 0 } }],
+        weights: [3, 1],
+      };
+      Object.assign(s, {
+        scenarios: [
+          { name: "a", weight: 0.6, release: { lon: 14.0, lat: 68.9, radius_m: 1000 } },
+          { name: "b", weight: 0.4, object_type: "PIW-1", release: { lon: 13.9, lat: 68.95 } },
+        ],
+      });
+    });
+    const parsed = parseSimulationSpec(spec);
+    const scenarios = parsed.scenarios ?? [];
+    const reach = coveringSimulation(scenarios);
+    const members = await prepareMembers(parsed.spec.forcing, reach, reachableWindow(reach), FORCING_DIR);
+    const result = await runMembers(parsed.simulation, parsed.category, members, {}, (k, set, options) =>
+      runScenarioSimulations(memberScenarios(scenarios, members.length, k), set, options),
+    );
+    expect(result.members.map((m) => [m.weight, m.particles])).toEqual([
+      [0.75, 200],
+      [0.25, 200],
+    ]);
+    const { member, scenario, weight, n } = result.trajectory;
+    expect(n).toBe(400);
+    const share = (m: number, k: number) => {
+      let w = 0;
+      for (let i = 0; i < n; i++) if (member[i] === m && scenario[i] === k) w += weight[i];
+      return w / n;
+    };
+    expect(share(0, 0)).toBeCloseTo(0.75 * 0.6, 12);
+    expect(share(0, 1)).toBeCloseTo(0.75 * 0.4, 12);
+    expect(share(1, 0)).toBeCloseTo(0.25 * 0.6, 12);
+    expect(share(1, 1)).toBeCloseTo(0.25 * 0.4, 12);
   }, 120_000);
 
   it("refuses ensembles it cannot run, naming the field", async () => {
