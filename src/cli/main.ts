@@ -18,6 +18,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "run a simulation spec: simulate SPEC.json --out DIR [--forcing-dir DIR]",
     load: () => import("./simulate.js"),
   },
+  validate: {
+    summary: "forecast against observed drift: validate SPEC.json --observed TRACK --out DIR",
+    load: () => import("./validate.js"),
+  },
   "object-types": {
     summary: "list the 85 Leeway object categories [--json]",
     load: () => import("./object-types.js"),

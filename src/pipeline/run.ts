@@ -51,6 +51,11 @@ export interface RunOptions {
    */
   searchAreas?: boolean;
   onProgress?: (p: RunProgress) => void;
+  /**
+   * Handed the finished run (trajectory, land mask, search areas when computed) after the products, for callers
+   * in this thread that analyse it further (driftline validate); does not cross to a worker thread.
+   */
+  onContext?: (ctx: ProductContext) => void;
   signal?: AbortSignal;
   /**
    * How `{"fetch": true}` sources download (providers, HTTP settings, "now"): default from the environment
@@ -175,6 +180,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     opts.searchAreas,
   );
 
+  opts.onContext?.(ctx);
   const last = summaries[summaries.length - 1];
   const summary: RunSummary = {
     name: simulation.name,

@@ -65,7 +65,7 @@ export interface DrifterValidation {
   /** Observed track length over the compared period, km. */
   observedKm: number;
   points: ComparedPoint[];
-  /** LEAD_HOURS within the compared period, then the end. */
+  /** LEAD_HOURS within the compared period, then the end (the last output time with something afloat). */
   leads: LeadSeparation[];
   skillCentroid: Skill;
   skillMostLikely: Skill;
@@ -242,12 +242,9 @@ export function validateDrifter(
       mostLikelyKm: interpolate(h, "mostLikelyKm"),
     }),
   );
-  leads.push({
-    label: "end",
-    hours: last.hours,
-    centroidKm: last.centroidKm,
-    mostLikelyKm: last.mostLikelyKm,
-  });
+  // The end: the last output time with something afloat to compare (a stranded cloud has no position).
+  const end = points.findLast((p) => p.centroidKm !== null) ?? last;
+  leads.push({ label: "end", hours: end.hours, centroidKm: end.centroidKm, mostLikelyKm: end.mostLikelyKm });
 
   return {
     id: track.id,
