@@ -22,6 +22,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "forecast against observed drift: validate SPEC.json --observed TRACK --out DIR",
     load: () => import("./validate.js"),
   },
+  plan: {
+    summary: "plan a search on a result: plan RESULT_DIR --units UNITS.json --out DIR",
+    load: () => import("./plan.js"),
+  },
   "object-types": {
     summary: "list the 85 Leeway object categories [--json]",
     load: () => import("./object-types.js"),

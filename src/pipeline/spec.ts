@@ -140,18 +140,21 @@ export interface ParsedSpec {
   scenarios?: ScenarioPlan[];
 }
 
+/** zod's issues as a SpecError: each field's path and what is wrong with it. */
+export function specErrorOf(error: z.ZodError): SpecError {
+  return new SpecError(
+    error.issues.map((issue) => ({
+      path: issue.path.join("."),
+      message:
+        issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message,
+    })),
+  );
+}
+
 /** Validates a spec (parsed JSON) and returns the core Simulation; throws SpecError naming each bad field. */
 export function parseSimulationSpec(input: unknown): ParsedSpec {
   const parsed = simulationSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new SpecError(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.join("."),
-        message:
-          issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message,
-      })),
-    );
-  }
+  if (!parsed.success) throw specErrorOf(parsed.error);
   const spec = parsed.data;
   const issues: SpecIssue[] = [];
 
