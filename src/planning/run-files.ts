@@ -124,6 +124,9 @@ function trajectoryOfFile(file: NcFile, where: string): Trajectory {
     ? Float64Array.from(file.readAll("weight"))
     : new Float64Array(n).fill(1);
   const member = file.variables.has("member") ? Uint16Array.from(file.readAll("member")) : new Uint16Array(n);
+  const scenario = file.variables.has("scenario")
+    ? Uint16Array.from(file.readAll("scenario"))
+    : new Uint16Array(n);
   return {
     n,
     times,
@@ -139,5 +142,6 @@ function trajectoryOfFile(file: NcFile, where: string): Trajectory {
     releaseTime: Float64Array.from(need("release_time")),
     weight,
     member,
+    scenario,
   };
 }
