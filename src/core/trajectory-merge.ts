@@ -62,3 +62,50 @@ export function concatTrajectories(parts: readonly Trajectory[]): Trajectory {
     scenario: perParticle((t) => t.scenario),
   };
 }
+
+/** Particles [from, to) of a trajectory as a trajectory of their own (copies). */
+export function sliceTrajectory(t: Trajectory, from: number, to: number): Trajectory {
+  if (from === 0 && to === t.n) return t;
+  return selectParticles(
+    t,
+    Uint32Array.from({ length: to - from }, (_, i) => from + i),
+  );
+}
+
+/** The particles `indices` (ascending) of a trajectory as a trajectory of their own (copies). */
+export function selectParticles(t: Trajectory, indices: Uint32Array): Trajectory {
+  const n = indices.length;
+  const outputs = t.times.length;
+  const rows = <A extends Float32Array | Uint8Array>(a: A): A => {
+    const out = new (a.constructor as new (length: number) => A)(n * outputs);
+    for (let k = 0; k < outputs; k++) {
+      const o = k * t.n;
+      const to = k * n;
+      for (let j = 0; j < n; j++) out[to + j] = a[o + indices[j]];
+    }
+    return out;
+  };
+  const each = <A extends Float64Array | Uint16Array>(a: A): A => {
+    const out = new (a.constructor as new (length: number) => A)(n);
+    for (let j = 0; j < n; j++) out[j] = a[indices[j]];
+    return out;
+  };
+  const forcing =
+    t.windU && t.windV && t.currentU && t.currentV
+      ? { windU: rows(t.windU), windV: rows(t.windV), currentU: rows(t.currentU), currentV: rows(t.currentV) }
+      : {};
+  return {
+    n,
+    times: t.times,
+    lon: rows(t.lon),
+    lat: rows(t.lat),
+    status: rows(t.status),
+    orientation: rows(t.orientation),
+    capsized: rows(t.capsized),
+    ...forcing,
+    releaseTime: each(t.releaseTime),
+    weight: each(t.weight),
+    member: each(t.member),
+    scenario: each(t.scenario),
+  };
+}

@@ -7,7 +7,6 @@ import { RasterLandMask } from "../coastline/landmask.js";
 import {
   DEFAULT_THREAD_THRESHOLD,
   prestartThreads,
-  runSimulationThreaded,
   threadCount,
 } from "../core/parallel/pool.js";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
@@ -17,11 +16,12 @@ import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
 import type { EnsembleMemberInfo, ProductContext } from "../products/context.js";
 import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
 import { PRODUCT_FILES, PRODUCT_NAMES, type ProductName } from "../products/registry.js";
+import { analyseScenarios, type ScenarioRow, scenarioTable } from "../products/scenarios.js";
 import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { memberScenarios, prepareMembers, runMembers } from "./ensemble.js";
-import { coveringSimulation, runScenarioSimulations } from "./scenario-run.js";
+import { coveringSimulation, runScenarioSimulations, scenarioInfo } from "./scenario-run.js";
 import { parseSimulationSpec } from "./spec.js";
 import { timingMark } from "./timing.js";
 import { prepareLandmaskFor, reachableWindow } from "./window.js";
@@ -78,6 +78,8 @@ export interface RunSummary {
   snapshots: SnapshotSummary[];
   searchAreas?: SearchAreaSnapshot[];
   forcing: ForcingProvenance[];
+  /** The scenarios (weights, object types, particles, shares and areas of each on its own), when the spec has them. */
+  scenarios?: ScenarioRow[];
   releaseOnLand?: { moved: number; maxDistanceM: number; unresolved: number };
   /** The forcing ensemble's members (name, weight, particles), when the run had more than one. */
   members?: EnsembleMemberInfo[];
@@ -163,6 +165,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     softwareVersion: SOFTWARE_VERSION,
     releaseOnLand: result.releaseOnLand,
     ...ensemble,
+    ...(scenarios ? { scenarios: scenarios.map(scenarioInfo) } : {}),
   };
   await mkdir(opts.outDir, { recursive: true });
   const selection =
@@ -197,6 +200,9 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     forcing,
     releaseOnLand: result.releaseOnLand,
     ...ensemble,
+    ...(ctx.scenarios
+      ? { scenarios: scenarioTable(ctx.scenarioResults ?? analyseScenarios(ctx, false)) }
+      : {}),
     ...(result.singleThreadReason ? { singleThreadReason: result.singleThreadReason } : {}),
   };
   if (selection.includes("summary")) {

@@ -8,6 +8,7 @@ import {
 } from "../core/parallel/pool.js";
 import { concatTrajectories } from "../core/trajectory-merge.js";
 import type { ForcingSet, Simulation } from "../core/types.js";
+import type { ScenarioInfo } from "../products/types.js";
 import type { ScenarioPlan } from "./scenarios.js";
 
 export async function runScenarioSimulations(
@@ -64,4 +65,10 @@ export function coveringSimulation(scenarios: readonly ScenarioPlan[]): Simulati
       polygon: undefined,
     },
   };
+}
+
+/** A scenario as the products know it. */
+export function scenarioInfo(s: ScenarioPlan): ScenarioInfo {
+  const { number, ...release } = s.simulation.release;
+  return { name: s.name, weight: s.weight, category: s.category, particles: number, release };
 }

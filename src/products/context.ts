@@ -3,7 +3,7 @@ import type { ObjectCategory } from "../core/objects.js";
 import type { Trajectory } from "../core/trajectory.js";
 import type { LandMask, Simulation, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance } from "../forcing/index.js";
-import type { SearchAreaSnapshot } from "./types.js";
+import type { ScenarioInfo, ScenarioResult, SearchAreaSnapshot } from "./types.js";
 
 /** One member of a forcing ensemble (pipeline/ensemble.ts): its particles carry `member` = index. */
 export interface EnsembleMemberInfo {
@@ -29,6 +29,13 @@ export interface ProductContext {
   /** Density grid cell size in metres (default 1000). */
   densityCellM: number;
   softwareVersion: string;
+  /**
+   * The mission's scenarios when the spec has them (index = Trajectory.scenario; their particles follow one
+   * another in this order): products show the combined picture and each scenario on its own.
+   */
+  scenarios?: ScenarioInfo[];
+  /** Filled by the analysis when there are scenarios: each scenario on its own (products/scenarios.ts). */
+  scenarioResults?: ScenarioResult[];
   /** Particles moved off land at release: count and largest move in metres. */
   releaseOnLand?: { moved: number; maxDistanceM: number };
   /** The forcing ensemble's members, when the run had more than one (agreement layer, summary). */

@@ -7,6 +7,7 @@ import { computeDensity, type DensityResult } from "./density.js";
 import type { ParticlesNetcdfOptions } from "./particles-nc.js";
 import { writeParticlesNetcdfInThread } from "./particles-nc-thread.js";
 import { needsAnalysis, PRODUCT_FILES, type ProductInput, type ProductName, productsAt } from "./registry.js";
+import { analyseScenarios } from "./scenarios.js";
 import { computeSearchAreas } from "./search-areas.js";
 
 /** The products this module writes (summary.json is written by the pipeline, pictures by products/index.ts). */
@@ -99,5 +100,6 @@ function analyse(ctx: ProductContext): DensityResult {
     smoothed.set(layer.gridProbability, k * cells),
   );
   grids.smoothedProbability = smoothed;
+  if (ctx.scenarios) ctx.scenarioResults = analyseScenarios(ctx);
   return grids;
 }

@@ -62,7 +62,8 @@ export function trajectoriesGeoJson(
 /**
  * Every search area (kind "search_area": time, time_index, hours_elapsed, percent, area_km2, area_nm2,
  * contained_fraction), the centroid and most likely cell of every time (kind "centroid", "most_likely") and
- * the last known position (kind "last_known_position", the start of the release).
+ * the last known position (kind "last_known_position", the start of the release); for a mission of scenarios
+ * also a layer per scenario (scenarioFeatures).
  */
 export function searchAreasGeoJson(
   ctx: ProductContext,
@@ -87,28 +88,7 @@ export function searchAreasGeoJson(
       time_index: s.timeIndex,
       hours_elapsed: round6(s.hoursElapsed),
     };
-    for (const key of ["95", "90", "50"] as const) {
-      const a = s.areas[key];
-      if (!a) continue;
-      features.push({
-        type: "Feature",
-        geometry: a.geometry,
-        properties: {
-          kind: "search_area",
-          ...common,
-          percent: a.percent,
-          area_km2: Math.round(a.areaKm2 * 1000) / 1000,
-          area_nm2: Math.round(a.areaNm2 * 1000) / 1000,
-          contained_fraction: round6(a.containedFraction),
-          dropped_fraction: round6(a.droppedFraction),
-          pieces: a.pieces.map((q) => ({
-            area_km2: Math.round(q.areaKm2 * 1000) / 1000,
-            area_nm2: Math.round(q.areaNm2 * 1000) / 1000,
-            probability: round6(q.probability),
-          })),
-        },
-      });
-    }
+    features.push(...areaFeatures(s, { kind: "search_area", ...common }));
     if (s.centroidLon !== null && s.centroidLat !== null) {
       features.push(
         pointFeature(s.centroidLon, s.centroidLat, {
@@ -139,7 +119,95 @@ export function searchAreasGeoJson(
       );
     }
   }
+  features.push(...scenarioFeatures(ctx));
   return { type: "FeatureCollection", features };
+}
+
+/** The 95, 90 and 50 % areas of a snapshot as features with `properties` and each area's figures. */
+function areaFeatures(s: SearchAreaSnapshot, properties: Record<string, unknown>): Feature[] {
+  const features: Feature[] = [];
+  for (const key of ["95", "90", "50"] as const) {
+    const a = s.areas[key];
+    if (!a) continue;
+    features.push({
+      type: "Feature",
+      geometry: a.geometry,
+      properties: {
+        ...properties,
+        percent: a.percent,
+        area_km2: Math.round(a.areaKm2 * 1000) / 1000,
+        area_nm2: Math.round(a.areaNm2 * 1000) / 1000,
+        contained_fraction: round6(a.containedFraction),
+        dropped_fraction: round6(a.droppedFraction),
+        pieces: a.pieces.map((q) => ({
+          area_km2: Math.round(q.areaKm2 * 1000) / 1000,
+          area_nm2: Math.round(q.areaNm2 * 1000) / 1000,
+          probability: round6(q.probability),
+        })),
+      },
+    });
+  }
+  return features;
+}
+
+/**
+ * A layer per scenario (missions of two or more): its release (kind "scenario_release": a point, line or
+ * polygon) and its own search areas at every time (kind "scenario_search_area"), each with `scenario` (the
+ * name), `scenario_index` and `weight`.
+ */
+function scenarioFeatures(ctx: ProductContext): Feature[] {
+  const results = ctx.scenarioResults ?? [];
+  if (results.length < 2) return [];
+  const features: Feature[] = [];
+  for (const r of results) {
+    const tag = { scenario: r.info.name, scenario_index: r.index, weight: round6(r.info.weight) };
+    const rel = r.info.release;
+    const line = rel.lon[0] !== rel.lon[1] || rel.lat[0] !== rel.lat[1];
+    features.push({
+      type: "Feature",
+      geometry: rel.polygon
+        ? { type: "Polygon", coordinates: [closedRing(rel.polygon.map(([x, y]) => position(x, y)))] }
+        : line
+          ? {
+              type: "LineString",
+              coordinates: [position(rel.lon[0], rel.lat[0]), position(rel.lon[1], rel.lat[1])],
+            }
+          : { type: "Point", coordinates: position(rel.lon[0], rel.lat[0]) },
+      properties: {
+        kind: "scenario_release",
+        ...tag,
+        object_type: r.info.category.key,
+        object_description: r.info.category.description,
+        particles: r.info.particles,
+        time: isoUtc(rel.time[0]),
+        end_time: isoUtc(rel.time[1]),
+        ...(rel.polygon ? {} : { radius_m: rel.radiusM[0] }),
+      },
+    });
+    for (const s of r.searchAreas) {
+      features.push(
+        ...areaFeatures(s, {
+          kind: "scenario_search_area",
+          ...tag,
+          time: isoUtc(s.time),
+          time_index: s.timeIndex,
+          hours_elapsed: round6(s.hoursElapsed),
+        }),
+      );
+    }
+  }
+  return features;
+}
+
+/** RFC 7946: a ring ends where it starts, exterior counter-clockwise. */
+function closedRing(ring: Position[]): Position[] {
+  const out =
+    ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1]
+      ? ring
+      : [...ring, ring[0]];
+  let twice = 0;
+  for (let i = 0; i + 1 < out.length; i++) twice += out[i][0] * out[i + 1][1] - out[i + 1][0] * out[i][1];
+  return twice < 0 ? out.slice().reverse() : out;
 }
 
 function pointFeature(lon: number, lat: number, properties: Record<string, unknown>): Feature<Point> {

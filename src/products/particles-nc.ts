@@ -80,6 +80,24 @@ function coverage(t: Trajectory): { west: number; east: number; south: number; n
   return { west, east, south, north };
 }
 
+/** The scenario variable's attributes: CF flags (names as words) and the names and weights as given. */
+function scenarioAttributes(ctx: ProductContext): NcAttributes {
+  const list = ctx.scenarios ?? [{ name: ctx.simulation.name, weight: 1 }];
+  return {
+    long_name: "scenario of the mission the particle belongs to (0-based)",
+    flag_values: ncValues(
+      "short",
+      list.map((_, k) => k),
+    ),
+    flag_meanings: list.map((s, k) => s.name.replace(/[^A-Za-z0-9_.+-]+/g, "_") || `scenario_${k}`).join(" "),
+    scenario_names: list.map((s) => s.name).join("; "),
+    scenario_weights: ncValues(
+      "double",
+      list.map((s) => s.weight),
+    ),
+  };
+}
+
 /** Global attributes: CF, ACDD-1.3 discovery metadata, the object, release, forcing, settings and the spec. */
 export function particlesGlobalAttributes(ctx: ProductContext, now = new Date()): NcAttributes {
   const sim = ctx.simulation;
@@ -236,10 +254,17 @@ export function particlesNcFile(ctx: ProductContext, now = new Date()): NcFileDe
       dims: ["trajectory"],
       attributes: {
         long_name: "Leeway object category id",
-        object_type: ctx.category.key,
-        description: ctx.category.description,
+        object_type: ctx.scenarios ? ctx.scenarios.map((s) => s.category.key).join(" ") : ctx.category.key,
+        description: ctx.scenarios
+          ? ctx.scenarios.map((s) => s.category.description).join("; ")
+          : ctx.category.description,
       },
-      rows: (_row0, rows, out) => out.fill(ctx.category.id, 0, rows),
+      rows: ctx.scenarios
+        ? (row0, rows, out) => {
+            const ids = (ctx.scenarios ?? []).map((s) => s.category.id);
+            for (let i = 0; i < rows; i++) out[i] = ids[t.scenario[row0 + i]];
+          }
+        : (_row0, rows, out) => out.fill(ctx.category.id, 0, rows),
     },
     {
       // Products weigh particles by it (scenarios, ensembles, searches that found nothing): a reader of this
@@ -257,6 +282,16 @@ export function particlesNcFile(ctx: ProductContext, now = new Date()): NcFileDe
       attributes: { long_name: "scenario or forcing-ensemble member of the particle (0-based)" },
       rows: (row0, rows, out) => {
         for (let i = 0; i < rows; i++) out[i] = t.member[row0 + i];
+      },
+    },
+    {
+      // Which scenario of the mission the particle belongs to (names and weights in the attributes).
+      name: "scenario",
+      type: "short",
+      dims: ["trajectory"],
+      attributes: scenarioAttributes(ctx),
+      rows: (row0, rows, out) => {
+        for (let i = 0; i < rows; i++) out[i] = t.scenario[row0 + i];
       },
     },
     floatVar("lon", t.lon, {

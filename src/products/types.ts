@@ -1,4 +1,6 @@
 // Shapes shared by the product writers: what the analysis of a finished run produces.
+import type { ObjectCategory } from "../core/objects.js";
+import type { Release } from "../core/types.js";
 import type { MultiPolygon, Polygon } from "./geojson-types.js";
 
 /** Search areas and position estimate at one output time. */
@@ -78,4 +80,26 @@ export interface DensityGrids {
   weight: Float64Array;
   /** Summed weight of the afloat particles per time (the denominator of the probability). */
   afloatWeight: Float64Array;
+}
+
+/** A scenario as the products know it (from the validated spec). */
+export interface ScenarioInfo {
+  name: string;
+  /** Share of the mission's probability (the weights normalised to sum 1). */
+  weight: number;
+  category: ObjectCategory;
+  /** Its particles (Trajectory.scenario = its index). */
+  particles: number;
+  release: Omit<Release, "number">;
+}
+
+/** A scenario on its own. */
+export interface ScenarioResult {
+  index: number;
+  info: ScenarioInfo;
+  /** Share of the mission's probability that is this scenario and afloat, stranded, at the last output time. */
+  afloatWeight: number;
+  strandedWeight: number;
+  /** Its own search areas at every output time (its particles only, normalised to its own probability). */
+  searchAreas: SearchAreaSnapshot[];
 }

@@ -2,7 +2,7 @@
 // weights in the density, and the same bytes on any number of threads.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Trajectory } from "../../src/core/trajectory.js";
+import { sliceTrajectory as slice } from "../../src/core/trajectory-merge.js";
 import { buildForcing } from "../../src/forcing/index.js";
 import { landMaskRecipe } from "../../src/pipeline/run.js";
 import { coveringSimulation, runScenarioSimulations } from "../../src/pipeline/scenario-run.js";
@@ -63,38 +63,6 @@ async function runMission(spec: Spec, threads = 1) {
     threadThreshold: 0,
   });
   return { parsed, result };
-}
-
-/** Particles [from, to) of a trajectory as a trajectory of their own. */
-function slice(t: Trajectory, from: number, to: number): Trajectory {
-  const n = to - from;
-  const rows = <A extends Float32Array | Uint8Array>(a: A): A => {
-    const out = new (a.constructor as new (length: number) => A)(n * t.times.length);
-    for (let k = 0; k < t.times.length; k++)
-      out.set(a.subarray(k * t.n + from, k * t.n + to) as never, k * n);
-    return out;
-  };
-  return {
-    n,
-    times: t.times,
-    lon: rows(t.lon),
-    lat: rows(t.lat),
-    status: rows(t.status),
-    orientation: rows(t.orientation),
-    capsized: rows(t.capsized),
-    ...(t.windU
-      ? {
-          windU: rows(t.windU),
-          windV: rows(t.windV!),
-          currentU: rows(t.currentU!),
-          currentV: rows(t.currentV!),
-        }
-      : {}),
-    releaseTime: t.releaseTime.subarray(from, to),
-    weight: t.weight.subarray(from, to),
-    member: t.member.subarray(from, to),
-    scenario: t.scenario.subarray(from, to),
-  };
 }
 
 const specIssues = (spec: unknown): string[] => {

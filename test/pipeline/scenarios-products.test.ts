@@ -1,0 +1,92 @@
+// A mission of two scenarios through runSimulationSpec: summary.json's scenario table, a layer per scenario in
+// search_areas.geojson, each particle's scenario and object type in particles.nc.
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openNetcdf } from "../../src/io/netcdf/open.js";
+import { numsAttr } from "../../src/io/netcdf/types.js";
+import { type RunResult, runSimulationSpec } from "../../src/pipeline/run.js";
+import type { ScenarioRow } from "../../src/products/scenarios.js";
+import { twoScenarioSpec } from "../helpers/scenarios.js";
+
+describe("a mission of two scenarios", () => {
+  let run: RunResult;
+  let summary: {
+    scenarios: ScenarioRow[];
+    searchAreas: { areas: Record<string, { areaKm2: number } | null> }[];
+  };
+  beforeAll(async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), "scenarios-"));
+    run = await runSimulationSpec(twoScenarioSpec(), {
+      outDir,
+      threads: 1,
+      products: ["netcdf", "search_areas", "summary"],
+    });
+    summary = JSON.parse(readFileSync(run.files.summary as string, "utf8"));
+  }, 120_000);
+
+  it("writes summary.json's scenario table: weights, object types, particles, shares, each one's areas", () => {
+    const rows = summary.scenarios;
+    expect(rows.map((r) => [r.name, r.weight, r.objectType.key, r.particleCount])).toEqual([
+      ["life raft", 0.6, "LIFE-RAFT-DB-10", 1200],
+      ["person left the raft", 0.4, "PIW-1", 800],
+    ]);
+    // Nothing strands without a coast: each scenario's afloat weight is its weight.
+    expect(rows.map((r) => r.afloatWeight)).toEqual([0.6, 0.4]);
+    expect(rows.map((r) => r.strandedWeight)).toEqual([0, 0]);
+    const mission = summary.searchAreas[summary.searchAreas.length - 1].areas;
+    for (const r of rows) {
+      for (const p of ["50", "90", "95"] as const) expect(r.searchAreaKm2[p]).toBeGreaterThan(0);
+      expect(r.searchAreaKm2["50"]).toBeLessThan(r.searchAreaKm2["90"] as number);
+      // Each on its own is smaller than the two together.
+      expect(r.searchAreaKm2["90"]).toBeLessThan(mission["90"]?.areaKm2 as number);
+      expect(r.mostLikely).not.toBeNull();
+    }
+  });
+
+  it("draws a layer per scenario in search_areas.geojson, beside the combined areas", () => {
+    const geo = JSON.parse(readFileSync(run.files.search_areas as string, "utf8"));
+    const props = geo.features.map((f: { properties: Record<string, unknown> }) => f.properties);
+    const kinds = (kind: string) => props.filter((p: Record<string, unknown>) => p.kind === kind);
+    expect(kinds("search_area").every((p: Record<string, unknown>) => p.scenario === undefined)).toBe(true);
+    expect(
+      kinds("scenario_release").map((p: Record<string, unknown>) => [p.scenario, p.object_type]),
+    ).toEqual([
+      ["life raft", "LIFE-RAFT-DB-10"],
+      ["person left the raft", "PIW-1"],
+    ]);
+    const layer = kinds("scenario_search_area");
+    const nt = summary.searchAreas.length;
+    for (const k of [0, 1]) {
+      const own = layer.filter(
+        (p: Record<string, unknown>) => p.scenario_index === k && p.time_index === nt - 1,
+      );
+      expect(own.map((p: Record<string, unknown>) => p.percent)).toEqual([95, 90, 50]);
+      expect(own[1].area_km2).toBeCloseTo(summary.scenarios[k].searchAreaKm2["90"] as number, 3);
+    }
+  });
+
+  it("records each particle's scenario and object type in particles.nc", async () => {
+    const nc = await openNetcdf(run.files.netcdf as string);
+    try {
+      const scenario = [...nc.readAll("scenario")];
+      const objectType = [...nc.readAll("object_type")];
+      const weight = [...nc.readAll("weight")];
+      expect(scenario.filter((s) => s === 0).length).toBe(1200);
+      expect(scenario.slice(1200).every((s) => s === 1)).toBe(true);
+      expect(new Set(objectType.slice(0, 1200))).toEqual(new Set([7]));
+      expect(new Set(objectType.slice(1200))).toEqual(new Set([1]));
+      // Weights add up to each scenario's share of the particles.
+      const sum = (k: number) => weight.filter((_, i) => scenario[i] === k).reduce((a, b) => a + b, 0);
+      expect(sum(0) / 2000).toBeCloseTo(0.6, 12);
+      const v = nc.variables.get("scenario");
+      expect(v?.attrs.get("flag_meanings")?.value).toBe("life_raft person_left_the_raft");
+      expect(v?.attrs.get("scenario_names")?.value).toBe("life raft; person left the raft");
+      expect(numsAttr(v as never, "scenario_weights")).toEqual([0.6, 0.4]);
+    } finally {
+      nc.close();
+    }
+  });
+});
