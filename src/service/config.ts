@@ -31,6 +31,11 @@ export interface WorkerConfig {
   metricsHost: string;
   workerId: string;
   maxParticleSteps: number;
+  /** The API's admission (api/admission.ts). */
+  rateLimitPerMinute: number;
+  maxQueuedPerKey: number;
+  maxQueuedWorkPerKey: number;
+  maxQueueDepth: number;
   maxJobSeconds: number;
   maxJobMemoryMb: number;
   progressIntervalSeconds: number;
@@ -154,6 +159,27 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: "MAX_PARTICLE_STEPS",
     default: "500000000",
     meaning: "Cap on particles × time steps per job; larger jobs are refused before any work",
+  },
+  {
+    name: "RATE_LIMIT_PER_MINUTE",
+    default: "30",
+    meaning:
+      "API: missions one API key may create per minute (burst as large); more get 429 with Retry-After",
+  },
+  {
+    name: "MAX_QUEUED_PER_KEY",
+    default: "200",
+    meaning: "API: missions of one API key created, queued or running at once; more get 429 with Retry-After",
+  },
+  {
+    name: "MAX_QUEUED_WORK_PER_KEY",
+    default: "2000000000",
+    meaning: "API: particle-steps (particles × steps) one API key may have waiting or running",
+  },
+  {
+    name: "MAX_QUEUE_DEPTH",
+    default: "1000",
+    meaning: "API: jobs waiting in the queue (all keys) above which new missions get 429 with Retry-After",
   },
   { name: "MAX_JOB_SECONDS", default: "3600", meaning: "Cap on one job's simulation wall time" },
   {
@@ -279,6 +305,10 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   WORKER_ID: name.optional(),
   MAX_PARTICLE_STEPS: int(1, Number.MAX_SAFE_INTEGER).default(500_000_000),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(30),
+  MAX_QUEUED_PER_KEY: int(1, 10_000_000).default(200),
+  MAX_QUEUED_WORK_PER_KEY: int(1, Number.MAX_SAFE_INTEGER).default(2_000_000_000),
+  MAX_QUEUE_DEPTH: int(1, 100_000_000).default(1000),
   MAX_JOB_SECONDS: seconds(1, 7 * 86400).default(3600),
   // Below ~128 MB a simulation thread cannot even load its code, and a worker thread that reaches its heap
   // limit can abort the whole process (nodejs/node#47224): keep a safe floor.
@@ -359,6 +389,10 @@ export function loadConfig(
         .replace(/[^A-Za-z0-9_.:-]/g, "_")
         .slice(0, 100)}-${process.pid}`,
     maxParticleSteps: e.MAX_PARTICLE_STEPS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    maxQueuedPerKey: e.MAX_QUEUED_PER_KEY,
+    maxQueuedWorkPerKey: e.MAX_QUEUED_WORK_PER_KEY,
+    maxQueueDepth: e.MAX_QUEUE_DEPTH,
     maxJobSeconds: e.MAX_JOB_SECONDS,
     maxJobMemoryMb: e.MAX_JOB_MEMORY_MB,
     progressIntervalSeconds: e.PROGRESS_INTERVAL_SECONDS,

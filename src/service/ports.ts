@@ -61,8 +61,11 @@ export interface QueueAdmin {
 }
 
 export interface JobQueue {
-  /** Producer side: append a job (RPUSH semantics for Redis). */
-  push(raw: string): Promise<void>;
+  /**
+   * Producer side: append a job (RPUSH semantics for Redis). `priority`: ahead of the ordinary waiting jobs,
+   * first in first out among themselves (the API's fair ordering: a user's only waiting job goes there).
+   */
+  push(raw: string, options?: { priority?: boolean }): Promise<void>;
   /** Take one job with a lease of leaseMs, waiting up to waitMs; null when none came. */
   claim(workerId: string, leaseMs: number, waitMs: number): Promise<ClaimedJob | null>;
   /** Extend the lease of a job being worked on; LeaseLostError when the job is no longer this worker's. */

@@ -75,6 +75,8 @@ export async function startTestServer(
     WORK_DIR: path.join(dataDir, "work"),
     MAX_CONCURRENT_JOBS: "2",
     SHUTDOWN_GRACE_SECONDS: "5",
+    // Admission has its own test (test/hardening/admission.test.ts); the others post freely.
+    RATE_LIMIT_PER_MINUTE: "100000",
     ...(options.forcingDir === null ? {} : { FORCING_DIR: options.forcingDir ?? BUNDLED_FORCING }),
     ...options.env,
   });

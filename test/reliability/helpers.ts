@@ -551,7 +551,13 @@ export async function startApiHarness(s3Endpoint: string, database: { db: Databa
     db: database.db,
     queue,
     storage,
-    config: { bucket: BUCKET, auth: "required", version: "test" },
+    // Admission (rate, quota, queue depth) has its own test: test/hardening/admission.test.ts.
+    config: {
+      bucket: BUCKET,
+      auth: "required",
+      version: "test",
+      limits: { ratePerMinute: 1e6, maxQueuedPerKey: 1e6, maxQueuedWorkPerKey: 1e15, maxQueueDepth: 1e6 },
+    },
   });
   const user = async (email: string) => {
     const r = await database.db.query<{ id: string }>(

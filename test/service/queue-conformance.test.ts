@@ -155,6 +155,17 @@ describe.each(ADAPTERS.filter((a): a is Adapter => a !== false))("JobQueue confo
     expect(await q.stats()).toEqual({ waiting: 0, processing: 2, dead: 0 });
   });
 
+  it("delivers jobs pushed with priority before the others, first in first out among themselves", async () => {
+    const q = await open();
+    await q.push("plain 1");
+    await q.push("first", { priority: true });
+    await q.push("second", { priority: true });
+    expect((await q.stats()).waiting).toBe(3);
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await q.claim("w1", 10_000, 0))?.raw);
+    expect(order).toEqual(["first", "second", "plain 1"]);
+  });
+
   it("counts attempts per delivery: identical copies claimed together are each attempt 1", async () => {
     const q = await open();
     await q.push('{"same":1}');

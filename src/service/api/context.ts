@@ -1,6 +1,7 @@
 // What every route needs: the three services, the configuration and the caller of the request.
 import type { FastifyRequest } from "fastify";
 import type { Database, JobQueue, ObjectStorage } from "../ports.js";
+import type { Admission, AdmissionLimits } from "./admission.js";
 import type { AuthMode, Caller } from "./auth.js";
 
 export interface ApiConfig {
@@ -16,6 +17,8 @@ export interface ApiConfig {
   /** Largest accepted request body in bytes (default 1 MB). */
   bodyLimitBytes?: number;
   version: string;
+  /** What a key may queue (admission.ts); DEFAULT_LIMITS for what is not given. */
+  limits?: Partial<AdmissionLimits>;
   /** Describes the running mode for /health and the page ("embedded: PGlite, local queue, local files"). */
   modeText?: string;
 }
@@ -57,6 +60,7 @@ export interface ApiDeps {
 export interface ApiContext extends ApiDeps {
   /** The user that open mode acts as. */
   localUserId: string;
+  admission: Admission;
 }
 
 declare module "fastify" {

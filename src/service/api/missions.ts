@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { findObjectCategory } from "../../core/objects.js";
 import { deleteMission, failUnqueued, findMission, listMissions, markQueued } from "../db/api-missions.js";
 import { insertMission } from "../db/missions.js";
+import { checkCost } from "./admission.js";
 import type { Caller } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { ApiError, badRequest, missionId, notFound } from "./errors.js";
@@ -70,6 +71,42 @@ async function refuseUncoveredRun(ctx: ApiContext, m: MissionCreateBody): Promis
   if (problems.length > 0) throw badRequest("the forcing data do not cover this mission", problems);
 }
 
+/** Inserts the mission as `created`, pushes its job and moves it to `queued`; returns its id. */
+async function createAndQueue(
+  ctx: ApiContext,
+  userId: string,
+  m: MissionCreateBody,
+  config: Record<string, unknown>,
+  priority: boolean,
+): Promise<string> {
+  const category = findObjectCategory(m.objectType);
+  const id = await insertMission(ctx.db, {
+    userId,
+    name: m.name,
+    description: m.description ?? null,
+    lastKnownLat: m.lastKnownLat,
+    lastKnownLon: m.lastKnownLon,
+    lastKnownTime: new Date(m.lastKnownTime).toISOString(),
+    objectType: typeof m.objectType === "number" ? category.key : m.objectType,
+    uncertaintyRadiusM: m.uncertaintyRadiusM,
+    forecastHours: m.forecastHours,
+    ensembleSize: m.particleCount,
+    config,
+    status: "created",
+    jobId: randomUUID(),
+  });
+  const job = jobFor(id, m);
+  try {
+    await ctx.queue.push(JSON.stringify(job), priority ? { priority: true } : undefined);
+  } catch (error) {
+    await failUnqueued(ctx.db, id, `could not enqueue the job: ${(error as Error).message}`);
+    throw new ApiError(503, `mission ${id} stored but the job queue is unavailable; try again`);
+  }
+  // The worker may already have picked it up (embedded mode): only move created → queued.
+  await markQueued(ctx.db, id);
+  return id;
+}
+
 export async function loadMission(ctx: ApiContext, caller: Caller, rawId: string): Promise<Row> {
   const id = missionId(rawId);
   const row = await findMission(ctx.db, id, caller.seesAll ? null : caller.userId);
@@ -97,31 +134,13 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     config.time_step_seconds = m.timeStepSeconds;
     if (m.allowPartial) config.allow_partial = true;
     else await refuseUncoveredRun(ctx, m);
-
-    const id = await insertMission(ctx.db, {
-      userId: request.caller.userId,
-      name: m.name,
-      description: m.description ?? null,
-      lastKnownLat: m.lastKnownLat,
-      lastKnownLon: m.lastKnownLon,
-      lastKnownTime: new Date(m.lastKnownTime).toISOString(),
-      objectType: typeof m.objectType === "number" ? category.key : m.objectType,
-      uncertaintyRadiusM: m.uncertaintyRadiusM,
-      forecastHours: m.forecastHours,
-      ensembleSize: m.particleCount,
-      config,
-      status: "created",
-      jobId: randomUUID(),
-    });
-    const job = jobFor(id, m);
-    try {
-      await ctx.queue.push(JSON.stringify(job));
-    } catch (error) {
-      await failUnqueued(ctx.db, id, `could not enqueue the job: ${(error as Error).message}`);
-      throw new ApiError(503, `mission ${id} stored but the job queue is unavailable; try again`);
-    }
-    // The worker may already have picked it up (embedded mode): only move created → queued.
-    await markQueued(ctx.db, id);
+    const cost = checkCost(
+      { particles: m.particleCount, forecastHours: m.forecastHours, timeStepSeconds: m.timeStepSeconds },
+      ctx.admission.limits,
+    );
+    const id = await ctx.admission.admit(request.caller.userId, cost, (priority) =>
+      createAndQueue(ctx, request.caller.userId, m, config, priority),
+    );
     const mission = await loadMission(ctx, request.caller, id);
     reply.code(201).header("location", `/api/v1/missions/${id}`);
     return { data: missionJson(mission) };

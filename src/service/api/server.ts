@@ -10,6 +10,7 @@ import Fastify, {
 } from "fastify";
 import type { ZodError } from "zod";
 import { ensureLocalUser, userForKey } from "../db/api-keys.js";
+import { Admission, DEFAULT_LIMITS } from "./admission.js";
 import { type Caller, presentedKey } from "./auth.js";
 import type { ApiContext, ApiDeps } from "./context.js";
 import { registerContentSecurityPolicy } from "./csp.js";
@@ -32,7 +33,11 @@ const ONE_MB = 1024 * 1024;
  * the API's columns).
  */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const ctx: ApiContext = { ...deps, localUserId: await ensureLocalUser(deps.db) };
+  const ctx: ApiContext = {
+    ...deps,
+    localUserId: await ensureLocalUser(deps.db),
+    admission: new Admission({ ...DEFAULT_LIMITS, ...deps.config.limits }, deps.db, deps.queue),
+  };
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.config.bodyLimitBytes ?? ONE_MB,
@@ -70,6 +75,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | ApiError | ZodError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.statusCode === 401) reply.header("www-authenticate", 'Bearer realm="driftline"');
+      for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
       return reply
         .code(error.statusCode)
         .send({ error: error.message, ...(error.details ? { details: error.details } : {}) });

@@ -46,6 +46,26 @@ export async function listMissions(
   return { rows, total: Number(total.rows[0]?.n ?? 0) };
 }
 
+/**
+ * What one user has created, queued or running: missions, those not yet running, and their cost in
+ * particle-steps (particles × forecast hours × 3600 / time step; 600 s when the row does not say).
+ */
+export async function queuedWork(
+  db: Database,
+  userId: string,
+): Promise<{ missions: number; waiting: number; particleSteps: number }> {
+  const { rows } = await db.query<{ n: string | number; w: string | number; cost: string | number | null }>(
+    `SELECT count(*) AS n,
+            count(*) FILTER (WHERE status IN ('created', 'queued')) AS w,
+            sum(coalesce(ensemble_size, 1000)::float8 * forecast_hours * 3600
+                / coalesce(nullif(config->>'time_step_seconds', '')::float8, 600)) AS cost
+       FROM missions WHERE user_id = $1 AND status IN ('created', 'queued', 'processing')`,
+    [userId],
+  );
+  const r = rows[0];
+  return { missions: Number(r?.n ?? 0), waiting: Number(r?.w ?? 0), particleSteps: Number(r?.cost ?? 0) };
+}
+
 /** Its job could not be queued: the mission fails with the reason. */
 export async function failUnqueued(db: Database, id: string, message: string): Promise<void> {
   await db.query(

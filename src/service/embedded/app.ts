@@ -108,6 +108,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         forcingDir: config.forcingDir,
         webDir: options.webDir ?? path.join(PACKAGE_ROOT, "web"),
         version: SOFTWARE_VERSION,
+        limits: {
+          ratePerMinute: config.rateLimitPerMinute,
+          maxQueuedPerKey: config.maxQueuedPerKey,
+          maxQueuedWorkPerKey: config.maxQueuedWorkPerKey,
+          maxQueueDepth: config.maxQueueDepth,
+          maxParticleSteps: config.maxParticleSteps,
+        },
         modeText: `${services.embedded ? "embedded" : "connected"}${auth === "open" ? " · open on localhost" : " · API key required"}`,
       },
       coastline,

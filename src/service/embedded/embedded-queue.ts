@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS embedded_jobs (
   updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS embedded_jobs_ready ON embedded_jobs (queue, state, available_at, id);
+ALTER TABLE embedded_jobs ADD COLUMN IF NOT EXISTS priority SMALLINT NOT NULL DEFAULT 0;
 `;
 
 /** How often a waiting claim looks at the table again when no push in this process woke it. */
@@ -51,8 +52,12 @@ export class EmbeddedQueue implements JobQueue, QueueAdmin {
     return new EmbeddedQueue(db, name);
   }
 
-  async push(raw: string): Promise<void> {
-    await this.db.query("INSERT INTO embedded_jobs (queue, raw) VALUES ($1, $2)", [this.name, raw]);
+  async push(raw: string, options: { priority?: boolean } = {}): Promise<void> {
+    await this.db.query("INSERT INTO embedded_jobs (queue, raw, priority) VALUES ($1, $2, $3)", [
+      this.name,
+      raw,
+      options.priority ? 1 : 0,
+    ]);
     this.wakeups.emit("push");
   }
 
@@ -76,7 +81,7 @@ export class EmbeddedQueue implements JobQueue, QueueAdmin {
               lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
         WHERE id = (SELECT id FROM embedded_jobs
                      WHERE queue = $1 AND state = 'waiting' AND available_at <= now()
-                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                     ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING id, raw, attempt`,
       [this.name, workerId, Math.round(leaseMs)],
     );

@@ -7,6 +7,7 @@
 //   <q>:processing:<worker>   list   jobs claimed by one worker process
 //   <q>:lease:<worker>        string lease of that worker (PX TTL), renewed while it works
 //   <q>:workers               set    worker ids that may own a processing list
+//   <q>:priority              list   jobs pushed ahead of <q> (a user's only waiting job), taken first
 //   <q>:delayed               zset   jobs released for a later retry (score = due time, ms)
 //   <q>:attempts              hash   sha1(raw) → deliveries that ended unsettled (released, taken back)
 //   <q>:dead                  list   dead letters, JSON {raw, reason, at, attempt}
@@ -101,12 +102,13 @@ if redis.call('LPOS', KEYS[3], ARGV[3]) then return 1 end
 return 0`,
   },
   countJobs: {
-    keys: 4,
+    keys: 5,
     lua: `local processing = 0
 for _, w in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   processing = processing + redis.call('LLEN', ARGV[1] .. ':processing:' .. w)
 end
-return {redis.call('LLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]), processing, redis.call('LLEN', KEYS[3])}`,
+local waiting = redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[5])
+return {waiting, redis.call('ZCARD', KEYS[2]), processing, redis.call('LLEN', KEYS[3])}`,
   },
   retryDeadLetters: {
     keys: 3,
@@ -188,8 +190,8 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
     return (this.redis as unknown as Record<ScriptName, ScriptFn>)[name](...args);
   }
 
-  async push(raw: string): Promise<void> {
-    await this.redis.rpush(this.queueName, raw);
+  async push(raw: string, options: { priority?: boolean } = {}): Promise<void> {
+    await this.redis.rpush(options.priority ? this.key("priority") : this.queueName, raw);
   }
 
   /** RPUSH onto another list (RESULTS_QUEUE follow-up messages). */
@@ -216,8 +218,10 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       .sadd(this.key("workers"), workerId)
       .exec();
     // As bytes: a message that is not UTF-8 would come back as text with U+FFFD, which LREM never finds.
+    // Jobs pushed with priority first (not blocking: one waits at most a poll when only those arrive).
     const bytes =
-      waitMs > 0
+      (await this.redis.lmoveBuffer(this.key("priority"), this.proc(workerId), "LEFT", "RIGHT")) ??
+      (waitMs > 0
         ? await this.blocking.blmoveBuffer(
             this.queueName,
             this.proc(workerId),
@@ -225,7 +229,7 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
             "RIGHT",
             (waitMs / 1000).toFixed(3),
           )
-        : await this.redis.lmoveBuffer(this.queueName, this.proc(workerId), "LEFT", "RIGHT");
+        : await this.redis.lmoveBuffer(this.queueName, this.proc(workerId), "LEFT", "RIGHT"));
     if (bytes === null) return null;
     const raw = utf8Text(bytes);
     if (raw === null) {
@@ -397,6 +401,7 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       this.key("delayed"),
       this.key("dead"),
       this.key("workers"),
+      this.key("priority"),
       this.queueName,
     )) as number[];
     return r.map(Number);
@@ -434,13 +439,14 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
   }
 
   async clearWaiting(): Promise<number> {
-    const [[, a], [, b]] = (await this.redis
+    const [[, a], [, b], [, c]] = (await this.redis
       .multi()
       .llen(this.queueName)
       .zcard(this.key("delayed"))
+      .llen(this.key("priority"))
       .exec()) as [unknown, number][];
-    await this.redis.del(this.queueName, this.key("delayed"));
-    return a + b;
+    await this.redis.del(this.queueName, this.key("delayed"), this.key("priority"));
+    return a + b + c;
   }
 
   async clearDead(): Promise<number> {
