@@ -3,9 +3,10 @@
 // A bin without shoreline is wholly land or sea (its corner level), so only coastal bins get a raster
 // (see tile.ts). `prepareLandMask` builds the rasters of a mission's area up front; a point outside it is
 // still answered correctly: its bin's raster is built on the spot (synchronously, ~0.1 s) and kept.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { LandMask, LandRaster } from "../core/types.js";
+import { diskCacheDir, writeCacheEntry } from "../io/disk-cache.js";
 import { areaBins, type GeoArea, normaliseArea } from "./area.js";
 import { type BinShape, binShape, isLandLevel, type LakeRule, levelAt, rasteriseBin } from "./bin-shape.js";
 import {
@@ -28,8 +29,11 @@ export interface LandMaskOptions {
   lakes?: LakeRule;
   /** Raster resolution, cells per degree: a power of two, default 4096 (27 m north-south). */
   cellsPerDegree?: number;
-  /** Directory to keep built rasters between processes (optional). */
-  cacheDir?: string;
+  /**
+   * Directory to keep built rasters between processes; none by default, except in prepareLandMask, which
+   * uses the disk cache (io/disk-cache.ts) unless given null.
+   */
+  cacheDir?: string | null;
   /** Most rasters a mask builds on demand outside its prepared area before dropping the oldest. */
   maxExtraTiles?: number;
   /**
@@ -46,6 +50,8 @@ export interface LandMaskData {
   cellsPerDegree: number;
   area: GeoArea | null;
   tiles: { bin: number; blocks: Int32Array; bits: Uint8Array }[];
+  /** Where the mask keeps rasters it builds (threads write there too). */
+  cacheDir?: string;
 }
 
 export interface LandMaskStats {
@@ -93,6 +99,12 @@ export function setTileCacheBudget(bytes: number): void {
   trimTileCache();
 }
 
+function remember(key: string, t: Tile): void {
+  tileCache.set(key, t);
+  tileCacheBytes += tileBytes(t);
+  trimTileCache();
+}
+
 function trimTileCache(): void {
   for (const [k, t] of tileCache) {
     if (tileCacheBytes <= tileCacheBudget) break;
@@ -113,6 +125,7 @@ export class RasterLandMask implements LandMask {
   private readonly bits: (Uint8Array | undefined)[];
   private readonly blockSide: number;
   private readonly cacheDir: string | undefined;
+  private cacheFolder: string | undefined;
   private readonly maxExtraTiles: number;
   private readonly maxPreparedTiles: number;
   private readonly extra: number[] = [];
@@ -130,7 +143,7 @@ export class RasterLandMask implements LandMask {
     this.lakes = lakes;
     this.area = area ? normaliseArea(area) : null;
     this.blockSide = cells >> BLOCK_SHIFT;
-    this.cacheDir = opts.cacheDir;
+    this.cacheDir = opts.cacheDir ?? undefined;
     this.maxExtraTiles = opts.maxExtraTiles ?? 512;
     this.maxPreparedTiles = opts.maxPreparedTiles ?? 400;
     this.state = binStatesFor(file, lakes);
@@ -280,7 +293,13 @@ export class RasterLandMask implements LandMask {
 
   /** Like prepare, yielding to the event loop between bins so a server stays responsive. */
   async prepareAsync(area: GeoArea): Promise<void> {
-    const todo = this.missingTiles(area);
+    // Bins whose raster is cached need no shoreline read.
+    const todo: number[] = [];
+    for (const b of this.missingTiles(area)) {
+      const t = this.cachedTile(b);
+      if (t) this.adopt(b, t);
+      else todo.push(b);
+    }
     const bins = this.file.bins(todo);
     for (const b of todo) {
       this.ensureTile(b, bins.get(b));
@@ -319,6 +338,7 @@ export class RasterLandMask implements LandMask {
       cellsPerDegree: this.cellsPerDegree,
       area: this.area,
       tiles,
+      ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}),
     };
   }
 
@@ -326,6 +346,7 @@ export class RasterLandMask implements LandMask {
   static async fromData(data: LandMaskData, opts: LandMaskOptions = {}): Promise<RasterLandMask> {
     const file = await openGshhg(data.gshhgFile);
     const mask = new RasterLandMask(file, data.area, {
+      cacheDir: data.cacheDir,
       ...opts,
       lakes: data.lakes,
       cellsPerDegree: data.cellsPerDegree,
@@ -355,7 +376,10 @@ export class RasterLandMask implements LandMask {
 
   private ensureTile(b: number, bin?: GshhgBin): void {
     if (this.state[b] !== STATE_COAST || this.blocks[b]) return;
-    const t = this.tile(b, bin);
+    this.adopt(b, this.tile(b, bin));
+  }
+
+  private adopt(b: number, t: Tile): void {
     this.blocks[b] = t.blocks;
     this.bits[b] = t.bits;
     this.tileCount++;
@@ -375,27 +399,40 @@ export class RasterLandMask implements LandMask {
     return this.blocks[b]!;
   }
 
-  private tile(b: number, bin?: GshhgBin): Tile {
-    const key = `${this.file.path}|${this.lakes}|${this.cellsPerDegree}|${b}`;
-    let t = tileCache.get(key);
+  /** The raster of bin b from memory or the disk cache, if there. */
+  private cachedTile(b: number): Tile | undefined {
+    const key = this.tileKey(b);
+    const t = tileCache.get(key);
     if (t) {
       tileCache.delete(key);
       tileCache.set(key, t);
       return t;
     }
-    t =
-      this.readCachedTile(b) ??
-      buildTile(bin ? binShape(bin, this.lakes) : this.shape(b), this.cellsPerDegree);
+    const read = this.readCachedTile(b);
+    if (read) remember(key, read);
+    return read ?? undefined;
+  }
+
+  private tile(b: number, bin?: GshhgBin): Tile {
+    const cached = this.cachedTile(b);
+    if (cached) return cached;
+    const t = buildTile(bin ? binShape(bin, this.lakes) : this.shape(b), this.cellsPerDegree);
     if (this.cacheDir) this.writeCachedTile(b, t);
-    tileCache.set(key, t);
-    tileCacheBytes += tileBytes(t);
-    trimTileCache();
+    remember(this.tileKey(b), t);
     return t;
   }
 
+  private tileKey(b: number): string {
+    return `${this.file.path}|${this.lakes}|${this.cellsPerDegree}|${b}`;
+  }
+
   private cachePath(b: number): string {
-    const dir = join(this.cacheDir!, `gshhg-${this.file.version}-lakes-${this.lakes}-${this.cellsPerDegree}`);
-    return join(dir, `${b}.tile`);
+    // The file's size names it too: another file of the same GSHHG version may differ.
+    this.cacheFolder ??= join(
+      this.cacheDir!,
+      `gshhg-${this.file.version}-${statSync(this.file.path).size}-lakes-${this.lakes}-${this.cellsPerDegree}`,
+    );
+    return join(this.cacheFolder, `${b}.tile`);
   }
 
   private readCachedTile(b: number): Tile | null {
@@ -416,18 +453,8 @@ export class RasterLandMask implements LandMask {
   }
 
   private writeCachedTile(b: number, t: Tile): void {
-    const path = this.cachePath(b);
-    try {
-      mkdirSync(join(path, ".."), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(
-        tmp,
-        Buffer.concat([new Uint8Array(t.blocks.buffer, t.blocks.byteOffset, t.blocks.byteLength), t.bits]),
-      );
-      renameSync(tmp, path);
-    } catch {
-      // The disk cache only saves time; a read-only or full disk must not fail a run.
-    }
+    const blocks = new Uint8Array(t.blocks.buffer, t.blocks.byteOffset, t.blocks.byteLength);
+    writeCacheEntry(this.cachePath(b), [blocks, t.bits]);
   }
 }
 
@@ -447,7 +474,8 @@ export function haversineM(lon1: number, lat1: number, lon2: number, lat2: numbe
  */
 export async function prepareLandMask(area: GeoArea, opts: LandMaskOptions = {}): Promise<RasterLandMask> {
   const file = await openGshhg(gshhgPath(opts.gshhgFile));
-  const mask = new RasterLandMask(file, area, opts);
+  const cacheDir = opts.cacheDir === undefined ? diskCacheDir() : opts.cacheDir;
+  const mask = new RasterLandMask(file, area, { ...opts, cacheDir });
   await mask.prepareAsync(area);
   return mask;
 }

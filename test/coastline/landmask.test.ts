@@ -269,6 +269,39 @@ describe("bounded preparation and hand-over to worker threads", () => {
 });
 
 describe("disk cache", () => {
+  it("is prepareLandMask's default (DRIFTLINE_CACHE_DIR): a second mask reads no shoreline for cached bins", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "driftline-cache-"));
+    const before = process.env.DRIFTLINE_CACHE_DIR;
+    process.env.DRIFTLINE_CACHE_DIR = dir;
+    try {
+      const area = { west: 7.1, east: 7.8, south: 62.6, north: 63.3 };
+      const a = await prepareLandMask(area, { cellsPerDegree: 1024 });
+      expect(a.stats.tiles).toBeGreaterThan(0);
+      const [folder] = readdirSync(dir);
+      expect(readdirSync(join(dir, folder)).filter((f) => f.endsWith(".tile")).length).toBe(a.stats.tiles);
+      // Only whole entries: no temporary file left behind.
+      expect(readdirSync(join(dir, folder)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+      setTileCacheBudget(0);
+      const file = await openGshhg();
+      const read = file.pointsRead;
+      const b = await prepareLandMask(area, { cellsPerDegree: 1024 });
+      setTileCacheBudget(256 * 2 ** 20);
+      expect(b.stats.tiles).toBe(a.stats.tiles);
+      expect(file.pointsRead).toBe(read);
+      const off = await prepareLandMask(area, { cellsPerDegree: 1024, cacheDir: null });
+      const rnd = random(17);
+      for (let i = 0; i < 5_000; i++) {
+        const lon = 7.1 + rnd() * 0.7;
+        const lat = 62.6 + rnd() * 0.7;
+        expect(b.isLand(lon, lat)).toBe(off.isLand(lon, lat));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      if (before === undefined) delete process.env.DRIFTLINE_CACHE_DIR;
+      else process.env.DRIFTLINE_CACHE_DIR = before;
+    }
+  });
+
   it("writes rasters and reads them back identically", async () => {
     const area = { west: 5, east: 5.9, south: 60.1, north: 60.9 };
     const a = await prepareLandMask(area, { cacheDir: tmp, cellsPerDegree: 2048 });
