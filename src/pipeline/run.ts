@@ -4,11 +4,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RasterLandMask } from "../coastline/landmask.js";
-import {
-  DEFAULT_THREAD_THRESHOLD,
-  prestartThreads,
-  threadCount,
-} from "../core/parallel/pool.js";
+import { DEFAULT_THREAD_THRESHOLD, prestartThreads, threadCount } from "../core/parallel/pool.js";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
 import type { LandMask, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance } from "../forcing/index.js";
