@@ -6,7 +6,8 @@
 //      simulation, particle-steps per second, peak memory, ratio to the reference's time;
 //   2. the land mask (bench/landmask.ts);
 //   3. a 1,000,000-particle, 24 h run through the whole pipeline with the default products;
-//   4. a drift worker job, 5,000 particles × 48 h, claimed → completed against Redis, PostgreSQL and S3.
+//   4. a drift worker job, 5,000 particles × 48 h, claimed → completed against Redis, PostgreSQL and S3;
+//   5. a forcing ensemble, 20 members × 5,000 particles × 48 h on arctic20 (bench/ensemble.ts, on src/ with tsx).
 //
 // Every case runs in a fresh process on the built code (dist/, rebuilt first), so each has its own peak
 // memory and threads start from JavaScript. Writes bench/results/latest.json and README-table.md.
@@ -300,6 +301,32 @@ async function main(): Promise<void> {
     );
   }
 
+  progress("ensemble: arctic20, 20 members × 5,000 particles × 48 h …");
+  let ensemble: Figures | null = null;
+  try {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--no-warnings",
+        "--import",
+        "tsx",
+        path.join(ROOT, "bench/ensemble.ts"),
+        "20",
+        "5000",
+        "48",
+        "--threads",
+        String(o.threads),
+      ],
+      { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 20 * 60_000 },
+    );
+    ensemble = JSON.parse(out.trim().split("\n").pop() ?? "{}");
+    progress(
+      `    wall ${ensemble?.wallSeconds.toFixed(2)} s, CPU ${ensemble?.cpuSeconds.toFixed(2)} s (first run ${ensemble?.firstRunSeconds.toFixed(2)} s)`,
+    );
+  } catch (e) {
+    progress(`    ensemble benchmark failed: ${(e as Error).message.split("\n")[0]}`);
+  }
+
   let worker: Figures | null = null;
   if (o.worker) {
     progress("worker: 5,000 particles × 48 h, claimed → completed (Redis, PostgreSQL, s3rver) …");
@@ -318,6 +345,7 @@ async function main(): Promise<void> {
     landmask,
     pipeline1M: pipeline,
     pipeline5k,
+    ensemble,
     worker,
     wholeProcess,
   };
@@ -391,6 +419,13 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
       "",
     );
   }
+  const e = result.ensemble;
+  if (e) {
+    lines.push(
+      `Forcing ensemble (\`bench/ensemble.ts\`), arctic20, ${e.members} members × ${(e.particles / e.members).toLocaleString("en")} particles × ${e.hours} h, members run one after the other: ${e.wallSeconds.toFixed(2)} s wall (runs ${e.wallRange[0].toFixed(2)}–${e.wallRange[1].toFixed(2)} s), CPU ${e.cpuSeconds.toFixed(2)} s, ${(e.particleSteps / e.wallSeconds / 1e6).toFixed(1)} M particle-steps/s.`,
+      "",
+    );
+  }
   lines.push(...targets(result, rows), "");
   return `${lines.join("\n")}\n`;
 }
@@ -412,6 +447,7 @@ function targets(result: Figures, rows: SimRow[]): string[] {
     `| same, peak memory | ≤ 1 GB | ${cell(p?.peakRssMB, "MB", 0)} |`,
     `| worker job 5,000 × 48 h, claimed → completed | ≤ 3 s | ${cell(w?.[w.length - 1]?.claimedToCompletedSeconds, "s")} (first job ${cell(w?.[0]?.claimedToCompletedSeconds, "s")}) |`,
     `| arctic20, 20,000 × 48 h, first run in a fresh process | — | ${cell(a20?.firstRunSeconds, "s")} |`,
+    `| ensemble, 20 members × 5,000 × 48 h, simulation | ≤ 2 s | ${cell(result.ensemble?.wallSeconds, "s")} (CPU ${cell(result.ensemble?.cpuSeconds, "s")}) |`,
     `| \`driftline simulate\` 20,000 × 48 h, netcdf, start to exit | ≤ 0.8 s | ${cell(proc(20_000)?.wallSeconds, "s")} |`,
     `| \`driftline simulate\` 1,000 × 24 h, netcdf, start to exit | ≤ 0.4 s | ${cell(proc(1000)?.wallSeconds, "s")} |`,
   ];
