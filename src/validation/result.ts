@@ -76,6 +76,7 @@ export async function contextFromResult(dir: string): Promise<ProductContext> {
       releaseTime,
       weight,
       member,
+      scenario: f.variables.has("scenario") ? Uint16Array.from(f.readAll("scenario")) : new Uint16Array(n),
     };
     let landmask: LandMask | undefined;
     if (simulation.coastline !== "none")
