@@ -36,6 +36,8 @@ export interface WorkerConfig {
   maxQueuedPerKey: number;
   maxQueuedWorkPerKey: number;
   maxQueueDepth: number;
+  /** `serve`: missions finished longer ago are deleted with their products (retention.ts); none: keep. */
+  resultsRetentionDays?: number;
   maxJobSeconds: number;
   maxJobMemoryMb: number;
   progressIntervalSeconds: number;
@@ -181,6 +183,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: "1000",
     meaning: "API: jobs waiting in the queue (all keys) above which new missions get 429 with Retry-After",
   },
+  {
+    name: "RESULTS_RETENTION_DAYS",
+    default: "—",
+    meaning:
+      "`serve`: missions finished (completed or failed) more than this many days ago are deleted hourly with their products; unset keeps everything",
+  },
   { name: "MAX_JOB_SECONDS", default: "3600", meaning: "Cap on one job's simulation wall time" },
   {
     name: "MAX_JOB_MEMORY_MB",
@@ -309,6 +317,11 @@ const schema = z.object({
   MAX_QUEUED_PER_KEY: int(1, 10_000_000).default(200),
   MAX_QUEUED_WORK_PER_KEY: int(1, Number.MAX_SAFE_INTEGER).default(2_000_000_000),
   MAX_QUEUE_DEPTH: int(1, 100_000_000).default(1000),
+  RESULTS_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .positive({ error: "must be more than 0" })
+    .max(36_500, { error: "must be at most 36500" })
+    .optional(),
   MAX_JOB_SECONDS: seconds(1, 7 * 86400).default(3600),
   // Below ~128 MB a simulation thread cannot even load its code, and a worker thread that reaches its heap
   // limit can abort the whole process (nodejs/node#47224): keep a safe floor.
@@ -393,6 +406,7 @@ export function loadConfig(
     maxQueuedPerKey: e.MAX_QUEUED_PER_KEY,
     maxQueuedWorkPerKey: e.MAX_QUEUED_WORK_PER_KEY,
     maxQueueDepth: e.MAX_QUEUE_DEPTH,
+    resultsRetentionDays: e.RESULTS_RETENTION_DAYS,
     maxJobSeconds: e.MAX_JOB_SECONDS,
     maxJobMemoryMb: e.MAX_JOB_MEMORY_MB,
     progressIntervalSeconds: e.PROGRESS_INTERVAL_SECONDS,

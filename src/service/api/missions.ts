@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { findObjectCategory } from "../../core/objects.js";
 import { deleteMission, failUnqueued, findMission, listMissions, markQueued } from "../db/api-missions.js";
 import { insertMission } from "../db/missions.js";
+import { deleteProducts } from "../retention.js";
 import { checkCost } from "./admission.js";
 import type { Caller } from "./auth.js";
 import type { ApiContext } from "./context.js";
@@ -170,10 +171,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     await deleteMission(ctx.db, id);
     let removed = 0;
     try {
-      for (const key of await ctx.storage.list(ctx.config.bucket, `${id}/`)) {
-        await ctx.storage.delete(ctx.config.bucket, key);
-        removed++;
-      }
+      removed = await deleteProducts(ctx.storage, ctx.config.bucket, id);
     } catch (error) {
       request.log.warn({ err: error, mission_id: id }, "could not delete all products of a deleted mission");
     }

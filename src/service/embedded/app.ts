@@ -14,6 +14,7 @@ import type { WorkerConfig } from "../config.js";
 import { API_MIGRATIONS, countApiKeys, createApiKey } from "../db/api-keys.js";
 import { migrate } from "../db/migrations.js";
 import type { Logger } from "../log.js";
+import { expireMissions, scheduleRetention } from "../retention.js";
 
 /** The repository (or installed package) root: web/, data-bundled/ … live there. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -83,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let worker: RunningWorker | undefined;
   let app: FastifyInstance | undefined;
   let coastline: CoastlineTiles | undefined;
+  let retention: ReturnType<typeof scheduleRetention> | undefined;
   try {
     await services.storage.ensureBucket(config.resultsBucket);
     await migrate(services.db, API_MIGRATIONS);
@@ -132,6 +134,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
 
     if (options.startWorker) worker = await options.startWorker({ services, config, logger });
+    const days = config.resultsRetentionDays;
+    retention =
+      days === undefined
+        ? undefined
+        : scheduleRetention(() =>
+            expireMissions(services.db, services.storage, config.resultsBucket, days, logger),
+          );
 
     let closed = false;
     const running: RunningServer = {
@@ -144,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       async close() {
         if (closed) return;
         closed = true;
+        retention?.stop();
         // Stop taking work first, then stop serving, then close the services under both.
         await worker
           ?.stop()
@@ -155,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     return running;
   } catch (error) {
+    retention?.stop();
     await worker?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await coastline?.close().catch(() => undefined);
