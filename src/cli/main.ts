@@ -26,6 +26,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "plan a search on a result: plan RESULT_DIR --units UNITS.json --out DIR",
     load: () => import("./plan.js"),
   },
+  searched: {
+    summary:
+      "after an unsuccessful search: searched RESULT_DIR --tracks FILE.gpx --units UNITS.json --out DIR",
+    load: () => import("./searched.js"),
+  },
   "object-types": {
     summary: "list the 85 Leeway object categories [--json]",
     load: () => import("./object-types.js"),

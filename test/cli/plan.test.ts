@@ -1,6 +1,6 @@
 // `driftline plan` as a user runs it (issue 22 item 2): a real simulate result, a units file, every plan file
 // telling the same story; a bad units file names the field.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -66,4 +66,65 @@ describe("driftline plan", () => {
     expect(r.stderr).toMatch(/units\.0\.speed_kn: must be > 0/);
     expect(existsSync(path.join(dir, "x", "plan.json"))).toBe(false);
   }, 120_000);
+
+  it("searched: a new revision from the re-weighted cloud, cumulative POS, the parent untouched", async () => {
+    const parentNc = path.join(result, "particles.nc");
+    const before = statSync(parentNc).mtimeMs;
+    const plan = JSON.parse(readFileSync(path.join(dir, "plan", "plan.json"), "utf8"));
+    // The helicopter flew its planned route (plan.gpx holds both units; keep its route only).
+    const gpx = readFileSync(path.join(dir, "plan", "plan.gpx"), "utf8").replace(
+      /<rte><name>Vessel A[\s\S]*?<\/rte>\n/,
+      "",
+    );
+    const tracks = path.join(dir, "heli.gpx");
+    await writeFile(tracks, gpx);
+    const rev1 = path.join(dir, "rev1");
+    const r = await driftline(["searched", result, "--tracks", tracks, "--units", unitsPath, "--out", rev1]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const revision = JSON.parse(readFileSync(path.join(rev1, "revision.json"), "utf8"));
+    expect(revision.revision).toBe(1);
+    expect(revision.searches[0].tracks.map((t: { unit: string }) => t.unit)).toEqual(["Heli"]);
+    // One search: its POS is the cumulative POS, and the planned unit's POS (same route, same cloud).
+    expect(revision.cumulativePos).toBeCloseTo(revision.searches[0].pos, 3);
+    expect(revision.searches[0].pos).toBeCloseTo(plan.units[1].pos, 2);
+    expect(existsSync(path.join(rev1, "particles.nc"))).toBe(true);
+    expect(existsSync(path.join(rev1, "summary.json"))).toBe(true);
+    expect(statSync(parentNc).mtimeMs).toBe(before);
+    // A plan on the revision starts from the updated cloud.
+    const plan2 = path.join(dir, "plan2");
+    const p = await driftline(["plan", rev1, "--units", unitsPath, "--out", plan2]);
+    expect(p.code).toBe(0);
+    const doc2 = JSON.parse(readFileSync(path.join(plan2, "plan.json"), "utf8"));
+    expect(doc2.cumulative_pos_before).toBeCloseTo(revision.cumulativePos, 4);
+    // The same track again, on revision 1: revision 2, a larger cumulative POS; an existing directory is refused.
+    const rev2 = path.join(dir, "rev2");
+    const again = await driftline([
+      "searched",
+      rev1,
+      "--tracks",
+      tracks,
+      "--units",
+      unitsPath,
+      "--out",
+      rev2,
+    ]);
+    expect(again.code).toBe(0);
+    const revision2 = JSON.parse(readFileSync(path.join(rev2, "revision.json"), "utf8"));
+    expect(revision2.revision).toBe(2);
+    expect(revision2.searches).toHaveLength(2);
+    expect(revision2.cumulativePos).toBeGreaterThan(revision.cumulativePos);
+    const refused = await driftline([
+      "searched",
+      rev1,
+      "--tracks",
+      tracks,
+      "--units",
+      unitsPath,
+      "--out",
+      rev2,
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/revisions are never overwritten/);
+  }, 300_000);
 });
