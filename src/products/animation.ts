@@ -3,27 +3,22 @@
 import { type Canvas, createCanvas, type ImageData, type SKRSContext2D } from "@napi-rs/canvas";
 import { Status } from "../core/types.js";
 import { encodeAnimatedGif } from "./gif-frames.js";
+import { drawAreaOutlines, drawAreaSwatch } from "./map-areas.js";
+import { drawCoastline, drawFrame, drawGraticule } from "./map-base.js";
+import { fitText } from "./map-canvas.js";
 import { AREA_KEYS, COLORS, DENSITY_RAMP, rampColor } from "./map-colours.js";
 import { font, registerFonts } from "./map-fonts.js";
+import { isBackward, type MapInput, objectTitle, snapshotAt } from "./map-input.js";
 import {
-  drawAreaOutlines,
-  drawAreaSwatch,
   drawCentroidSymbol,
   drawCentroidTrack,
-  drawCoastline,
-  drawFrame,
-  drawGraticule,
   drawLastKnownPosition,
   drawLkpSymbol,
   drawMostLikelySymbol,
-  drawNorthArrow,
   drawPositionMarkers,
-  drawScaleBar,
   drawStrandedSymbol,
-  fitText,
-  releasePixels,
-} from "./map-furniture.js";
-import { isBackward, type MapInput, objectTitle, snapshotAt } from "./map-input.js";
+} from "./map-markers.js";
+import { drawNorthArrow, drawScaleBar, releasePixels } from "./map-scale.js";
 import { boundsAllTimes, fitView, type MapView, type Rect } from "./map-view.js";
 import { formatCount } from "./number-format.js";
 import { formatHours, formatUtc } from "./time-format.js";
@@ -222,13 +217,15 @@ function drawFrameContent(
 }
 
 /**
- * Particles drawn straight into the pixels. Afloat particles are splatted as 2×2 dots and the number on each
- * pixel is coloured with the heat-map ramp on one log scale for the whole animation (a tight early cloud is
- * dark red, a spread-out one pales), so dense clouds never turn into a solid blob; stranded particles are
- * small brown crosses on top.
+ * Particles drawn straight into the pixels. Afloat particles are splatted as 2×2 dots and the weight on each
+ * pixel (in particles of mean weight: the particle count when every particle weighs 1) is coloured with the
+ * heat-map ramp on one log scale for the whole animation (a tight early cloud is dark red, a spread-out one
+ * pales), so dense clouds never turn into a solid blob; stranded particles are small brown crosses on top.
  */
 class ParticleLayer {
-  private readonly counts: Uint16Array;
+  private readonly counts: Float64Array;
+  /** Each particle's weight over the mean weight (1 for every particle when none is weighed). */
+  private readonly relativeWeight: Float64Array;
   /** The pixels with a non-zero count, the first `hits` entries (in the order first hit). */
   private readonly hitPixels: Int32Array;
   private hits = 0;
@@ -250,7 +247,12 @@ class ParticleLayer {
     const { x: rx, y: ry, w, h } = view.rect;
     this.img = base.getContext("2d").getImageData(rx, ry, w, h);
     this.basePx = this.img.data.slice();
-    this.counts = new Uint16Array(w * h);
+    this.counts = new Float64Array(w * h);
+    const t = input.ctx.trajectory;
+    let total = 0;
+    for (let i = 0; i < t.n; i++) total += t.weight[i];
+    this.relativeWeight = new Float64Array(t.n);
+    if (total > 0) for (let i = 0; i < t.n; i++) this.relativeWeight[i] = (t.weight[i] * t.n) / total;
     this.hitPixels = new Int32Array(Math.min(w * h, 4 * input.ctx.trajectory.n));
     // The most spread-out of the middle and last frames sets the scale: its 95th percentile is "dense".
     let reference = 1;
@@ -267,7 +269,7 @@ class ParticleLayer {
     this.reference = reference;
   }
 
-  /** Counts afloat particles of time k per pixel; returns the number of pixels hit. */
+  /** Weighs afloat particles of time k per pixel; returns the number of pixels hit. */
   private accumulate(k: number): number {
     const t = this.input.ctx.trajectory;
     const { x: rx, y: ry, w, h } = this.view.rect;
@@ -276,8 +278,9 @@ class ParticleLayer {
     for (let j = 0; j < this.hits; j++) counts[hitPixels[j]] = 0;
     const base = k * t.n;
     let hit = 0;
+    const rw = this.relativeWeight;
     for (let i = 0; i < t.n; i++) {
-      if (t.status[base + i] !== Status.active) continue;
+      if (t.status[base + i] !== Status.active || !(rw[i] > 0)) continue;
       const x = Math.floor(this.proj.x(t.lon[base + i]) - rx - 0.5);
       const y = Math.floor(this.proj.y(t.lat[base + i]) - ry - 0.5);
       for (let dy = 0; dy < 2; dy++)
@@ -287,7 +290,7 @@ class ParticleLayer {
           if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
           const p = yy * w + xx;
           if (counts[p] === 0) hitPixels[hit++] = p;
-          if (counts[p] < 65535) counts[p]++;
+          counts[p] += rw[i];
         }
     }
     this.hits = hit;
@@ -316,7 +319,7 @@ class ParticleLayer {
       const p = hitPixels[j];
       const c = counts[p];
       // Sparse pixels start a third up the ramp so single particles stay visible on the sea colour.
-      const f = Math.min(1, 0.35 + 0.65 * Math.log1p(c - 1) * scale);
+      const f = Math.max(0, Math.min(1, 0.35 + 0.65 * Math.log1p(c - 1) * scale));
       const r = Math.round(f * 255) * 3;
       const o = p * 4;
       px[o] = DENSITY_RAMP[r];

@@ -5,27 +5,11 @@ import { Status } from "../core/types.js";
 import { animationView } from "./animation.js";
 import { cellLookup, densityPercentPerKm2, paintDensity } from "./cell-lookup.js";
 import { formatPositionDM } from "./coordinates.js";
+import { drawAreaOutlines, drawAreaSwatch } from "./map-areas.js";
+import { drawCoastline, drawFrame, drawGraticule } from "./map-base.js";
+import { clipTo, fitText } from "./map-canvas.js";
 import { AREA_KEYS, COLORS, colorbarTicks, rampColor } from "./map-colours.js";
 import { font, registerFonts } from "./map-fonts.js";
-import {
-  clipTo,
-  drawAreaOutlines,
-  drawAreaSwatch,
-  drawCentroidSymbol,
-  drawCentroidTrack,
-  drawCoastline,
-  drawFrame,
-  drawGraticule,
-  drawLastKnownPosition,
-  drawLkpSymbol,
-  drawMostLikelySymbol,
-  drawNorthArrow,
-  drawPositionMarkers,
-  drawScaleBar,
-  drawStrandedSymbol,
-  fitText,
-  releasePixels,
-} from "./map-furniture.js";
 import {
   centroidAt,
   footerText,
@@ -35,6 +19,16 @@ import {
   resolveTimeIndex,
   snapshotAt,
 } from "./map-input.js";
+import {
+  drawCentroidSymbol,
+  drawCentroidTrack,
+  drawLastKnownPosition,
+  drawLkpSymbol,
+  drawMostLikelySymbol,
+  drawPositionMarkers,
+  drawStrandedSymbol,
+} from "./map-markers.js";
+import { drawNorthArrow, drawScaleBar, releasePixels } from "./map-scale.js";
 import { Bounds, boundsAtTime, fitView, type MapView, type Rect } from "./map-view.js";
 import { formatArea, formatCount, formatTick } from "./number-format.js";
 import { statusCounts } from "./summary.js";

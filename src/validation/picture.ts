@@ -4,21 +4,13 @@ import path from "node:path";
 import { createCanvas, GlobalFonts } from "@napi-rs/canvas";
 import { coastlinePolygons } from "../coastline/index.js";
 import { Status } from "../core/types.js";
+import { drawAreaOutlines, drawAreaSwatch } from "../products/map-areas.js";
+import { drawCoastline, drawFrame, drawGraticule } from "../products/map-base.js";
+import { fitText } from "../products/map-canvas.js";
 import { AREA_KEYS, AREA_STYLES, COLORS } from "../products/map-colours.js";
 import { font, registerFonts, SANS_TTF } from "../products/map-fonts.js";
-import {
-  drawAreaOutlines,
-  drawAreaSwatch,
-  drawCentroidTrack,
-  drawCoastline,
-  drawFrame,
-  drawGraticule,
-  drawLkpSymbol,
-  drawNorthArrow,
-  drawPositionMarkers,
-  drawScaleBar,
-  fitText,
-} from "../products/map-furniture.js";
+import { drawCentroidTrack, drawLkpSymbol, drawPositionMarkers } from "../products/map-markers.js";
+import { drawNorthArrow, drawScaleBar } from "../products/map-scale.js";
 import { Bounds, fitView, type Rect } from "../products/map-view.js";
 import { formatUtc } from "../products/time-format.js";
 import type { DrifterCase } from "./validate.js";

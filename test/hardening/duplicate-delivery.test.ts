@@ -8,6 +8,7 @@ import { insertMission } from "../../src/service/db/missions.js";
 import { silentLogger } from "../../src/service/log.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { createWorker } from "../../src/service/worker/worker.js";
+import { have } from "../helpers/needs.js";
 import {
   deleteQueueKeys,
   type FakeRun,
@@ -20,6 +21,12 @@ import {
   waitFor,
 } from "../service/helpers.js";
 
+const SERVICES = await have(
+  "test/hardening/duplicate-delivery.test.ts: identical copies of a job on PostgreSQL and Redis",
+  "postgres",
+  "redis",
+);
+
 const services = useWorkerServices();
 const { cleanups } = services;
 
@@ -29,7 +36,7 @@ function queueOn(name: string): RedisJobQueue {
   return q;
 }
 
-describe("identical copies of a job", () => {
+describe.runIf(SERVICES)("identical copies of a job", () => {
   for (const layout of ["two workers", "one worker running two jobs at once"] as const) {
     it(`run once and never fail the mission (${layout}, MAX_ATTEMPTS=1)`, async () => {
       const name = `dl_dup_${token()}`;

@@ -11,8 +11,8 @@ import {
   picturesArea,
   renderHeatmapPng,
 } from "../../src/products/heatmap.js";
+import { graticuleLabel } from "../../src/products/map-base.js";
 import { colorbarTicks, niceFloor } from "../../src/products/map-colours.js";
-import { graticuleLabel } from "../../src/products/map-furniture.js";
 import type { MapInput } from "../../src/products/map-input.js";
 import { Bounds, fitView } from "../../src/products/map-view.js";
 import { makeFixture } from "./pictures-fixture.js";

@@ -2,7 +2,7 @@
 // would lie under it, in heatmap.png and the GIF frames alike (both draw it with drawScaleBar).
 import { createCanvas } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
-import { drawScaleBar } from "../../src/products/map-furniture.js";
+import { drawScaleBar } from "../../src/products/map-scale.js";
 import { Bounds, fitView } from "../../src/products/map-view.js";
 
 function panelAt(avoid: { x: number; y: number }[]) {

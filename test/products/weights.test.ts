@@ -6,42 +6,7 @@ import { Status } from "../../src/core/types.js";
 import { computeDensity } from "../../src/products/density.js";
 import { computeSearchAreas } from "../../src/products/search-areas.js";
 import { buildSnapshotSummaries } from "../../src/products/summary.js";
-import { eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
-
-/** t with every particle i for which `twice(i)` appended again (time-major arrays), all of weight 1. */
-function duplicated(t: Trajectory, twice: (i: number) => boolean): Trajectory {
-  const extra: number[] = [];
-  for (let i = 0; i < t.n; i++) if (twice(i)) extra.push(i);
-  const n = t.n + extra.length;
-  const nt = t.times.length;
-  const grow = <A extends Float32Array | Uint8Array>(a: A): A => {
-    const out = new (a.constructor as new (length: number) => A)(n * nt);
-    for (let k = 0; k < nt; k++) {
-      out.set(a.subarray(k * t.n, (k + 1) * t.n) as never, k * n);
-      for (let m = 0; m < extra.length; m++) out[k * n + t.n + m] = a[k * t.n + extra[m]];
-    }
-    return out;
-  };
-  const perParticle = <A extends Float64Array | Uint16Array>(a: A): A => {
-    const out = new (a.constructor as new (length: number) => A)(n);
-    out.set(a as never);
-    for (let m = 0; m < extra.length; m++) out[t.n + m] = a[extra[m]];
-    return out;
-  };
-  return {
-    n,
-    times: t.times,
-    lon: grow(t.lon),
-    lat: grow(t.lat),
-    status: grow(t.status),
-    orientation: grow(t.orientation),
-    capsized: grow(t.capsized),
-    releaseTime: perParticle(t.releaseTime),
-    weight: new Float64Array(n).fill(1),
-    member: perParticle(t.member),
-    scenario: perParticle(t.scenario),
-  };
-}
+import { duplicated, eastOfLand, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 
 describe("weighted particles", () => {
   const base = syntheticTrajectory({ n: 600, hours: 6, coastLon: 4.58, missingEvery: 23 });

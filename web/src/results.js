@@ -38,10 +38,12 @@ export function utcText(/** @type {number} */ unixSeconds) {
 }
 
 /**
- * Density of afloat particles on a lat/lon grid sized to the cloud (about 30 cells across).
+ * Density of afloat particles on a lat/lon grid sized to the cloud (about 30 cells across), each particle
+ * counted with its weight (1 when the cloud has none).
  * @param {(number | null)[]} lon @param {(number | null)[]} lat @param {number[]} status
+ * @param {number[] | undefined} [weight]
  */
-export function densityGrid(lon, lat, status) {
+export function densityGrid(lon, lat, status, weight) {
   let west = Infinity;
   let east = -Infinity;
   let south = Infinity;
@@ -64,7 +66,7 @@ export function densityGrid(lon, lat, status) {
   const dLon = dLat / cos;
   const nx = Math.max(1, Math.ceil((east - west) / dLon) + 1);
   const ny = Math.max(1, Math.ceil((north - south) / dLat) + 1);
-  const counts = new Uint32Array(nx * ny);
+  const counts = new Float64Array(nx * ny);
   let max = 0;
   let best = 0;
   for (let i = 0; i < lon.length; i++) {
@@ -74,7 +76,7 @@ export function densityGrid(lon, lat, status) {
     const cx = Math.min(nx - 1, Math.floor((x - west) / dLon));
     const cy = Math.min(ny - 1, Math.floor((y - south) / dLat));
     const k = cy * nx + cx;
-    const c = ++counts[k];
+    const c = (counts[k] += weight?.[i] ?? 1);
     if (c > max) {
       max = c;
       best = k;
@@ -465,7 +467,12 @@ export class ResultsView {
     this.heat = this.density
       ? productHeat(this.density, this.timeIndex)
       : cloud
-        ? densityGrid(cloud.lon[this.timeIndex], cloud.lat[this.timeIndex], cloud.status[this.timeIndex])
+        ? densityGrid(
+            cloud.lon[this.timeIndex],
+            cloud.lat[this.timeIndex],
+            cloud.status[this.timeIndex],
+            cloud.weight,
+          )
         : null;
     this.areaLayer.clearLayers();
     if (this.show.areas) {

@@ -24,6 +24,48 @@ const idParam = {
   schema: { type: "string", format: "uuid" },
 };
 
+const statusTally = (what: string): Json => ({
+  type: "array",
+  description: `${what}, per output time`,
+  items: {
+    type: "object",
+    properties: Object.fromEntries(
+      ["active", "stranded", "missingData", "outsideDomain"].map((k) => [k, { type: "number" }]),
+    ),
+    required: ["active", "stranded", "missingData", "outsideDomain"],
+  },
+});
+const perTimeAndParticle = (items: Json, what: string): Json => ({
+  type: "array",
+  description: `[time][particle] ${what}`,
+  items: { type: "array", items },
+});
+const PARTICLE_CLOUD_SCHEMA: Json = {
+  type: "object",
+  properties: {
+    times: { type: "array", items: { type: "number" }, description: "output times, Unix seconds" },
+    particleCount: { type: "integer", description: "particles in particles.nc" },
+    sampleCount: { type: "integer", description: "particles in this sample (at most max)" },
+    lon: perTimeAndParticle(
+      { type: ["number", "null"] },
+      "longitude; null before release or without position",
+    ),
+    lat: perTimeAndParticle(
+      { type: ["number", "null"] },
+      "latitude; null before release or without position",
+    ),
+    status: perTimeAndParticle(
+      { type: "integer", minimum: -1, maximum: 3 },
+      "0 active, 1 stranded, 2 missing data, 3 outside domain, -1 not released; a stranded particle keeps its " +
+        "last position",
+    ),
+    counts: statusTally("Particles by status over every particle (summary.json's counts)"),
+    shares: statusTally("Share of the total weight by status over every particle (summary.json's shares)"),
+    weight: { type: "array", items: { type: "number" }, description: "[particle] relative weight" },
+  },
+  required: ["times", "particleCount", "sampleCount", "lon", "lat", "status", "counts", "shares", "weight"],
+};
+
 const MISSION_SCHEMA: Json = {
   type: "object",
   properties: {
@@ -149,6 +191,7 @@ export function openApiDocument(version: string): Json {
       schemas: {
         MissionCreate: inputSchema(MissionCreate),
         Mission: MISSION_SCHEMA,
+        ParticleCloud: PARTICLE_CLOUD_SCHEMA,
         MissionStatus: STATUS_SCHEMA,
         MissionResult: RESULT_SCHEMA,
         Error: {
@@ -294,7 +337,15 @@ export function openApiDocument(version: string): Json {
               schema: { type: "integer", minimum: 1, maximum: 20000, default: 2000 },
             },
           ],
-          responses: { 200: { description: "`{data: {times, lon[t][p], lat[t][p], status[t][p]}}`" } },
+          responses: {
+            200: json(
+              dataOf(ref("ParticleCloud")),
+              "A sample of the particles: positions and status per output time, each particle's weight, and " +
+                "the counts and weighted shares by status over every particle (summary.json's)",
+            ),
+            400: errorResponse("Invalid max, or mission not completed"),
+            404: errorResponse("No such mission, or no particles.nc"),
+          },
         },
       },
       "/api/v1/missions/{id}/results/density": {

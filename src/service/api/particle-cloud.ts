@@ -1,6 +1,7 @@
 // Particle positions per output time, read from a mission's particles.nc (classic or NetCDF-4, through the
 // forcing module's reader), in a compact form for the web map's animation: a sample of at most `max`
-// particles, coordinates rounded to about 10 m.
+// particles, coordinates rounded to about 10 m, each with its weight (particles.nc's `weight`: scenarios and
+// ensembles weigh particles), and the weighted share of every status as summary.json gives it.
 import { openNetcdf } from "../../forcing/index.js";
 import { numAttr, strAttr } from "../../io/netcdf/types.js";
 
@@ -20,8 +21,29 @@ export interface ParticleCloud {
    */
   status: number[][];
   /** Counts by status over every particle in the file (not just the sample), per time: summary.json's. */
-  counts: { active: number; stranded: number; missingData: number; outsideDomain: number }[];
+  counts: StatusTally[];
+  /**
+   * Share of the particles' total weight by status (every particle in the file), per time: summary.json's
+   * `shares`, the probability of each state. Equal to counts / particleCount when every weight is 1.
+   */
+  shares: StatusTally[];
+  /** [particle] weight of each sampled particle, relative (1 when particles.nc has no `weight`). */
+  weight: number[];
 }
+
+export interface StatusTally {
+  active: number;
+  stranded: number;
+  missingData: number;
+  outsideDomain: number;
+}
+
+const tallyOf = (t: ArrayLike<number>, scale = 1): StatusTally => ({
+  active: t[0] * scale,
+  stranded: t[1] * scale,
+  missingData: t[2] * scale,
+  outsideDomain: t[3] * scale,
+});
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
@@ -41,6 +63,13 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
     const lon = file.readAll("lon");
     const lat = file.readAll("lat");
     const status = file.variables.has("status") ? file.readAll("status") : undefined;
+    const weights = file.variables.has("weight") ? file.readAll("weight") : undefined;
+    const weightOf = (p: number) => {
+      const w = weights?.[p];
+      return w === undefined || !Number.isFinite(w) || w < 0 ? 1 : w;
+    };
+    let totalWeight = 0;
+    for (let p = 0; p < nTraj; p++) totalWeight += weightOf(p);
     const statusFill = status ? numAttr(file.variables.get("status")!, "_FillValue") : undefined;
     const fill = numAttr(lonVar, "_FillValue");
     const times = unixTimes(file.readAll("time"), strAttr(timeVar, "units") ?? "seconds since 1970-01-01");
@@ -56,7 +85,10 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
       lat: [],
       status: [],
       counts: [],
+      shares: [],
+      weight: [],
     };
+    for (let p = 0; p < nTraj; p++) if (sampled[p] >= 0) cloud.weight.push(weightOf(p));
     // Last written position and status of every particle, carried over the fill after its deactivation.
     const lastLon = new Float64Array(nTraj);
     const lastLat = new Float64Array(nTraj);
@@ -66,6 +98,7 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
       const latRow: (number | null)[] = new Array(sample).fill(null);
       const statusRow: number[] = new Array(sample).fill(-1);
       const tally = [0, 0, 0, 0];
+      const weighed = [0, 0, 0, 0];
       for (let p = 0; p < nTraj; p++) {
         const i = trajectoryFirst ? p * nTime + t : t * nTraj + p;
         const x = lon[i];
@@ -83,6 +116,7 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
           continue;
         }
         tally[lastStatus[p]]++;
+        weighed[lastStatus[p]] += weightOf(p);
         const k = sampled[p];
         if (k < 0) continue;
         lonRow[k] = round4(lastLon[p]);
@@ -92,12 +126,8 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
       cloud.lon.push(lonRow);
       cloud.lat.push(latRow);
       cloud.status.push(statusRow);
-      cloud.counts.push({
-        active: tally[0],
-        stranded: tally[1],
-        missingData: tally[2],
-        outsideDomain: tally[3],
-      });
+      cloud.counts.push(tallyOf(tally));
+      cloud.shares.push(tallyOf(weighed, totalWeight > 0 ? 1 / totalWeight : 0));
     }
     return cloud;
   } finally {
