@@ -7,6 +7,7 @@ import { Status } from "../core/types.js";
 import type { NcFileDef } from "../io/netcdf/types.js";
 import { ncValues, writeNetcdf3 } from "../io/netcdf/write-classic.js";
 import { ncDataBytes, writeNetcdf4 } from "../io/netcdf/write-hdf5.js";
+import { agreementVariables } from "./agreement.js";
 import type { ProductContext } from "./context.js";
 import { Laea } from "./laea.js";
 import { TIME_UNITS } from "./particles-nc.js";
@@ -612,6 +613,7 @@ export async function writeDensityNetcdf(
             },
           ]
         : []),
+      ...agreementVariables(ctx, grids),
       {
         name: "afloat_count",
         type: "int",

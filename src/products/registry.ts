@@ -2,6 +2,7 @@
 // download format, and how it is written. The CLI, the pipeline, the worker's uploads, storage and the API read
 // this table; adding a product is one writer module plus one row here (docs/architecture.md).
 import { writeFile } from "node:fs/promises";
+import { writeAgreementGeoJson } from "./agreement.js";
 import { writeParticlesCsv, writeSearchAreasCsv } from "./csv.js";
 import { writeDensityNetcdf } from "./density.js";
 import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js";
@@ -190,6 +191,16 @@ export const PRODUCTS = [
     download: "shore",
     stage: "data",
     write: (p, file) => writeShoreGeoJson(p.ctx, file),
+  },
+  {
+    name: "agreement",
+    file: "agreement.geojson",
+    contentType: GEOJSON,
+    label: "Forcing-ensemble agreement (GeoJSON)",
+    download: "agreement",
+    stage: "data",
+    analysis: true,
+    write: (p, file) => writeAgreementGeoJson(p.ctx, p.grids, file),
   },
   {
     name: "ascii",

@@ -36,12 +36,13 @@ describe("product registry", () => {
         "areas_csv",
         "gpx",
         "shore",
+        "agreement",
       ].sort(),
     );
   });
 
   it("gives the CLI's names, the API's formats and storage's content types from the same rows", () => {
-    expect(PRODUCT_NAMES).toHaveLength(15);
+    expect(PRODUCT_NAMES).toHaveLength(16);
     expect(PRODUCT_FILES.search_areas).toBe("search_areas.geojson");
     expect(Object.keys(DOWNLOAD_FORMATS)).toEqual([
       "netcdf",
@@ -57,6 +58,7 @@ describe("product registry", () => {
       "areas-csv",
       "gpx",
       "shore",
+      "agreement",
       "ascii",
       "summary",
     ]);
