@@ -7,7 +7,8 @@
 //   2. the land mask (bench/landmask.ts);
 //   3. a 1,000,000-particle, 24 h run through the whole pipeline with the default products;
 //   4. a drift worker job, 5,000 particles × 48 h, claimed → completed against Redis, PostgreSQL and S3;
-//   5. a forcing ensemble, 20 members × 5,000 particles × 48 h on arctic20 (bench/ensemble.ts, on src/ with tsx).
+//   5. a forcing ensemble, 20 members × 5,000 particles × 48 h on arctic20 (bench/ensemble.ts, on src/ with tsx);
+//   6. a 3-unit search plan on a 20,000-particle mission (bench/plan.ts, on src/ with tsx).
 //
 // Every case runs in a fresh process on the built code (dist/, rebuilt first), so each has its own peak
 // memory and threads start from JavaScript. Writes bench/results/latest.json and README-table.md.
@@ -327,6 +328,25 @@ async function main(): Promise<void> {
     progress(`    ensemble benchmark failed: ${(e as Error).message.split("\n")[0]}`);
   }
 
+  progress("search plan: 3 units on a 20,000-particle life-raft mission …");
+  let plan: Figures | null = null;
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ["--no-warnings", "--import", "tsx", path.join(ROOT, "bench/plan.ts")],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        timeout: 10 * 60_000,
+      },
+    );
+    plan = JSON.parse(out.trim().split("\n").pop() ?? "{}");
+    progress(`    wall ${plan?.wallSeconds.toFixed(2)} s (plan ${plan?.planSeconds.toFixed(2)} s)`);
+  } catch (e) {
+    progress(`    plan benchmark failed: ${(e as Error).message.split("\n")[0]}`);
+  }
+
   let worker: Figures | null = null;
   if (o.worker) {
     progress("worker: 5,000 particles × 48 h, claimed → completed (Redis, PostgreSQL, s3rver) …");
@@ -346,6 +366,7 @@ async function main(): Promise<void> {
     pipeline1M: pipeline,
     pipeline5k,
     ensemble,
+    plan,
     worker,
     wholeProcess,
   };
@@ -426,6 +447,13 @@ function readmeTable(result: Figures, rows: SimRow[]): string {
       "",
     );
   }
+  const sp = result.plan;
+  if (sp) {
+    lines.push(
+      `Search plan (\`bench/plan.ts\`), ${sp.units} units on a ${sp.particles.toLocaleString("en")}-particle life-raft mission (arctic20, 24 h), result directory read to plan files written: ${sp.wallSeconds.toFixed(2)} s (read ${sp.readSeconds.toFixed(2)} s, plan ${sp.planSeconds.toFixed(2)} s, files ${sp.writeSeconds.toFixed(2)} s; first in the process ${sp.firstRunSeconds.toFixed(2)} s), joint POS ${(sp.jointPos * 100).toFixed(1)} %.`,
+      "",
+    );
+  }
   lines.push(...targets(result, rows), "");
   return `${lines.join("\n")}\n`;
 }
@@ -448,6 +476,7 @@ function targets(result: Figures, rows: SimRow[]): string[] {
     `| worker job 5,000 × 48 h, claimed → completed | ≤ 3 s | ${cell(w?.[w.length - 1]?.claimedToCompletedSeconds, "s")} (first job ${cell(w?.[0]?.claimedToCompletedSeconds, "s")}) |`,
     `| arctic20, 20,000 × 48 h, first run in a fresh process | — | ${cell(a20?.firstRunSeconds, "s")} |`,
     `| ensemble, 20 members × 5,000 × 48 h, simulation | ≤ 2 s | ${cell(result.ensemble?.wallSeconds, "s")} (CPU ${cell(result.ensemble?.cpuSeconds, "s")}) |`,
+    `| search plan, 3 units, 20,000 particles | ≤ 5 s | ${cell(result.plan?.wallSeconds, "s")} |`,
     `| \`driftline simulate\` 20,000 × 48 h, netcdf, start to exit | ≤ 0.8 s | ${cell(proc(20_000)?.wallSeconds, "s")} |`,
     `| \`driftline simulate\` 1,000 × 24 h, netcdf, start to exit | ≤ 0.4 s | ${cell(proc(1000)?.wallSeconds, "s")} |`,
   ];
