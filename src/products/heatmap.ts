@@ -15,6 +15,7 @@ import {
   footerText,
   isBackward,
   type MapInput,
+  objectDescription,
   objectTitle,
   resolveTimeIndex,
   snapshotAt,
@@ -217,7 +218,7 @@ function drawTitle(g: SKRSContext2D, input: MapInput, k: number): void {
   g.fillText(fitText(g, title, maxW), 16, 38);
   g.font = font(15);
   g.fillStyle = COLORS.muted;
-  g.fillText(fitText(g, `${ctx.category.description} · mission “${ctx.simulation.name}”`, maxW), 16, 62);
+  g.fillText(fitText(g, `${objectDescription(ctx)} · mission “${ctx.simulation.name}”`, maxW), 16, 62);
   g.font = font(18, true);
   g.fillStyle = COLORS.text;
   const what = isBackward(ctx) ? "Backtracked probability at" : "Probability at";

@@ -69,6 +69,67 @@ const STYLES = `
 <Style id="area95"><LineStyle><color>ff00e0ff</color><width>1.5</width></LineStyle><PolyStyle><color>2000e0ff</color></PolyStyle></Style>
 <Style id="track"><IconStyle><scale>0.4</scale><Icon><href>http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png</href></Icon></IconStyle><LineStyle><color>a0ffffff</color><width>1</width></LineStyle></Style>`;
 
+/** A folder of 95, 90 and 50 % areas at every time; `of` names whose areas (a scenario's) when not all. */
+function areaFolders(ctx: ProductContext, snapshots: readonly SearchAreaSnapshot[], of = ""): string[] {
+  const sim = ctx.simulation;
+  const out: string[] = [];
+  for (const key of ["95", "90", "50"] as const) {
+    out.push(`<Folder><name>${key} % areas</name>`);
+    for (const s of snapshots) {
+      const a = s.areas[key];
+      if (!a) continue;
+      out.push(
+        `<Placemark><name>${xmlEscape(`${of}${key} % at ${formatHours(hoursBetween(sim.startTime, s.time))}`)}</name>`,
+        `<description>${xmlEscape(
+          `${isoUtc(s.time)}: ${a.areaKm2.toFixed(1)} km² (${a.areaNm2.toFixed(1)} NM²), ` +
+            `${(a.containedFraction * 100).toFixed(1)} % of the particles afloat`,
+        )}</description>`,
+        spanOf(ctx.trajectory.times, s.timeIndex),
+        `<styleUrl>#area${key}</styleUrl>`,
+        geometryKml(a.geometry),
+        "</Placemark>",
+      );
+    }
+    out.push("</Folder>");
+  }
+  return out;
+}
+
+/**
+ * A layer per scenario (missions of two or more; hidden at first, the combined areas are the picture): its
+ * weight, object type and particles, its release and its own search areas.
+ */
+function scenarioFolders(ctx: ProductContext): string[] {
+  const results = ctx.scenarioResults ?? [];
+  if (results.length < 2) return [];
+  const out = ["<Folder><name>Scenarios</name>"];
+  for (const r of results) {
+    const { name, weight, category, particles, release: rel } = r.info;
+    const title = `${name} (${(weight * 100).toFixed(0)} %, ${category.key})`;
+    const line = rel.lon[0] !== rel.lon[1] || rel.lat[0] !== rel.lat[1];
+    const where = rel.polygon
+      ? polygonKml([[...rel.polygon, rel.polygon[0]].map(([x, y]) => [x, y] as Position)])
+      : line
+        ? `<LineString><coordinates>${coord(rel.lon[0], rel.lat[0])} ${coord(rel.lon[1], rel.lat[1])}</coordinates></LineString>`
+        : `<Point><coordinates>${coord(rel.lon[0], rel.lat[0])}</coordinates></Point>`;
+    out.push(
+      `<Folder><name>${xmlEscape(title)}</name><visibility>0</visibility>`,
+      `<description>${xmlEscape(
+        `Scenario ${r.index + 1}: weight ${(weight * 100).toFixed(1)} %, ${category.key} (${category.description}), ` +
+          `${particles} particles; afloat ${(r.afloatWeight * 100).toFixed(1)} %, stranded ` +
+          `${(r.strandedWeight * 100).toFixed(1)} % of the mission's probability at the end.`,
+      )}</description>`,
+      `<Placemark><name>${xmlEscape(`${name}: release`)}</name>`,
+      `<TimeStamp><when>${isoUtc(rel.time[0])}</when></TimeStamp>`,
+      `<styleUrl>#lkp</styleUrl>${where}</Placemark>`,
+      ...areaFolders(ctx, r.searchAreas, `${name}: `),
+      "</Folder>",
+    );
+  }
+  out.push("</Folder>");
+  return out;
+}
+
 /** The KML document (UTF-8 text). */
 export function missionKml(
   ctx: ProductContext,
@@ -150,27 +211,8 @@ export function missionKml(
   }
   out.push("</Folder>");
 
-  out.push("<Folder><name>Search areas</name>");
-  for (const key of ["95", "90", "50"] as const) {
-    out.push(`<Folder><name>${key} % areas</name>`);
-    for (const s of snapshots) {
-      const a = s.areas[key];
-      if (!a) continue;
-      out.push(
-        `<Placemark><name>${xmlEscape(`${key} % at ${formatHours(hoursBetween(sim.startTime, s.time))}`)}</name>`,
-        `<description>${xmlEscape(
-          `${isoUtc(s.time)}: ${a.areaKm2.toFixed(1)} km² (${a.areaNm2.toFixed(1)} NM²), ` +
-            `${(a.containedFraction * 100).toFixed(1)} % of the particles afloat`,
-        )}</description>`,
-        spanOf(t.times, s.timeIndex),
-        `<styleUrl>#area${key}</styleUrl>`,
-        geometryKml(a.geometry),
-        "</Placemark>",
-      );
-    }
-    out.push("</Folder>");
-  }
-  out.push("</Folder>");
+  out.push("<Folder><name>Search areas</name>", ...areaFolders(ctx, snapshots), "</Folder>");
+  out.push(...scenarioFolders(ctx));
 
   // Where on the shore to look: the three stretches with most strandings, with a table.
   if (shore.length > 0) {

@@ -21,8 +21,20 @@ export function isBackward(ctx: ProductContext): boolean {
 }
 
 export function objectTitle(ctx: ProductContext): string {
+  if (ctx.scenarios && ctx.scenarios.length > 1) {
+    return ctx.scenarios.map((s) => `${s.category.key} ${(s.weight * 100).toFixed(0)} %`).join(", ");
+  }
   const c = ctx.category;
   return `${c.group} (${c.key})`;
+}
+
+/** The line under the title: the object's description, or the scenarios' names and weights. */
+export function objectDescription(ctx: ProductContext): string {
+  if (ctx.scenarios && ctx.scenarios.length > 1) {
+    const list = ctx.scenarios.map((s) => `${s.name} ${(s.weight * 100).toFixed(0)} % (${s.category.key})`);
+    return `${ctx.scenarios.length} scenarios: ${list.join(", ")}`;
+  }
+  return ctx.category.description;
 }
 
 /** "Driftline 0.1.0 — Leeway model; forcing: wind …; current …". */

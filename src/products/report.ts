@@ -13,6 +13,7 @@ import {
   footerText,
   isBackward,
   type MapInput,
+  objectDescription,
   objectTitle,
   resolveTimeIndex,
   snapshotAt,
@@ -239,7 +240,16 @@ function pageOne(doc: Doc, input: ReportInput, k: number, map: MapImage, generat
   text(doc, `Issued ${formatUtc(generatedAt)}`, LEFT, y, { size: 8, color: MUTED, align: "right" });
   y += 13;
   y += text(doc, `${sim.name}`, LEFT, y, { size: 18, bold: true });
-  y += text(doc, `${objectTitle(ctx)}: ${ctx.category.description}`, LEFT, y, { size: 10.5 }) + 8;
+  y +=
+    text(
+      doc,
+      ctx.scenarios && ctx.scenarios.length > 1
+        ? objectDescription(ctx)
+        : `${objectTitle(ctx)}: ${objectDescription(ctx)}`,
+      LEFT,
+      y,
+      { size: 10.5 },
+    ) + 8;
 
   // The answer first, in a shaded box.
   const snap = snapshotAt(input.areas, k);
@@ -348,10 +358,15 @@ function missionRows(input: ReportInput): [string, string][] {
     ["Last known position", lkp],
     ["Time of last known position", releaseTimeText(input)],
     ["Uncertainty radius", `${radius} (${rel.radiusType})`],
-    [
-      "Object type",
-      `${ctx.category.key} (id ${ctx.category.id}, ${ctx.category.group}): ${ctx.category.description}`,
-    ],
+    ctx.scenarios && ctx.scenarios.length > 1
+      ? [
+          "Scenarios",
+          `${ctx.scenarios.length} weighted releases and object types (page 2); the first: its position, time and radius above`,
+        ]
+      : [
+          "Object type",
+          `${ctx.category.key} (id ${ctx.category.id}, ${ctx.category.group}): ${ctx.category.description}`,
+        ],
     ["Particles", formatCount(rel.number)],
     ["Run", direction],
     [
@@ -430,6 +445,8 @@ function pageTwo(doc: Doc, input: ReportInput, k: number, shore: readonly ShoreS
       { size: 8, color: MUTED },
     ) + 12;
 
+  y = scenarioTable(doc, ctx, y);
+
   // The timeline gets the room the status block and caveats leave on this page (at most 14 rows).
   const notes = caveats(input);
   const status = statusRows(input, k, shore);
@@ -464,6 +481,48 @@ function pageTwo(doc: Doc, input: ReportInput, k: number, shore: readonly ShoreS
     text(doc, "•", LEFT + 2, y, { size: 8.5 });
     y += text(doc, s, LEFT + 12, y, { size: 8.5, width: WIDTH - 12 }) + 3;
   }
+}
+
+/** Most scenario rows in the report (summary.json lists them all). */
+const REPORT_MAX_SCENARIOS = 6;
+
+/** The scenarios at the final time, each on its own (missions of two or more); returns the y below. */
+function scenarioTable(doc: Doc, ctx: ProductContext, y: number): number {
+  const results = ctx.scenarioResults ?? [];
+  if (results.length < 2) return y;
+  y = heading(doc, "Scenarios (each on its own at the final time; areas in km²)", y);
+  const rows = results.slice(0, REPORT_MAX_SCENARIOS).map((r) => {
+    const end = r.searchAreas[r.searchAreas.length - 1];
+    const area = (key: "50" | "90" | "95") => {
+      const a = end?.areas[key];
+      return a ? formatArea(a.areaKm2) : "—";
+    };
+    return [
+      r.info.name,
+      `${(r.info.weight * 100).toFixed(1)} %`,
+      r.info.category.key,
+      formatCount(r.info.particles),
+      `${(r.afloatWeight * 100).toFixed(1)} %`,
+      `${(r.strandedWeight * 100).toFixed(1)} %`,
+      area("50"),
+      area("90"),
+      area("95"),
+    ];
+  });
+  y = table(
+    doc,
+    ["Scenario", "Weight", "Object", "Particles", "Afloat", "Stranded", "50 %", "90 %", "95 %"],
+    rows,
+    [108, 44, 92, 50, 44, 60, 38.5, 38.5, 40],
+    y,
+    8.5,
+  );
+  y += 3;
+  const more = results.length - rows.length;
+  const note =
+    (more > 0 ? `${more} more in summary.json. ` : "") +
+    "Afloat and stranded: share of the whole mission's probability. Each scenario's own outlines: search_areas.geojson (scenario_search_area), mission.kml (Scenarios).";
+  return y + text(doc, note, LEFT, y, { size: 8, color: MUTED }) + 12;
 }
 
 function statusRows(input: ReportInput, k: number, shore: readonly ShoreStretch[]): [string, string][] {

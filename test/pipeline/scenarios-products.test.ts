@@ -1,5 +1,6 @@
 // A mission of two scenarios through runSimulationSpec: summary.json's scenario table, a layer per scenario in
 // search_areas.geojson, each particle's scenario and object type in particles.nc.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +10,13 @@ import { openNetcdf } from "../../src/io/netcdf/open.js";
 import { numsAttr } from "../../src/io/netcdf/types.js";
 import { type RunResult, runSimulationSpec } from "../../src/pipeline/run.js";
 import type { ScenarioRow } from "../../src/products/scenarios.js";
+import { have } from "../helpers/needs.js";
 import { twoScenarioSpec } from "../helpers/scenarios.js";
+
+const POPPLER = await have(
+  "test/pipeline/scenarios-products.test.ts: report.pdf's text through pdftotext",
+  "poppler",
+);
 
 describe("a mission of two scenarios", () => {
   let run: RunResult;
@@ -22,7 +29,7 @@ describe("a mission of two scenarios", () => {
     run = await runSimulationSpec(twoScenarioSpec(), {
       outDir,
       threads: 1,
-      products: ["netcdf", "search_areas", "summary"],
+      products: ["netcdf", "search_areas", "summary", "kml", "png", "pdf"],
     });
     summary = JSON.parse(readFileSync(run.files.summary as string, "utf8"));
   }, 120_000);
@@ -88,5 +95,27 @@ describe("a mission of two scenarios", () => {
     } finally {
       nc.close();
     }
+  });
+
+  it("gives mission.kml a folder per scenario with its release and own areas", () => {
+    const kml = readFileSync(run.files.kml as string, "utf8");
+    const folder = kml.slice(kml.indexOf("<Folder><name>Scenarios</name>"));
+    expect(folder).toContain("<name>life raft (60 %, LIFE-RAFT-DB-10)</name>");
+    expect(folder).toContain("<name>person left the raft (40 %, PIW-1)</name>");
+    expect(folder).toContain("<name>person left the raft: 90 % at +12 h</name>");
+    // The combined areas keep their folder.
+    expect(kml).toContain("<name>90 % at +12 h</name>");
+  });
+
+  it.runIf(POPPLER)("puts a table of the scenarios in report.pdf", () => {
+    const text = execFileSync("pdftotext", ["-layout", run.files.pdf as string, "-"]).toString("utf8");
+    expect(text).toContain("Scenarios (each on its own at the final time");
+    const row = (name: string) =>
+      text.split("\n").find((l) => new RegExp(`^\\s*${name}\\s+\\d`).test(l)) ?? "";
+    expect(row("life raft")).toMatch(/life raft\s+60\.0 %\s+LIFE-RAFT-DB-10\s+1,200\s+60\.0 %\s+0\.0 %/);
+    expect(row("person left the raft")).toMatch(/40\.0 %\s+PIW-1\s+800/);
+    expect(text).toContain(
+      "2 scenarios: life raft 60 % (LIFE-RAFT-DB-10), person left the raft 40 % (PIW-1)",
+    );
   });
 });
