@@ -6,6 +6,9 @@ import { defineConfig } from "vitest/config";
 // them after the summary. Set before the test processes start, so they inherit it.
 process.env.DRIFTLINE_SKIP_REGISTRY ??= path.join(tmpdir(), `driftline-skips-${process.pid}.jsonl`);
 
+// The disk cache (coastline rasters, decoded NetCDF-4) of test runs stays out of the user's own.
+process.env.DRIFTLINE_CACHE_DIR ??= path.join(tmpdir(), "driftline-test-cache");
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],

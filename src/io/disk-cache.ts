@@ -5,7 +5,7 @@
 // no other process or thread uses) and renamed into place, so concurrent processes never read a partial
 // entry; a read-only or full disk is not an error.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -28,5 +28,38 @@ export function writeCacheEntry(file: string, parts: readonly Uint8Array[]): boo
   } catch {
     rmSync(tmp, { force: true });
     return false;
+  }
+}
+
+/**
+ * Keeps a cache folder within `maxEntries` and `maxBytes`: the entries used longest ago (modification time,
+ * which touchCacheEntry renews on use) go first. Files being written (.tmp) are left alone.
+ */
+export function pruneCacheFolder(dir: string, maxEntries: number, maxBytes: number): void {
+  try {
+    const entries = readdirSync(dir)
+      .filter((name) => !name.endsWith(".tmp"))
+      .map((name) => {
+        const s = statSync(path.join(dir, name));
+        return { file: path.join(dir, name), size: s.size, used: s.mtimeMs };
+      })
+      .sort((a, b) => b.used - a.used);
+    let bytes = 0;
+    for (let k = 0; k < entries.length; k++) {
+      bytes += entries[k].size;
+      if (k >= maxEntries || bytes > maxBytes) rmSync(entries[k].file, { force: true });
+    }
+  } catch {
+    // Another process pruned at the same time, or the folder is not ours to change.
+  }
+}
+
+/** Marks an entry as just used (for pruneCacheFolder). */
+export function touchCacheEntry(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // read-only cache: it is only used less well
   }
 }

@@ -1,11 +1,11 @@
 // The disk cache shared by processes (io/disk-cache.ts): where it is, and that readers only ever see whole
 // entries while other processes write the same ones.
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { diskCacheDir, writeCacheEntry } from "../../src/io/disk-cache.js";
+import { diskCacheDir, pruneCacheFolder, writeCacheEntry } from "../../src/io/disk-cache.js";
 import { ROOT } from "../helpers/cli.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "driftline-disk-cache-"));
@@ -17,6 +17,18 @@ describe("disk cache", () => {
     expect(diskCacheDir({ DRIFTLINE_CACHE_DIR: "off" })).toBeUndefined();
     expect(diskCacheDir({ XDG_CACHE_HOME: "/c" })).toBe(path.join("/c", "driftline"));
     expect(diskCacheDir({})).toBe(path.join(os.homedir(), ".cache", "driftline"));
+  });
+
+  it("prunes a folder to its newest entries within a count and a size", () => {
+    const dir = path.join(tmp, "prune");
+    for (let k = 0; k < 6; k++) {
+      writeCacheEntry(path.join(dir, `e${k}`), [new Uint8Array(100)]);
+      utimesSync(path.join(dir, `e${k}`), new Date(), new Date(1e12 + k * 1000));
+    }
+    pruneCacheFolder(dir, 4, 1000);
+    expect(readdirSync(dir).sort()).toEqual(["e2", "e3", "e4", "e5"]);
+    pruneCacheFolder(dir, 4, 250);
+    expect(readdirSync(dir).sort()).toEqual(["e4", "e5"]);
   });
 
   it("does not fail where it cannot write", () => {

@@ -1,6 +1,8 @@
 // Opens a NetCDF file with the right backend, chosen from the first bytes (not the file name).
+import { existsSync } from "node:fs";
 import { DataFileError } from "../errors.js";
 import { readFileHead } from "../file-head.js";
+import { cacheEntryPath, cacheNetcdf, openCachedNetcdf } from "./cached.js";
 import { ClassicNetcdf } from "./read-classic.js";
 import { Hdf5Netcdf, hdf5Ready } from "./read-hdf5.js";
 import type { NetcdfFile } from "./types.js";
@@ -23,19 +25,38 @@ export function netcdfContainer(head: Uint8Array): "classic" | "hdf5" | null {
 }
 
 export async function openNetcdf(path: string): Promise<NetcdfFile> {
-  // h5wasm loads for a NetCDF-4 file only.
-  if (netcdfContainer(readFileHead(path, NETCDF_HEAD_BYTES)) === "hdf5") await hdf5Ready();
+  await netcdfReadyFor([path]);
   return openNetcdfSync(path);
 }
 
-/** Resolves once openNetcdfSync can open every one of these files: h5wasm loads only when one is NetCDF-4. */
+/**
+ * Resolves once openNetcdfSync can open every one of these files: h5wasm loads only for a NetCDF-4 file
+ * that has no decoded copy in the disk cache (io/netcdf/cached.ts).
+ */
 export async function netcdfReadyFor(paths: Iterable<string>): Promise<void> {
   for (const path of new Set(paths)) {
-    if (netcdfContainer(readFileHead(path, NETCDF_HEAD_BYTES)) === "hdf5") {
+    if (needsHdf5(path)) {
       await hdf5Ready();
       return;
     }
   }
+}
+
+function needsHdf5(path: string): boolean {
+  if (netcdfContainer(readFileHead(path, NETCDF_HEAD_BYTES)) !== "hdf5") return false;
+  const entry = cacheEntryPath(path);
+  return !entry || !existsSync(entry);
+}
+
+/** A NetCDF-4 file through h5wasm, its decoded copy put in the disk cache when small enough. */
+function openHdf5(path: string): NetcdfFile {
+  const file = Hdf5Netcdf.openSync(path);
+  try {
+    cacheNetcdf(file);
+  } catch {
+    // A file that cannot be read whole is read slab by slab as before; its errors show there.
+  }
+  return file;
 }
 
 /** Synchronous open; NetCDF-4 files need hdf5Ready() to have resolved first. */
@@ -43,7 +64,7 @@ export function openNetcdfSync(path: string): NetcdfFile {
   const head = readFileHead(path, NETCDF_HEAD_BYTES);
   const kind = netcdfContainer(head);
   if (kind === "classic") return ClassicNetcdf.open(path);
-  if (kind === "hdf5") return Hdf5Netcdf.openSync(path);
+  if (kind === "hdf5") return openCachedNetcdf(path) ?? openHdf5(path);
   if (head.length >= 4 && String.fromCharCode(...head.subarray(0, 4)) === "GRIB")
     throw new DataFileError(path, "is GRIB, not NetCDF");
   throw new DataFileError(path, "not a NetCDF file (neither classic CDF nor NetCDF-4/HDF5 signature)");
