@@ -306,7 +306,9 @@ function catalogSources(): VariableForcing {
   const live = Boolean(process.env.FORCING_PROVIDERS || process.env.FORCING_PROVIDERS_CONFIG);
   return live ? [{ catalog: true }, { fetch: true }] : { catalog: true };
 }
-type VariableForcing = VariableSource | VariableSource[];
+type VariableChain = VariableSource | VariableSource[];
+/** A source, a chain, or a forcing ensemble of chains (src/pipeline/ensemble.ts). */
+type VariableForcing = VariableChain | { ensemble: VariableChain[]; weights?: number[] };
 
 /** The simulation spec JSON (see src/pipeline/spec.ts) the worker hands to runSimulationSpec. */
 export interface SimulationSpecJson {
@@ -388,12 +390,18 @@ function checkForcingHints(
     if (key !== "wind" && key !== "current")
       problems.push(`params.forcing.${key}: unknown (use wind and current)`);
   }
-  for (const variable of ["wind", "current"] as const) {
-    const v = forcing[variable];
-    if (v === undefined) continue;
+  // A source, a chain of sources, or a forcing ensemble of chains ({ensemble: [...], weights}).
+  const check = (v: unknown, at: string): void => {
+    const ensemble = (v as { ensemble?: unknown })?.ensemble;
+    if (Array.isArray(ensemble)) {
+      ensemble.forEach((member, m) => {
+        check(member, `${at}.ensemble.${m}`);
+      });
+      return;
+    }
     const sources = Array.isArray(v) ? v : [v];
     sources.forEach((s, i) => {
-      const where = `params.forcing.${variable}${Array.isArray(v) ? `.${i}` : ""}`;
+      const where = Array.isArray(v) ? `${at}.${i}` : at;
       const files = (s as { files?: unknown })?.files;
       if (files !== undefined && !catalog) {
         // Without a forcing directory, names would resolve against the worker's working directory.
@@ -410,6 +418,11 @@ function checkForcingHints(
         });
       }
     });
+  };
+  for (const variable of ["wind", "current"] as const) {
+    const v = forcing[variable];
+    if (v === undefined) continue;
+    check(v, `params.forcing.${variable}`);
     out[variable] = v as VariableForcing;
   }
   if (problems.length > 0) throw new PermanentJobError(`invalid job: ${problems.join("; ")}`);

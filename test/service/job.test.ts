@@ -148,6 +148,19 @@ describe("job parsing", () => {
     expect(hinted.wind).toEqual({ files: ["arome.nc"] });
   });
 
+  it("takes a forcing ensemble in params.forcing (issue 21), checking every member's files", () => {
+    const current = {
+      ensemble: [[{ files: ["norkyst.nc"] }, { constant: { x: 0.2, y: 0 } }], { files: ["copernicus.nc"] }],
+      weights: [2, 1],
+    };
+    const r = resolve(job({ latitude: 60, longitude: 3, forcing: { current } }));
+    expect(r.spec.forcing.current).toEqual(current);
+    const outside = { ensemble: [{ files: ["a.nc"] }, [{ catalog: true }, { files: ["/etc/passwd"] }]] };
+    expect(() => resolve(job({ latitude: 60, longitude: 3, forcing: { current: outside } }))).toThrow(
+      /params\.forcing\.current\.ensemble\.1\.1\.files\.0: must be a file name relative/,
+    );
+  });
+
   it("builds release lines and time windows", () => {
     const r = resolve(
       job({

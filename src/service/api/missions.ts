@@ -19,6 +19,19 @@ import {
   vectorComponents,
 } from "./schemas.js";
 
+/** The job's `forcing` for a forcing ensemble: one member per file, the on-scene value (if any) behind each. */
+function ensembleForcing(m: MissionCreateBody): Record<string, unknown> {
+  const e = m.forcingEnsemble!;
+  const onScene = e.variable === "wind" ? m.onSceneWind : m.onSceneCurrent;
+  const constant = onScene ? { constant: vectorComponents(onScene, e.variable) } : null;
+  return {
+    [e.variable]: {
+      ensemble: e.files.map((f) => (constant ? [{ files: [f] }, constant] : { files: [f] })),
+      ...(e.weights ? { weights: e.weights } : {}),
+    },
+  };
+}
+
 /** The contract's job JSON plus this project's extensions (snake_case, as producers push it). */
 export function jobFor(
   id: string,
@@ -49,6 +62,7 @@ export function jobFor(
   }
   if (m.randomSeed !== undefined) params.random_seed = m.randomSeed;
   if (m.compatibility !== undefined) params.compatibility = m.compatibility;
+  if (m.forcingEnsemble) params.forcing = ensembleForcing(m);
   return { mission_id: id, params };
 }
 
@@ -130,6 +144,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (m.onSceneWind) config.on_scene_wind = m.onSceneWind;
     if (m.onSceneCurrent) config.on_scene_current = m.onSceneCurrent;
     if (m.release) config.release = m.release;
+    if (m.forcingEnsemble) config.forcing = ensembleForcing(m);
     if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;
     if (m.compatibility !== undefined) config.compatibility = m.compatibility;
     config.time_step_seconds = m.timeStepSeconds;

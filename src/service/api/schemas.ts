@@ -104,6 +104,35 @@ export const ReleaseExtension = z
     path: ["endLon"],
   });
 
+/** Several forcing files of one variable run as a forcing ensemble, one member each (issue 21). */
+export const ForcingEnsemble = z
+  .object({
+    variable: z.enum(["wind", "current"]).default("current").describe("The variable the files give"),
+    files: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(255)
+          .refine((f) => !f.startsWith("/") && !f.includes("\\") && !f.split("/").includes(".."), {
+            message: "must be a file name relative to the forcing directory (GET /api/v1/forcing/coverage)",
+          }),
+      )
+      .min(2, "give at least two files (one per member)")
+      .max(50, "at most 50 members"),
+    weights: z.array(z.number().positive().finite()).optional().describe("Relative weight of each member"),
+  })
+  .strict()
+  .refine((e) => !e.weights || e.weights.length === e.files.length, {
+    message: "give one weight per file",
+    path: ["weights"],
+  })
+  .describe(
+    "Run on several forcing files of one variable as an ensemble: each file is a member with its share of the " +
+      "particles; the products show the combined cloud and where the members agree (agreement.geojson). The " +
+      "on-scene value of that variable, when given, backs each member up",
+  );
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
@@ -160,6 +189,7 @@ export const MissionCreate = z
     onSceneWind: onSceneVector("wind").optional(),
     onSceneCurrent: onSceneVector("current").optional(),
     release: ReleaseExtension.optional().describe("Release line and/or time window (extension)"),
+    forcingEnsemble: ForcingEnsemble.optional(),
     compatibility: z
       .enum(["exact", "opendrift"])
       .optional()

@@ -441,8 +441,11 @@ function missionOf(context: JobContext): string | undefined {
 }
 
 function hasCatalog(resolved: ResolvedJob): boolean {
-  const uses = (v: unknown): boolean =>
-    Array.isArray(v) ? v.some(uses) : (v as { catalog?: unknown })?.catalog === true;
+  const uses = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.some(uses);
+    const ensemble = (v as { ensemble?: unknown })?.ensemble;
+    return Array.isArray(ensemble) ? ensemble.some(uses) : (v as { catalog?: unknown })?.catalog === true;
+  };
   return uses(resolved.spec.forcing.wind) || uses(resolved.spec.forcing.current);
 }
 
