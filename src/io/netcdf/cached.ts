@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { diskCacheDir, pruneCacheFolder, touchCacheEntry, writeCacheEntry } from "../disk-cache.js";
 import { DataFileError } from "../errors.js";
-import { checkSlab } from "./read-classic.js";
+import { checkSlab, readWhole } from "./read-classic.js";
 import type { NcAttribute, NcDimension, NcFormat, NcType, NcVariable, NetcdfFile } from "./types.js";
 
 /** Largest sum of a file's variables (bytes, in their own types) that is cached. */
@@ -256,13 +256,7 @@ class CachedNetcdf implements NetcdfFile {
   }
 
   readAll(name: string): Float64Array {
-    const v = this.variables.get(name);
-    if (!v) throw new DataFileError(this.path, `no variable ${name}`);
-    return this.read(
-      name,
-      v.shape.map(() => 0),
-      v.shape,
-    );
+    return readWhole(this, name);
   }
 
   close(): void {

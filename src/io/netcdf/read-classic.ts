@@ -448,6 +448,17 @@ export class ClassicNetcdf implements NetcdfFile {
   }
 }
 
+/** A whole variable through the file's own slab reader (every reader's readAll). */
+export function readWhole(file: NetcdfFile, name: string): Float64Array {
+  const v = file.variables.get(name);
+  if (!v) throw new DataFileError(file.path, `no variable ${name}`);
+  return file.read(
+    name,
+    v.shape.map(() => 0),
+    v.shape,
+  );
+}
+
 export function checkSlab(
   path: string,
   v: NcVariable,

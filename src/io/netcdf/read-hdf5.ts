@@ -4,7 +4,7 @@
 // not a netCDF variable"), variables name their dimensions through attached scales.
 import { existsSync } from "node:fs";
 import { DataFileError } from "../errors.js";
-import { checkSlab } from "./read-classic.js";
+import { checkSlab, readWhole } from "./read-classic.js";
 import type { NcAttribute, NcDimension, NcFormat, NcType, NcVariable, NetcdfFile } from "./types.js";
 
 type H5wasm = typeof import("h5wasm/node").default;
@@ -202,13 +202,7 @@ export class Hdf5Netcdf implements NetcdfFile {
   }
 
   readAll(name: string): Float64Array {
-    const v = this.variables.get(name);
-    if (!v) throw new DataFileError(this.path, `no variable ${name}`);
-    return this.read(
-      name,
-      v.shape.map(() => 0),
-      v.shape,
-    );
+    return readWhole(this, name);
   }
 
   readText(name: string): string[] {
