@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { startEmbeddedWorker } from "../../src/cli/serve.js";
 import { loadConfig } from "../../src/service/config.js";
 import { API_MIGRATIONS } from "../../src/service/db/api-keys.js";
@@ -155,3 +156,26 @@ export const SMALL_MISSION = {
   onSceneWind: { speed: 10, direction: 225 },
   onSceneCurrent: { x: 0.1, y: 0.2 },
 };
+
+/**
+ * Registers beforeAll/afterAll hooks that start a test server for the file and close it (with its data
+ * directory) afterwards; `current()` is the server once beforeAll has run.
+ */
+export function useTestServer(options: TestServerOptions = {}): {
+  current(): RunningServer & { dataDir: string };
+} {
+  let server: (RunningServer & { dataDir: string }) | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(options);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    if (server) removeDir(server.dataDir);
+  });
+  return {
+    current: () => {
+      if (!server) throw new Error("the test server has not started");
+      return server;
+    },
+  };
+}

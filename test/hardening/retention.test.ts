@@ -1,18 +1,11 @@
 // Issue 24.4, retention: with RESULTS_RETENTION_DAYS, missions that finished more than that many days ago go
 // with their products and result rows; newer and unfinished ones stay.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/service/config.js";
 import { expireMissions } from "../../src/service/retention.js";
-import { call, removeDir, SMALL_MISSION, startTestServer } from "../api/helpers.js";
+import { call, SMALL_MISSION, useTestServer } from "../api/helpers.js";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => {
-  server = await startTestServer({ auth: "open", worker: false, forcingDir: null });
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-  if (server) removeDir(server.dataDir);
-});
+const server = useTestServer({ auth: "open", worker: false, forcingDir: null }).current;
 
 describe("retention", () => {
   it("is configured in days, unset by default", () => {
@@ -24,11 +17,11 @@ describe("retention", () => {
   });
 
   it("deletes missions finished longer ago than the retention, with their products", async () => {
-    const { db, storage } = server.services;
+    const { db, storage } = server().services;
     const bucket = "driftline-results";
     const ids: string[] = [];
     for (const name of ["old", "recent", "running"]) {
-      const r = await call(server, "POST", "/api/v1/missions", { ...SMALL_MISSION, name });
+      const r = await call(server(), "POST", "/api/v1/missions", { ...SMALL_MISSION, name });
       ids.push(r.json.data.id);
     }
     const [old, recent, running] = ids;
@@ -45,10 +38,10 @@ describe("retention", () => {
       await storage.put(bucket, `${id}/summary.json`, Buffer.from("{}"), "application/json");
 
     expect(await expireMissions(db, storage, bucket, 7)).toEqual({ missions: 1, products: 1 });
-    expect((await call(server, "GET", `/api/v1/missions/${old}`)).status).toBe(404);
+    expect((await call(server(), "GET", `/api/v1/missions/${old}`)).status).toBe(404);
     expect(await storage.list(bucket, `${old}/`)).toEqual([]);
     for (const id of [recent, running]) {
-      expect((await call(server, "GET", `/api/v1/missions/${id}`)).status).toBe(200);
+      expect((await call(server(), "GET", `/api/v1/missions/${id}`)).status).toBe(200);
       expect(await storage.list(bucket, `${id}/`)).toEqual([`${id}/summary.json`]);
     }
   });

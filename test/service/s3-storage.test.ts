@@ -27,6 +27,12 @@ describe("S3Storage", () => {
     expect(
       Buffer.from(await storage.get("driftline-results", "m1/raw/particles.nc")).equals(Buffer.from(body)),
     ).toBe(true);
+    // Streamed (downloads): the same bytes and the size before reading.
+    const { body: stream, size } = await storage.openRead("driftline-results", "m1/raw/particles.nc");
+    expect(size).toBe(body.byteLength);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.from(body))).toBe(true);
     await storage.delete("driftline-results", "m1/heatmap.png");
     expect(await storage.exists("driftline-results", "m1/heatmap.png")).toBe(false);
     expect(storage.uri("driftline-results", "m1/report.pdf")).toBe("s3://driftline-results/m1/report.pdf");

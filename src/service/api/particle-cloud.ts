@@ -47,8 +47,15 @@ const tallyOf = (t: ArrayLike<number>, scale = 1): StatusTally => ({
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-/** Reads lon/lat/status (trajectory × time) and time from the particles.nc at `path`. */
-export async function particleCloudFromFile(path: string, max: number): Promise<ParticleCloud> {
+/**
+ * Reads lon/lat/status (trajectory × time) and time from the particles.nc at `path`; the sample is cut so
+ * that it holds at most `maxPoints` positions (sample × times).
+ */
+export async function particleCloudFromFile(
+  path: string,
+  max: number,
+  maxPoints = Number.POSITIVE_INFINITY,
+): Promise<ParticleCloud> {
   const file = await openNetcdf(path);
   try {
     const lonVar = file.variables.get("lon");
@@ -74,7 +81,7 @@ export async function particleCloudFromFile(path: string, max: number): Promise<
     const fill = numAttr(lonVar, "_FillValue");
     const times = unixTimes(file.readAll("time"), strAttr(timeVar, "units") ?? "seconds since 1970-01-01");
 
-    const sample = Math.min(nTraj, Math.max(1, max));
+    const sample = Math.min(nTraj, Math.max(1, Math.min(max, Math.floor(maxPoints / Math.max(1, nTime)))));
     const sampled = new Int32Array(nTraj).fill(-1);
     for (let k = 0; k < sample; k++) sampled[Math.floor((k * nTraj) / sample)] = k;
     const cloud: ParticleCloud = {

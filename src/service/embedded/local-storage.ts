@@ -1,7 +1,8 @@
 // Object storage in a local directory: <root>/<bucket>/<key>. Stands in for S3 when no S3_ENDPOINT is set,
 // with the same bucket and key layout, so products land in ./data/products/driftline-results/<mission>/….
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import type { ObjectStorage } from "../ports.js";
 
@@ -25,6 +26,16 @@ export class LocalStorage implements ObjectStorage {
     const partial = `${file}.${process.pid}.${Date.now()}.partial`;
     await writeFile(partial, body);
     await rename(partial, file);
+  }
+
+  async openRead(bucket: string, key: string): Promise<{ body: Readable; size: number }> {
+    const file = this.fileOf(bucket, key);
+    // Opened before it is returned: a missing file is an error here, not on the stream later.
+    const handle = await open(file, "r").catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "ENOENT" ? new ObjectNotFoundError(bucket, key) : error;
+    });
+    const { size } = await handle.stat();
+    return { body: handle.createReadStream(), size };
   }
 
   async get(bucket: string, key: string): Promise<Uint8Array> {

@@ -1,5 +1,7 @@
 // The ObjectStorage port on S3-compatible services (MinIO, AWS S3, …): path-style, SigV4, region from env,
 // buckets created on demand.
+
+import { Readable } from "node:stream";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -93,6 +95,12 @@ export class S3Storage implements ObjectStorage {
     const r = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!r.Body) throw new Error(`s3://${bucket}/${key}: empty response body`);
     return await r.Body.transformToByteArray();
+  }
+
+  async openRead(bucket: string, key: string): Promise<{ body: Readable; size?: number }> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!(r.Body instanceof Readable)) throw new Error(`s3://${bucket}/${key}: no response stream`);
+    return { body: r.Body, size: r.ContentLength };
   }
 
   async exists(bucket: string, key: string): Promise<boolean> {
