@@ -36,6 +36,12 @@ export interface PreparedMember {
   set: ForcingSet;
   /** Provenance of set's sources in order (wind then current), then any records of fetched files. */
   provenance: ForcingProvenance[];
+  /**
+   * Reads this member's own sources (members of a file's ensemble-member dimension) for the window; called
+   * just before the member runs, so a run of some members (a part, service/worker/split-merge.ts) reads only
+   * theirs. Absent when the set is ready.
+   */
+  prepare?: () => Promise<void>;
 }
 
 type Variable = "wind" | "current";
@@ -98,7 +104,9 @@ async function expandFileMembers(
   set: ForcingSet,
   provenance: ForcingProvenance[],
   window: ForcingWindow,
-): Promise<{ set: ForcingSet; provenance: ForcingProvenance[]; name: string }[]> {
+): Promise<
+  { set: ForcingSet; provenance: ForcingProvenance[]; name: string; prepare?: () => Promise<void> }[]
+> {
   const all = VARIABLES.flatMap((k) => set[k].map((s) => ({ k, s, m: memberSource(s) })));
   const withMembers = all.filter((e) => e.m !== null);
   if (withMembers.length === 0) return [{ set, provenance, name: "" }];
@@ -112,24 +120,37 @@ async function expandFileMembers(
       },
     ]);
   }
-  const out: { set: ForcingSet; provenance: ForcingProvenance[]; name: string }[] = [];
+  const out: {
+    set: ForcingSet;
+    provenance: ForcingProvenance[];
+    name: string;
+    prepare?: () => Promise<void>;
+  }[] = [];
   for (let m = 0; m < count; m++) {
     const memberSet: ForcingSet = { ...set, wind: [], current: [] };
     const records = [...provenance];
     let j = 0;
     const names: string[] = [];
+    const own: ForcingSource[] = [];
     for (const e of all) {
       let s = e.s;
       if (e.m) {
         s = e.m.forMember(m);
-        await s.prepare?.(window);
+        own.push(s);
         records[j] = provenanceOf(e.k, s);
         names.push(`${e.k}: ${s.name}`);
       }
       memberSet[e.k].push(s);
       j++;
     }
-    out.push({ set: memberSet, provenance: records, name: names.join(", ") });
+    let prepared: Promise<void> | null = null;
+    const prepare = () => {
+      prepared ??= (async () => {
+        for (const s of own) await s.prepare?.(window);
+      })();
+      return prepared;
+    };
+    out.push({ set: memberSet, provenance: records, name: names.join(", "), prepare });
   }
   return out;
 }
@@ -157,6 +178,7 @@ export async function prepareMembers(
         weight: entry.weight / parts.length,
         set: part.set,
         provenance: part.provenance,
+        ...(part.prepare ? { prepare: part.prepare } : {}),
       });
     }
   }
@@ -236,8 +258,14 @@ export async function runMembers(
   members: PreparedMember[],
   options: ThreadedSimulationOptions,
   runMember?: MemberRunner,
+  /** Run members [from, to) only (a part of a split mission); default all. */
+  range: readonly [number, number] = [0, members.length],
 ): Promise<MembersResult> {
   const count = members.length;
+  const [from, to] = range;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from < to && to <= count)) {
+    throw new RangeError(`runMembers: members [${from}, ${to}) of ${count}`);
+  }
   if (sim.release.number < count) {
     throw new SpecError([
       {
@@ -256,9 +284,13 @@ export async function runMembers(
   };
   const records = new Map<string, { record: ForcingProvenance; members: number[] }>();
   let plainForcing: ForcingProvenance[] = [];
-  for (let k = 0; k < count; k++) {
+  for (let k = from; k < to; k++) {
     const member = members[k];
-    const memberOptions = { ...options, onProgress: (f: number) => options.onProgress?.((k + f) / count) };
+    await member.prepare?.();
+    const memberOptions = {
+      ...options,
+      onProgress: (f: number) => options.onProgress?.((k - from + f) / (to - from)),
+    };
     const result = runMember
       ? await runMember(k, member.set, memberOptions)
       : await runSimulationThreaded(memberSimulation(sim, count, k), category, member.set, memberOptions);
@@ -300,9 +332,10 @@ export async function runMembers(
   out.trajectory = concatTrajectories(parts);
   const { weight, member } = out.trajectory;
   let i = 0;
-  for (let k = 0; k < count; k++) {
-    const scale = (members[k].weight * sim.release.number) / parts[k].n;
-    for (let j = 0; j < parts[k].n; j++, i++) {
+  for (let k = from; k < to; k++) {
+    const part = parts[k - from];
+    const scale = (members[k].weight * sim.release.number) / part.n;
+    for (let j = 0; j < part.n; j++, i++) {
       weight[i] *= scale;
       member[i] = k;
     }
