@@ -5,8 +5,9 @@
 // attributes first, with the WGS84 ellipsoid when they give no earth shape; a proj4/proj4_string
 // attribute only when the CF attributes cannot be used. (Arctic20's proj4_string says "sphere" while
 // its CF attributes give no earth shape: OpenDrift's numbers are the ellipsoidal ones.)
-import proj4 from "proj4";
+
 import type { NcAttribute } from "../io/netcdf/types.js";
+import { proj4js } from "./proj4js.js";
 import {
   ProjectionError,
   type ProjectionKind,
@@ -208,7 +209,7 @@ function cfToProj4String(gm: string, attrs: Attrs, s: ProjectionSpec): string {
 
 function checkProj4(definition: string): void {
   try {
-    proj4(definition);
+    proj4js()(definition);
   } catch (e) {
     throw new ProjectionError(`projection "${definition}" not understood: ${(e as Error).message ?? e}`);
   }

@@ -3,8 +3,9 @@
 // described by plain numbers (ProjectionSpec) so a worker thread can rebuild them. Anything else that
 // proj4js understands (a proj4 string or WKT) goes through proj4js, slower but correct. Reading a
 // ProjectionSpec from CF grid_mapping attributes or a proj4 string is grid-mapping.ts's job.
-import proj4, { type Converter } from "proj4";
+import type { Converter } from "proj4";
 import type { Positions } from "../core/types.js";
+import { proj4js } from "./proj4js.js";
 
 const D2R = Math.PI / 180;
 const R2D = 180 / Math.PI;
@@ -464,7 +465,7 @@ class Proj4Projector implements Projector {
   readonly degrees: boolean;
   private readonly conv: Converter;
   constructor(s: ProjectionSpec) {
-    this.conv = proj4(s.definition);
+    this.conv = proj4js()(s.definition);
     this.degrees = false;
   }
   forward(lon: number, lat: number, out: Float64Array): void {

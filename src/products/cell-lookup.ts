@@ -1,6 +1,7 @@
 // The density raster of the pictures: which grid cell lies under each pixel (computed once per view), the
 // probability per km² of each cell, and the painting of one time layer.
-import proj4, { type Converter } from "proj4";
+import type { Converter } from "proj4";
+import { proj4js } from "../forcing/proj4js.js";
 import { DENSITY_RAMP } from "./map-colours.js";
 import type { MapView } from "./map-view.js";
 import type { DensityGrids } from "./types.js";
@@ -21,7 +22,7 @@ export function cellLookup(view: MapView, grids: DensityGrids): Int32Array {
   if (grids.nx === 0 || grids.ny === 0) return out;
   let conv: Converter;
   try {
-    conv = proj4(grids.proj4);
+    conv = proj4js()(grids.proj4);
   } catch (e) {
     throw new Error(
       `map: density grid proj4 string "${grids.proj4}" is not understood: ${(e as Error).message}`,

@@ -1,6 +1,6 @@
 // A `driftline simulate` that asks for particles.nc only loads no module it does not use: the storage,
-// queue, database and web stacks, the picture writers and h5wasm (for a run with no NetCDF-4 file) cost
-// a fresh process most of its start-up time (issue 16 item 3).
+// queue, database and web stacks, the picture writers, proj4js (for grids our own projections cover) and
+// h5wasm (for a run with no NetCDF-4 file) cost a fresh process most of its start-up time (issue 16 item 3).
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -27,6 +27,7 @@ const HEAVY = [
   "@cornerstonejs/codec-openjpeg",
   "pino",
   "prom-client",
+  "proj4",
 ];
 
 let dir: string;
