@@ -1,9 +1,8 @@
-// heatmap.png and animation.gif: they decode, have the promised size, and show the density where it is.
+// heatmap.png: it decodes, has the promised size, shows the density where it is, and keeps its markers clear.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Status } from "../../src/core/types.js";
-import { frameIndices, renderAnimationGif } from "../../src/products/animation.js";
 import {
   HEATMAP_HEIGHT,
   HEATMAP_WIDTH,
@@ -11,10 +10,7 @@ import {
   picturesArea,
   renderHeatmapPng,
 } from "../../src/products/heatmap.js";
-import { graticuleLabel } from "../../src/products/map-base.js";
-import { colorbarTicks, niceFloor } from "../../src/products/map-colours.js";
 import type { MapInput } from "../../src/products/map-input.js";
-import { Bounds, fitView } from "../../src/products/map-view.js";
 import { makeFixture } from "./pictures-fixture.js";
 
 const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url);
@@ -37,87 +33,6 @@ async function decode(
 function isHeat(r: number, g: number, b: number): boolean {
   return r > 100 && r - b > 80 && g < 245 && !(r > 225 && g > 225 && b > 200);
 }
-
-/** Minimal GIF reader: screen size, frame count, loop extension and frame delays (centiseconds). */
-function readGif(bytes: Uint8Array): {
-  width: number;
-  height: number;
-  frames: number;
-  loops: boolean;
-  delays: number[];
-} {
-  const sig = String.fromCharCode(...bytes.subarray(0, 6));
-  if (sig !== "GIF89a" && sig !== "GIF87a") throw new Error(`not a GIF: ${sig}`);
-  const width = bytes[6] | (bytes[7] << 8);
-  const height = bytes[8] | (bytes[9] << 8);
-  let p = 13;
-  if (bytes[10] & 0x80) p += 3 * 2 ** ((bytes[10] & 7) + 1);
-  const skipSubBlocks = () => {
-    while (bytes[p] !== 0) p += bytes[p] + 1;
-    p++;
-  };
-  let frames = 0;
-  let loops = false;
-  const delays: number[] = [];
-  for (;;) {
-    const b = bytes[p++];
-    if (b === 0x3b) break;
-    if (b === 0x21) {
-      const label = bytes[p++];
-      if (label === 0xf9) delays.push(bytes[p + 2] | (bytes[p + 3] << 8));
-      if (label === 0xff && String.fromCharCode(...bytes.subarray(p + 1, p + 12)) === "NETSCAPE2.0")
-        loops = true;
-      skipSubBlocks();
-    } else if (b === 0x2c) {
-      frames++;
-      const flags = bytes[p + 8];
-      p += 9;
-      if (flags & 0x80) p += 3 * 2 ** ((flags & 7) + 1);
-      p++; // LZW minimum code size
-      skipSubBlocks();
-    } else throw new Error(`GIF: unexpected block 0x${b.toString(16)} at ${p - 1}`);
-    if (p > bytes.length) throw new Error("GIF: truncated");
-  }
-  return { width, height, frames, loops, delays };
-}
-
-describe("map helpers", () => {
-  it("labels the graticule in whole degrees or degrees and minutes", () => {
-    expect(graticuleLabel(60.5, 0.25, true)).toBe("60°30'N");
-    expect(graticuleLabel(-10, 1, false)).toBe("10°W");
-    expect(graticuleLabel(0, 1, true)).toBe("0°");
-  });
-
-  it("picks 1-2-5 steps and colour-bar ticks", () => {
-    expect(niceFloor(7.3)).toBe(5);
-    expect(niceFloor(0.031)).toBe(0.02);
-    expect(colorbarTicks(0.89)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
-    expect(colorbarTicks(0)).toEqual([0]);
-  });
-
-  it("projects lon/lat to pixels and back, across the antimeridian", () => {
-    const b = new Bounds(179.9);
-    b.add(179.8, -17);
-    b.add(-179.8, -16.8);
-    expect(b.east).toBeCloseTo(180.2, 9);
-    const view = fitView(b, { x: 10, y: 20, w: 400, h: 300 });
-    const x = view.x(-179.8);
-    const y = view.y(-16.8);
-    expect(x).toBeGreaterThan(10);
-    expect(x).toBeLessThan(410);
-    expect(view.lon(x)).toBeCloseTo(180.2, 9);
-    expect(view.lat(y)).toBeCloseTo(-16.8, 9);
-    expect(view.x(179.8)).toBeLessThan(x);
-  });
-
-  it("samples at most maxFrames output times, keeping the first and last", () => {
-    expect(frameIndices(25, 240)).toHaveLength(25);
-    const f = frameIndices(721, 240);
-    expect(f).toHaveLength(240);
-    expect(f[0]).toBe(0);
-    expect(f[f.length - 1]).toBe(720);
-  });
-});
 
 describe("heatmap.png", () => {
   let input: MapInput;
@@ -222,29 +137,5 @@ describe("heatmap.png", () => {
     const png = await renderHeatmapPng(base);
     save("heatmap-all-stranded.png", png);
     expect((await decode(png)).height).toBe(HEATMAP_HEIGHT);
-  });
-});
-
-describe("animation.gif", () => {
-  it("has one 800×600 frame per output time, loops, 0.4 s per frame", async () => {
-    const input = makeFixture();
-    const gif = await renderAnimationGif(input);
-    save("animation.gif", gif);
-    const info = readGif(gif);
-    expect(info.width).toBe(800);
-    expect(info.height).toBe(600);
-    expect(info.frames).toBe(input.ctx.trajectory.times.length);
-    expect(info.loops).toBe(true);
-    expect(info.delays[0]).toBe(40);
-    expect(info.delays[info.delays.length - 1]).toBe(200);
-    const first = await decode(gif);
-    expect([first.width, first.height]).toEqual([800, 600]);
-  });
-
-  it("samples long runs down to maxFrames", async () => {
-    const input = makeFixture({ n: 200, hours: 12 });
-    const info = readGif(await renderAnimationGif(input, { maxFrames: 5, width: 400, height: 300 }));
-    expect(info.frames).toBe(5);
-    expect(info.width).toBe(400);
   });
 });
