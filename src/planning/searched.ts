@@ -10,7 +10,7 @@ import type { Trajectory } from "../core/trajectory.js";
 import { prepareLandmaskFor } from "../pipeline/window.js";
 import type { ProductContext } from "../products/context.js";
 import { writeProducts } from "../products/index.js";
-import { PRODUCT_FILES, PRODUCT_NAMES } from "../products/registry.js";
+import { PRODUCT_FILES, PRODUCT_NAMES, type ProductName } from "../products/registry.js";
 import { buildSnapshotSummaries } from "../products/summary.js";
 import { isoUtc } from "../products/time-format.js";
 import { SOFTWARE_VERSION } from "../version.js";
@@ -56,7 +56,13 @@ export async function applySearch(
   gpxText: string,
   unitsJson: unknown,
   outDir: string,
-  opts: { gpxName?: string } = {},
+  opts: {
+    gpxName?: string;
+    /** Products to write (default: those present in resultDir). */
+    products?: readonly ProductName[];
+    /** How revision.json names the parent (default: resultDir's absolute path). */
+    parentLabel?: string;
+  } = {},
 ): Promise<SearchedResult> {
   const file = parseUnitsFile(unitsJson);
   const tracks = readGpxTracks(gpxText, opts.gpxName ?? "GPX");
@@ -110,7 +116,7 @@ export async function applySearch(
   const originalWeight = run.revision?.originalWeight ?? totalWeight(run.trajectory.weight);
   const revision: RevisionRecord = {
     revision: (run.revision?.revision ?? 0) + 1,
-    parent: path.resolve(resultDir),
+    parent: opts.parentLabel ?? path.resolve(resultDir),
     originalWeight,
     cumulativePos: Math.round(cumulativePos(originalWeight, weight) * 1e4) / 1e4,
     searches: [

@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 document of the API (request schemas generated from the zod schemas) and a static HTML
 // rendering of it for /api/docs: no CDN, no script.
 import { z } from "zod";
+import { unitsFileSchema } from "../../planning/units.js";
+import { SearchBody } from "./planning.js";
 import { DOWNLOAD_FORMATS, ListQuery, MissionCreate } from "./schemas.js";
 
 type Json = Record<string, unknown>;
@@ -194,6 +196,8 @@ export function openApiDocument(version: string): Json {
         ParticleCloud: PARTICLE_CLOUD_SCHEMA,
         MissionStatus: STATUS_SCHEMA,
         MissionResult: RESULT_SCHEMA,
+        UnitsFile: inputSchema(unitsFileSchema),
+        SearchCreate: inputSchema(SearchBody),
         Error: {
           type: "object",
           properties: {
@@ -361,6 +365,116 @@ export function openApiDocument(version: string): Json {
             400: errorResponse("Mission not completed"),
             404: errorResponse("No such mission, or no density.nc"),
           },
+        },
+      },
+      "/api/v1/missions/{id}/plans": {
+        post: {
+          summary:
+            "Plan a search on the mission's latest revision (or `revision`): each unit's area, pattern and waypoints",
+          description:
+            "Body: the units file (UNITS.json of `driftline plan`) and optionally `revision`. The answer is the " +
+            "plan document (plan.json, snake_case as the file) with `id`, `revision` and `downloads`; its files " +
+            "are stored under `{id}/plans/{plan id}/` and a row in mission_plans.",
+          parameters: [idParam],
+          requestBody: { required: true, content: { "application/json": { schema: ref("UnitsFile") } } },
+          responses: {
+            201: {
+              description: "`{data: {id, revision, joint_pos, even_split_pos, units: [...], downloads}}`",
+            },
+            400: errorResponse("Invalid units (details name the field), or mission not completed"),
+            404: errorResponse("No such mission or revision"),
+          },
+        },
+        get: {
+          summary: "The mission's plans",
+          parameters: [idParam],
+          responses: { 200: { description: "`{data: [{id, revision, jointPos, createdAt, url}]}`" } },
+        },
+      },
+      "/api/v1/missions/{id}/plans/{planId}": {
+        get: {
+          summary: "One plan (the plan document)",
+          parameters: [
+            idParam,
+            { name: "planId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          ],
+          responses: {
+            200: { description: "`{data: {id, revision, …plan.json, downloads}}`" },
+            404: errorResponse("No such plan"),
+          },
+        },
+      },
+      "/api/v1/missions/{id}/plans/{planId}/download": {
+        get: {
+          summary: "A plan file: plan.json, plan.gpx, plan.kml, plan_waypoints.csv or tasking.pdf",
+          parameters: [
+            idParam,
+            { name: "planId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+            {
+              name: "file",
+              in: "query",
+              required: true,
+              schema: {
+                type: "string",
+                enum: ["plan.json", "plan.gpx", "plan.kml", "plan_waypoints.csv", "tasking.pdf"],
+              },
+            },
+          ],
+          responses: { 200: { description: "The file" }, 404: errorResponse("No such plan") },
+        },
+      },
+      "/api/v1/missions/{id}/searches": {
+        post: {
+          summary:
+            "Record an unsuccessful search: a new revision of every product from the re-weighted particles",
+          description:
+            "Either `gpx` (tracks or routes with times, each named by its unit) or `planId` (with `done`: the units " +
+            "whose planned patterns were flown, default all). Each particle's weight is multiplied by its " +
+            "probability of not having been detected; the products are written again under " +
+            "`{id}/revisions/{n}/`; earlier revisions stay.",
+          parameters: [idParam],
+          requestBody: { required: true, content: { "application/json": { schema: ref("SearchCreate") } } },
+          responses: {
+            201: {
+              description:
+                "`{data: {revision, parentRevision, cumulativePos, search, mostLikely, downloads, density}}`",
+            },
+            400: errorResponse("Invalid units, GPX or plan"),
+            409: errorResponse("Another search wrote that revision at the same time"),
+          },
+        },
+      },
+      "/api/v1/missions/{id}/revisions": {
+        get: {
+          summary: "The mission's revisions: 0 is the run, each later one follows an unsuccessful search",
+          parameters: [idParam],
+          responses: {
+            200: {
+              description:
+                "`{data: [{revision, parentRevision, cumulativePos, search, mostLikely, createdAt}]}`",
+            },
+          },
+        },
+      },
+      "/api/v1/missions/{id}/revisions/{n}/download": {
+        get: {
+          summary: "A product of a revision (format as for results/download)",
+          parameters: [
+            idParam,
+            { name: "n", in: "path", required: true, schema: { type: "integer", minimum: 0 } },
+            { name: "format", in: "query", required: true, schema: { type: "string", enum: formats } },
+          ],
+          responses: { 200: { description: "The file" }, 404: errorResponse("No such revision or product") },
+        },
+      },
+      "/api/v1/missions/{id}/revisions/{n}/density": {
+        get: {
+          summary: "The probability grid of a revision (as results/density)",
+          parameters: [
+            idParam,
+            { name: "n", in: "path", required: true, schema: { type: "integer", minimum: 0 } },
+          ],
+          responses: { 200: { description: "As results/density" }, 404: errorResponse("No such revision") },
         },
       },
       "/api/v1/object-types": {

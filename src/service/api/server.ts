@@ -19,6 +19,7 @@ import { checkHostAndOrigin } from "./host-guard.js";
 import { registerForcingRoutes, registerPublicMetaRoutes } from "./meta.js";
 import { registerMissionRoutes } from "./missions.js";
 import { openApiDocument, openApiHtml } from "./openapi.js";
+import { registerPlanningRoutes } from "./planning.js";
 import { registerResultRoutes } from "./results.js";
 import { fieldErrors } from "./schemas.js";
 import { registerStaticRoutes } from "./static-files.js";
@@ -126,6 +127,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerForcingRoutes(app, ctx);
     registerMissionRoutes(app, ctx);
     registerResultRoutes(app, ctx);
+    registerPlanningRoutes(app, ctx);
   });
   return app;
 }

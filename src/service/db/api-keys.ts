@@ -3,12 +3,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../ports.js";
 import type { Migration } from "./migrations.js";
+import { PLANNING_MIGRATIONS } from "./planning.js";
 
 const LOCAL_EMAIL = "local@driftline.invalid";
 
 /**
- * What the API adds to the platform's api_keys table (created by the worker's first migration): only new
- * nullable columns. Run with `migrate(db, API_MIGRATIONS)` from src/service/db/migrations.ts.
+ * What the API adds to the platform's tables: new nullable columns of api_keys (created by the worker's first
+ * migration), and the search plans and revisions (db/planning.ts). Run with `migrate(db, API_MIGRATIONS)`
+ * from src/service/db/migrations.ts.
  */
 export const API_MIGRATIONS: readonly Migration[] = [
   {
@@ -20,6 +22,7 @@ ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS revoked_at TIMESTAMP;
 ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS last_used_at TIMESTAMP;
 ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at TIMESTAMP`,
   },
+  ...PLANNING_MIGRATIONS,
 ];
 
 export function hashApiKey(key: string): string {
