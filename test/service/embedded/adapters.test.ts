@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmbeddedQueue } from "../../src/service/embedded/embedded-queue.js";
-import { LocalStorage, ObjectNotFoundError } from "../../src/service/embedded/local-storage.js";
-import { PGliteDatabase } from "../../src/service/embedded/pglite-database.js";
+import { EmbeddedQueue } from "../../../src/service/embedded/embedded-queue.js";
+import { LocalStorage, ObjectNotFoundError } from "../../../src/service/embedded/local-storage.js";
+import { PGliteDatabase } from "../../../src/service/embedded/pglite-database.js";
 
 let db: PGliteDatabase;
 let dir: string;

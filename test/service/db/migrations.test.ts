@@ -1,8 +1,9 @@
-// Migrations and mission rows against the real PostgreSQL (a fresh database per test) and PGlite.
+// Migrations (src/service/db/migrations.ts) against the real PostgreSQL (a fresh database per test) and PGlite,
+// and the mission rows (src/service/db/missions.ts) a migrated database holds through a mission's life.
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appliedMigrations, MIGRATIONS, migrate } from "../../src/service/db/migrations.js";
+import { appliedMigrations, MIGRATIONS, migrate } from "../../../src/service/db/migrations.js";
 import {
   completeMission,
   failMission,
@@ -13,14 +14,17 @@ import {
   markProcessing,
   requeueMission,
   updateProgress,
-} from "../../src/service/db/missions.js";
-import type { Database } from "../../src/service/ports.js";
-import { have } from "../helpers/needs.js";
-import { createTestDatabase, type TestDatabase } from "./helpers.js";
+} from "../../../src/service/db/missions.js";
+import type { Database } from "../../../src/service/ports.js";
+import { have } from "../../helpers/needs.js";
+import { createTestDatabase, type TestDatabase } from "../helpers.js";
 
-const POSTGRES = await have("test/service/db.test.ts: migrations and mission rows on PostgreSQL", "postgres");
+const POSTGRES = await have(
+  "test/service/db/migrations.test.ts: migrations and mission rows on PostgreSQL",
+  "postgres",
+);
 
-const PLATFORM_SCHEMA = new URL("../fixtures/platform-schema.sql", import.meta.url);
+const PLATFORM_SCHEMA = new URL("../../fixtures/platform-schema.sql", import.meta.url);
 
 function result(over: Partial<MissionResultRecord> = {}): MissionResultRecord {
   const polygon = {
