@@ -31,6 +31,10 @@ const COMMANDS: Record<string, Command> = {
       "after an unsuccessful search: searched RESULT_DIR --tracks FILE.gpx --units UNITS.json --out DIR",
     load: () => import("./searched.js"),
   },
+  correct: {
+    summary: "a drifter's current correction into a spec: correct SPEC.json --drifter TRACK --out FILE",
+    load: () => import("./correct.js"),
+  },
   "object-types": {
     summary: "list the 85 Leeway object categories [--json]",
     load: () => import("./object-types.js"),

@@ -26,6 +26,7 @@
 //                  window; s3.ts fills a local cache from the platform's environmental-data bucket.
 // This file: buildForcing (scenario spec → ForcingSet, sources chained by priority) and checkCoverage.
 import { isAbsolute, resolve } from "node:path";
+import { biasSource } from "../core/bias-source.js";
 import { constantSource } from "../core/constant-source.js";
 import type { Compatibility, ForcingSet, ForcingSource, ForcingWindow } from "../core/types.js";
 import type { ObjectStorage } from "../io/object-storage.js";
@@ -51,7 +52,11 @@ export { layoutOf, openVectorSources } from "./netcdf-format.js";
 export { makeProjector, type ProjectionSpec } from "./projection.js";
 export { syncS3Forcing } from "./s3.js";
 
-export type VariableSpec = { constant: { x: number; y: number } } | { files: string[] } | { catalog: true };
+export type VariableSpec =
+  | { constant: { x: number; y: number } }
+  | { bias: { x: number; y: number } }
+  | { files: string[] }
+  | { catalog: true };
 
 export interface ForcingSpec {
   wind: VariableSpec | VariableSpec[];
@@ -84,10 +89,11 @@ function specList(v: VariableSpec | VariableSpec[] | undefined, variable: Vector
   list.forEach((s, i) => {
     const where = Array.isArray(v) ? `forcing.${variable}[${i}]` : `forcing.${variable}`;
     const o = s as Record<string, unknown>;
-    if (o && typeof o === "object" && "constant" in o) {
-      const c = o.constant as Record<string, unknown> | null;
+    if (o && typeof o === "object" && ("constant" in o || "bias" in o)) {
+      const key = "constant" in o ? "constant" : "bias";
+      const c = o[key] as Record<string, unknown> | null;
       if (!c || !Number.isFinite(c.x) || !Number.isFinite(c.y)) {
-        throw new Error(`${where}.constant: needs finite numbers x and y (m/s east and north)`);
+        throw new Error(`${where}.${key}: needs finite numbers x and y (m/s east and north)`);
       }
     } else if (o && typeof o === "object" && "files" in o) {
       const f = o.files;
@@ -137,6 +143,9 @@ export async function buildForcing(
         sources = [
           constantSource(s.constant.x, s.constant.y, `constant ${s.constant.x},${s.constant.y} m/s`),
         ];
+      } else if ("bias" in s) {
+        type = "bias";
+        sources = [biasSource(s.bias.x, s.bias.y)];
       } else if ("files" in s) {
         type = "file";
         sources = await sourcesForPaths(

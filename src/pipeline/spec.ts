@@ -41,6 +41,8 @@ const vectorOf = (kind: VectorKind) =>
 const variableSourceOf = (kind: VectorKind) =>
   z.union([
     z.strictObject({ constant: vectorOf(kind) }),
+    // Added to what the sources before it in the chain give (a drifter's correction: validation/correction.ts).
+    z.strictObject({ bias: vectorOf(kind) }),
     z.strictObject({ files: z.array(z.string().min(1)).min(1, "must name at least one file") }),
     z.strictObject({ catalog: z.literal(true) }),
     // Fetch the latest forecasts for the mission's area and time from the configured providers.
