@@ -183,6 +183,37 @@ const vector = (what: "wind" | "current") =>
       return z.NEVER;
     });
 
+/**
+ * One weighted scenario of a mission (issue 21): its own release (a position with radius, a line to an end
+ * position, a time window; or a polygon) and object type. `params.scenarios` is the mission's whole list.
+ */
+const scenarioParam = z
+  .object({
+    name: z
+      .string({ error: "must be a string" })
+      .min(1)
+      .max(100, { error: "must be at most 100 characters" }),
+    weight: number("relative probability").positive({ error: "must be positive" }),
+    object_type: z.union([z.number().int(), z.string().min(1).max(100)], {
+      error: 'must be a Leeway category id (1–85) or a name such as "PIW" or "Life Raft"',
+    }),
+    latitude: latitude,
+    longitude: longitude,
+    uncertainty_radius_m: radius,
+    end_latitude: latitude,
+    end_longitude: longitude,
+    end_uncertainty_radius_m: radius,
+    start_time: time,
+    end_time: time,
+    polygon: z
+      .array(z.tuple([longitude, latitude]), { error: "must be a list of [longitude, latitude] vertices" })
+      .min(3, { error: "must have at least 3 vertices" })
+      .max(1000, { error: "must have at most 1000 vertices" }),
+  })
+  .partial()
+  .strict();
+export type ScenarioParam = z.output<typeof scenarioParam>;
+
 const PARAM_SHAPE = {
   latitude: latitude,
   longitude: longitude,
@@ -222,6 +253,10 @@ const PARAM_SHAPE = {
       error: `must be a list of ${PRODUCT_NAMES.join(", ")}`,
     })
     .min(1, { error: "must name at least one product" }),
+  scenarios: z
+    .array(scenarioParam, { error: "must be a list of scenarios" })
+    .min(1, { error: "must hold at least one scenario" })
+    .max(20, { error: "must hold at most 20 scenarios" }),
 };
 const paramsSchema = z.object(PARAM_SHAPE).partial();
 type Params = z.output<typeof paramsSchema>;
@@ -318,14 +353,16 @@ export interface SimulationSpecJson {
   duration_hours: number;
   time_step_seconds: number;
   output_step_seconds: number;
+  /** The release; with scenarios only the number of particles (each scenario has its own release). */
   seed: {
-    lon: number | [number, number];
-    lat: number | [number, number];
-    time: string | [string, string];
-    radius_m: number | [number, number];
-    radius_type: "gaussian";
+    lon?: number | [number, number];
+    lat?: number | [number, number];
+    time?: string | [string, string];
+    radius_m?: number | [number, number];
+    radius_type?: "gaussian";
     number: number;
   };
+  scenarios?: SpecScenario[];
   forcing: { wind: VariableForcing; current: VariableForcing };
   random_seed: number;
   coastline: "stranding" | "previous" | "none";
@@ -458,6 +495,10 @@ export function resolveJob(
   const fromConfig = row?.config ? configParams(row.config) : {};
   const fromRow = row ? rowParams(row) : {};
   const p: Params = { ...fromRow, ...fromConfig, ...fromJob };
+  // A mission of scenarios needs no position of its own: its headline position is the first scenario's.
+  const first = p.scenarios?.[0];
+  p.latitude ??= first?.latitude ?? first?.polygon?.[0][1];
+  p.longitude ??= first?.longitude ?? first?.polygon?.[0][0];
 
   if (p.latitude === undefined || p.longitude === undefined) {
     const missing = p.latitude === undefined ? "latitude" : "longitude";
@@ -541,6 +582,10 @@ export function resolveJob(
     coastline: p.coastline ?? "stranding",
     ...(p.compatibility ? { compatibility: p.compatibility } : {}),
   };
+  if (p.scenarios) {
+    spec.seed = { number };
+    spec.scenarios = specScenarios(p.scenarios, startTime, radiusM);
+  }
 
   const particleSteps = number * (durationSeconds / dt);
   if (options.maxParticleSteps !== undefined && particleSteps > options.maxParticleSteps) {
@@ -593,4 +638,69 @@ function chooseObjectType(
     return pick(fromConfig.object_type, "missions.config.object_type");
   if (rowName) return pick(rowName, "missions.object_type");
   return pick(JOB_DEFAULTS.objectType, "object_type");
+}
+
+/** A scenario of the simulation spec (src/pipeline/scenarios.ts). */
+export interface SpecScenario {
+  name?: string;
+  weight?: number;
+  object_type?: number | string;
+  release:
+    | { polygon: [number, number][]; time: string | [string, string] }
+    | {
+        lon: number | [number, number];
+        lat: number | [number, number];
+        time: string | [string, string];
+        radius_m: number | [number, number];
+      };
+}
+
+/**
+ * The job's scenarios as the spec's: a polygon, or a position (a line when it has an end position) with the
+ * mission's radius unless its own; released from its start_time (default the mission's) to its end_time.
+ */
+function specScenarios(list: readonly ScenarioParam[], startTime: string, radiusM: number): SpecScenario[] {
+  const problems: string[] = [];
+  const out = list.map((s, k): SpecScenario => {
+    const at = `params.scenarios.${k}`;
+    const start = s.start_time ?? startTime;
+    const time: string | [string, string] = s.end_time ? [start, s.end_time] : start;
+    const named = {
+      ...(s.name !== undefined ? { name: s.name } : {}),
+      ...(s.weight !== undefined ? { weight: s.weight } : {}),
+      ...(s.object_type !== undefined ? { object_type: s.object_type } : {}),
+    };
+    if (s.polygon) {
+      for (const key of ["latitude", "longitude", "end_latitude", "end_longitude"] as const) {
+        if (s[key] !== undefined)
+          problems.push(`${at}.${key}: not used with a polygon: give one or the other`);
+      }
+      return { ...named, release: { polygon: s.polygon, time } };
+    }
+    if (s.latitude === undefined || s.longitude === undefined) {
+      problems.push(
+        `${at}.${s.latitude === undefined ? "latitude" : "longitude"}: required (or give a polygon)`,
+      );
+    }
+    const line = s.end_latitude !== undefined || s.end_longitude !== undefined;
+    if (line && (s.end_latitude === undefined || s.end_longitude === undefined)) {
+      problems.push(`${at}.end_latitude/end_longitude: give both ends of the release line or neither`);
+    }
+    const lat = s.latitude as number;
+    const lon = s.longitude as number;
+    const r = s.uncertainty_radius_m ?? radiusM;
+    return {
+      ...named,
+      release: line
+        ? {
+            lon: [lon, s.end_longitude as number],
+            lat: [lat, s.end_latitude as number],
+            time,
+            radius_m: [r, s.end_uncertainty_radius_m ?? r],
+          }
+        : { lon, lat, time, radius_m: r },
+    };
+  });
+  if (problems.length > 0) throw new PermanentJobError(`invalid job: ${problems.join("; ")}`);
+  return out;
 }

@@ -16,6 +16,7 @@ import {
   ListQuery,
   MissionCreate,
   type MissionCreateBody,
+  scenarioParams,
   vectorComponents,
 } from "./schemas.js";
 
@@ -63,6 +64,7 @@ export function jobFor(
   if (m.randomSeed !== undefined) params.random_seed = m.randomSeed;
   if (m.compatibility !== undefined) params.compatibility = m.compatibility;
   if (m.forcingEnsemble) params.forcing = ensembleForcing(m);
+  if (m.scenarios) params.scenarios = scenarioParams(m.scenarios);
   return { mission_id: id, params };
 }
 
@@ -147,6 +149,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (m.forcingEnsemble) config.forcing = ensembleForcing(m);
     if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;
     if (m.compatibility !== undefined) config.compatibility = m.compatibility;
+    if (m.scenarios) config.scenarios = scenarioParams(m.scenarios);
     config.time_step_seconds = m.timeStepSeconds;
     if (m.allowPartial) config.allow_partial = true;
     else await refuseUncoveredRun(ctx, m);

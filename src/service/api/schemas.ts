@@ -133,6 +133,77 @@ export const ForcingEnsemble = z
       "on-scene value of that variable, when given, backs each member up",
   );
 
+const objectType = z
+  .union([z.string().trim().min(1).max(100), z.number().int()])
+  .refine((v) => tryFindObjectCategory(v) !== undefined, {
+    message:
+      'unknown object type: use an id 1-85, a key such as "PIW-1" or a name such as "life raft" (GET /api/v1/object-types)',
+  })
+  .describe('Leeway category: id (1-85), key ("PIW-1") or common name ("Life Raft", "Fishing Vessel")');
+
+/** One weighted scenario: its own release (position, line, time window or polygon) and object type. */
+export const ScenarioCreate = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional().describe('Scenario name (default "scenario N")'),
+    weight: z.number().positive().max(1e6).default(1).describe("Relative probability (normalised to sum 1)"),
+    objectType: objectType.optional().describe("Leeway category of this scenario (default the mission's)"),
+    lastKnownLat: latitude.optional().describe("Release position, degrees north (or give a polygon)"),
+    lastKnownLon: longitude.optional().describe("Release position, degrees east"),
+    lastKnownTime: rfc3339.optional().describe("Start of the release (default the mission's lastKnownTime)"),
+    uncertaintyRadiusM: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe("Radius, m (default the mission's)"),
+    endLat: latitude.optional().describe("Second point of a release line, degrees"),
+    endLon: longitude.optional().describe("Second point of a release line, degrees"),
+    endTime: rfc3339.optional().describe("End of the release time window"),
+    endRadiusM: z.number().min(0).max(100_000).optional().describe("Radius at the line's end, m"),
+    polygon: z
+      .array(z.tuple([longitude, latitude]))
+      .min(3)
+      .max(1000)
+      .optional()
+      .describe("Release area: [lon, lat] vertices, particles uniform inside (instead of a position)"),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.polygon && (s.lastKnownLat !== undefined || s.lastKnownLon !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["polygon"], message: "give a polygon or a position, not both" });
+    } else if (!s.polygon && (s.lastKnownLat === undefined || s.lastKnownLon === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [s.lastKnownLat === undefined ? "lastKnownLat" : "lastKnownLon"],
+        message: "required (or give a polygon)",
+      });
+    }
+    if ((s.endLat === undefined) !== (s.endLon === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["endLon"], message: "give endLat and endLon together" });
+    }
+  });
+export type ScenarioCreateBody = z.output<typeof ScenarioCreate>;
+
+/** The job's params.scenarios (snake_case, src/service/job.ts) from the API's scenarios. */
+export function scenarioParams(list: readonly ScenarioCreateBody[]): Record<string, unknown>[] {
+  const iso = (t: string) => new Date(t).toISOString().replace(".000Z", "Z");
+  return list.map((s) => {
+    const out: Record<string, unknown> = { weight: s.weight };
+    if (s.name !== undefined) out.name = s.name;
+    if (s.objectType !== undefined) out.object_type = s.objectType;
+    if (s.polygon) out.polygon = s.polygon;
+    if (s.lastKnownLat !== undefined) out.latitude = s.lastKnownLat;
+    if (s.lastKnownLon !== undefined) out.longitude = s.lastKnownLon;
+    if (s.lastKnownTime !== undefined) out.start_time = iso(s.lastKnownTime);
+    if (s.uncertaintyRadiusM !== undefined) out.uncertainty_radius_m = s.uncertaintyRadiusM;
+    if (s.endLat !== undefined) out.end_latitude = s.endLat;
+    if (s.endLon !== undefined) out.end_longitude = s.endLon;
+    if (s.endTime !== undefined) out.end_time = iso(s.endTime);
+    if (s.endRadiusM !== undefined) out.end_uncertainty_radius_m = s.endRadiusM;
+    return out;
+  });
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
@@ -160,13 +231,7 @@ export const MissionCreate = z
     lastKnownLat: latitude.describe("Latitude of the last known position, degrees north"),
     lastKnownLon: longitude.describe("Longitude of the last known position, degrees east"),
     lastKnownTime: rfc3339.describe("Time of the last known position (RFC 3339)"),
-    objectType: z
-      .union([z.string().trim().min(1).max(100), z.number().int()])
-      .refine((v) => tryFindObjectCategory(v) !== undefined, {
-        message:
-          'unknown object type: use an id 1-85, a key such as "PIW-1" or a name such as "life raft" (GET /api/v1/object-types)',
-      })
-      .describe('Leeway category: id (1-85), key ("PIW-1") or common name ("Life Raft", "Fishing Vessel")'),
+    objectType,
     uncertaintyRadiusM: z.number().min(0).max(100_000).default(100).describe("Radius around the position, m"),
     forecastHours: z.number().int().min(1).max(168).default(24).describe("Duration of the forecast, hours"),
     particleCount: particles.optional().describe("Number of particles (default 1000)"),
@@ -201,14 +266,35 @@ export const MissionCreate = z
       .max(2 ** 32 - 1)
       .optional()
       .describe("Seed for reproducible runs"),
+    scenarios: z
+      .array(ScenarioCreate)
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        "Weighted scenarios (extension): the mission's whole list of releases, each with its own position, line, time window or polygon, object type and weight; particleCount particles split in proportion to the weights",
+      ),
   })
   .superRefine((m, ctx) => {
+    const start = Date.parse(m.lastKnownTime);
+    const limit = start + (m.backtracking ? -1 : 1) * m.forecastHours * 3600_000;
+    const within = (t: number) => (m.backtracking ? t <= start && t >= limit : t >= start && t <= limit);
+    m.scenarios?.forEach((s, k) => {
+      for (const key of ["lastKnownTime", "endTime"] as const) {
+        const t = s[key];
+        if (t !== undefined && !within(Date.parse(t))) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["scenarios", k, key],
+            message: `must lie within the ${m.backtracking ? "backward run" : "forecast"} (from lastKnownTime, ${m.forecastHours} h)`,
+          });
+        }
+      }
+    });
     const end = m.release?.endTime;
     if (end) {
-      const start = Date.parse(m.lastKnownTime);
       const t = Date.parse(end);
-      const limit = start + (m.backtracking ? -1 : 1) * m.forecastHours * 3600_000;
-      const inside = m.backtracking ? t <= start && t >= limit : t >= start && t <= limit;
+      const inside = within(t);
       if (!inside) {
         ctx.addIssue({
           code: "custom",

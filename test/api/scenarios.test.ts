@@ -1,0 +1,85 @@
+// POST /missions with weighted scenarios: validated at the edge, run by the embedded worker, a layer per
+// scenario in search_areas.geojson; the OpenAPI document describes the field.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, removeDir, SMALL_MISSION, startTestServer, waitForMission } from "./helpers.js";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+
+beforeAll(async () => {
+  server = await startTestServer({ forcingDir: null });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (server) removeDir(server.dataDir);
+});
+
+const TWO_SCENARIOS = {
+  ...SMALL_MISSION,
+  name: "API test: raft or person",
+  scenarios: [
+    { name: "raft", weight: 0.6, objectType: "Life Raft", lastKnownLat: 59.3, lastKnownLon: 4.6 },
+    {
+      name: "person",
+      weight: 0.4,
+      objectType: "PIW",
+      lastKnownLat: 59.32,
+      lastKnownLon: 4.65,
+      lastKnownTime: "2024-03-01T07:00:00Z",
+      endTime: "2024-03-01T08:00:00Z",
+      uncertaintyRadiusM: 1000,
+    },
+  ],
+};
+
+describe("POST /api/v1/missions with scenarios", () => {
+  it("runs each scenario and stores a layer per scenario", async () => {
+    const r = await call(server, "POST", "/api/v1/missions", TWO_SCENARIOS);
+    expect(r.status).toBe(201);
+    const id = r.json.data.id;
+    const done = await waitForMission(server, id, 120_000);
+    expect(done.status).toBe("completed");
+    const res = await fetch(`${server.url}/api/v1/missions/${id}/results/download?format=search-areas`);
+    expect(res.status).toBe(200);
+    const geo = await res.json();
+    const releases = geo.features.filter(
+      (f: { properties: { kind: string } }) => f.properties.kind === "scenario_release",
+    );
+    expect(
+      releases.map((f: { properties: Record<string, unknown> }) => [
+        f.properties.scenario,
+        f.properties.weight,
+        f.properties.object_type,
+        f.properties.particles,
+      ]),
+    ).toEqual([
+      ["raft", 0.6, "LIFE-RAFT-DB-10", 120],
+      ["person", 0.4, "PIW-1", 80],
+    ]);
+    const own = geo.features.filter(
+      (f: { properties: { kind: string } }) => f.properties.kind === "scenario_search_area",
+    );
+    expect(
+      new Set(own.map((f: { properties: { scenario_index: number } }) => f.properties.scenario_index)),
+    ).toEqual(new Set([0, 1]));
+  }, 150_000);
+
+  it("names a bad scenario field (400)", async () => {
+    const bad = structuredClone(TWO_SCENARIOS);
+    bad.scenarios[1].lastKnownTime = "2024-03-02T07:00:00Z";
+    (bad.scenarios[0] as Record<string, unknown>).lastKnownLat = undefined;
+    const r = await call(server, "POST", "/api/v1/missions", bad);
+    expect(r.status).toBe(400);
+    const fields = r.json.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(["scenarios.0.lastKnownLat", "scenarios.1.lastKnownTime"]));
+  });
+
+  it("is in the OpenAPI document", async () => {
+    const doc = await call(server, "GET", "/api/v1/openapi.json");
+    const body = doc.json.components.schemas.MissionCreate;
+    expect(body.properties.scenarios.type).toBe("array");
+    expect(Object.keys(body.properties.scenarios.items.properties)).toEqual(
+      expect.arrayContaining(["name", "weight", "objectType", "lastKnownLat", "endTime", "polygon"]),
+    );
+  });
+});
