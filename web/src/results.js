@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { formatPosition } from "./coords.js";
 import { escapeHtml } from "./html.js";
 import { CanvasLayer, L } from "./map.js";
+import { PlanningPanel } from "./planning.js";
 
 const AREA_STYLE = {
   50: { color: "#b91c1c", fillColor: "#ef4444", label: "50 %" },
@@ -190,6 +191,8 @@ export class ResultsView {
       },
     });
     this.markers = L.layerGroup();
+    /** Search planning: units, plan, searched tracks, revisions (planning.js). */
+    this.planning = new PlanningPanel(map, (n) => this.showRevision(n));
     this.releaseLayer = L.layerGroup();
     this.trackLayer = L.layerGroup();
 
@@ -211,6 +214,7 @@ export class ResultsView {
       this.markers,
       this.releaseLayer,
       this.trackLayer,
+      this.planning.layer,
     ]) {
       layer.remove();
     }
@@ -308,18 +312,35 @@ export class ResultsView {
     this.releaseLayer.addTo(this.map);
     this.markers.addTo(this.map);
     this.renderLegend();
+    this.planning.reset(mission.id);
     this.setTime(times.length - 1);
     this.fit();
   }
 
+  /** A revision after an unsuccessful search: its probability grid and search areas on the map. */
+  async showRevision(/** @type {number} */ n) {
+    const id = this.mission?.id;
+    if (!id) return;
+    const base = `/api/v1/missions/${id}/revisions/${n}`;
+    this.density = await api(`${base}/density`)
+      .then((r) => r.data)
+      .catch(() => this.density);
+    this.areaFeatures = await this.loadAreas(id, this.result, `${base}/download?format=search-areas`);
+    this.setTime(this.timeIndex);
+  }
+
   /** search_areas.geojson when stored (every time, 50/90/95 %), else the result row's contours. */
-  async loadAreas(/** @type {string} */ id, /** @type {any} */ result) {
+  async loadAreas(
+    /** @type {string} */ id,
+    /** @type {any} */ result,
+    url = `/api/v1/missions/${id}/results/download?format=search-areas`,
+  ) {
     /** @type {any[]} */
     const features = [];
     this.mostLikelyByTime.clear();
     if (result.downloads.some((/** @type {any} */ d) => d.format === "search-areas")) {
       try {
-        const response = await fetch(`/api/v1/missions/${id}/results/download?format=search-areas`, {
+        const response = await fetch(url, {
           headers: authHeader(),
         });
         if (response.ok) {
@@ -691,6 +712,7 @@ export class ResultsView {
         void saveWithKey(/** @type {HTMLAnchorElement} */ (link).href, headers);
       });
     }
+    this.panel.querySelector(".results")?.appendChild(this.planning.root);
     this.panel.querySelector("#zoom-results")?.addEventListener("click", () => this.fit());
     this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
   }
