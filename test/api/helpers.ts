@@ -179,3 +179,17 @@ export function useTestServer(options: TestServerOptions = {}): {
     },
   };
 }
+
+/** A test server with one mission created and run to completion (for tests of a mission's sub-resources). */
+export async function serverWithCompletedMission(
+  mission: Record<string, unknown>,
+  timeoutMs = 220_000,
+): Promise<{ server: Awaited<ReturnType<typeof startTestServer>>; id: string }> {
+  const server = await startTestServer();
+  const created = await call(server, "POST", "/api/v1/missions", mission);
+  if (created.status !== 201) throw new Error(`mission not created: ${created.status} ${created.text}`);
+  const id = created.json.data.id as string;
+  const done = await waitForMission(server, id, timeoutMs);
+  if (done.status !== "completed") throw new Error(`mission ${id} ${done.status}`);
+  return { server, id };
+}

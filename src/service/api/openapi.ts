@@ -4,6 +4,7 @@ import { z } from "zod";
 import { unitsFileSchema } from "../../planning/units.js";
 import { SearchBody } from "./planning.js";
 import { DOWNLOAD_FORMATS, ListQuery, MissionCreate } from "./schemas.js";
+import { ValidationBody } from "./validation.js";
 
 type Json = Record<string, unknown>;
 
@@ -198,6 +199,7 @@ export function openApiDocument(version: string): Json {
         MissionResult: RESULT_SCHEMA,
         UnitsFile: inputSchema(unitsFileSchema),
         SearchCreate: inputSchema(SearchBody),
+        ValidationCreate: inputSchema(ValidationBody),
         Error: {
           type: "object",
           properties: {
@@ -475,6 +477,71 @@ export function openApiDocument(version: string): Json {
             { name: "n", in: "path", required: true, schema: { type: "integer", minimum: 0 } },
           ],
           responses: { 200: { description: "As results/density" }, 404: errorResponse("No such revision") },
+        },
+      },
+      "/api/v1/missions/{id}/validations": {
+        post: {
+          summary:
+            "Validate the mission's forecast against an observed track (the object, a drifter or an SLDMB)",
+          description:
+            "Body: `track` (CSV time,lon,lat[,id], GPX or GeoJSON text) or `trackBase64` (any of those or CF " +
+            "trajectory NetCDF). Each drifter is compared with the run at its output times: separation of the " +
+            "centroid and most likely position at 6/12/24/48/72 h and the end, Liu–Weisberg s and SS (and 1 − s), " +
+            "the rank of the observation in the density and the 50/90/95 % areas' hit rates, per drifter and in " +
+            "total (validation.json as `driftline validate --result` writes it). Files are stored under " +
+            "`{id}/validations/{validation id}/`.",
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("ValidationCreate") } },
+          },
+          responses: {
+            201: {
+              description: "`{data: {id, mode, forecast, total, drifters: [...], skipped, downloads}}`",
+            },
+            400: errorResponse(
+              "Invalid track (details name the field and the line), no overlap in time, or mission not completed",
+            ),
+            404: errorResponse("No such mission, or no particles.nc"),
+          },
+        },
+        get: {
+          summary: "The mission's validations",
+          parameters: [idParam],
+          responses: { 200: { description: "`{data: [{id, url}]}`" } },
+        },
+      },
+      "/api/v1/missions/{id}/validations/{vid}": {
+        get: {
+          summary: "One validation (validation.json with downloads)",
+          parameters: [
+            idParam,
+            { name: "vid", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          ],
+          responses: {
+            200: { description: "As the POST's answer" },
+            404: errorResponse("No such validation"),
+          },
+        },
+      },
+      "/api/v1/missions/{id}/validations/{vid}/download": {
+        get: {
+          summary:
+            "A validation file: validation.json, validation.csv, validation.pdf or validation-N.png (per drifter)",
+          parameters: [
+            idParam,
+            { name: "vid", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+            {
+              name: "file",
+              in: "query",
+              required: true,
+              schema: {
+                type: "string",
+                pattern: "^(validation\\.(json|csv|pdf)|validation-[1-9][0-9]{0,3}\\.png)$",
+              },
+            },
+          ],
+          responses: { 200: { description: "The file" }, 404: errorResponse("No such validation or file") },
         },
       },
       "/api/v1/object-types": {

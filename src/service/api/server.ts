@@ -23,6 +23,7 @@ import { registerPlanningRoutes } from "./planning.js";
 import { registerResultRoutes } from "./results.js";
 import { fieldErrors } from "./schemas.js";
 import { registerStaticRoutes } from "./static-files.js";
+import { registerValidationRoutes } from "./validation.js";
 
 export { API_MIGRATIONS, createApiKey } from "../db/api-keys.js";
 export type { ApiConfig, ApiDeps, BBox, ForcingCoverage } from "./context.js";
@@ -128,6 +129,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerMissionRoutes(app, ctx);
     registerResultRoutes(app, ctx);
     registerPlanningRoutes(app, ctx);
+    registerValidationRoutes(app, ctx);
   });
   return app;
 }

@@ -1,0 +1,158 @@
+// A mission's validation against observed drift (issue 23 item 5): POST a track (CSV, GPX or GeoJSON text, or any
+// format incl. NetCDF as base64) and the mission's run is compared with it (src/validation, --result mode): the
+// figures come back and the files (validation.json/.csv/.pdf, validation-N.png) are stored under
+// `{id}/validations/{validation id}/` in the products bucket. Nothing is overwritten; the computation runs in the
+// request (a few seconds: the run's density is recomputed).
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { PRODUCT_FILES } from "../../products/registry.js";
+import { runValidation } from "../../validation/index.js";
+import { VALIDATION_FILES, validationJson } from "../../validation/report.js";
+import { TrackError } from "../../validation/track.js";
+import { productKey } from "../storage/keys.js";
+import type { ApiContext } from "./context.js";
+import { ApiError, badRequest, notFound } from "./errors.js";
+import { loadMission } from "./missions.js";
+import { fieldErrors } from "./schemas.js";
+
+export const ValidationBody = z.strictObject({
+  track: z.string().min(1, "must not be empty").max(1_000_000).optional(),
+  trackBase64: z.string().min(1, "must not be empty").max(1_400_000).optional(),
+});
+
+const FILE = /^(validation\.(json|csv|pdf)|validation-[1-9][0-9]{0,3}\.png)$/;
+const TYPES: Record<string, string> = {
+  json: "application/json",
+  csv: "text/csv; charset=utf-8",
+  pdf: "application/pdf",
+  png: "image/png",
+};
+const typeOf = (file: string) => TYPES[file.split(".").pop() ?? ""] ?? "application/octet-stream";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function downloads(id: string, vid: string, files: readonly string[]) {
+  return Object.fromEntries(
+    files.map((f) => [f, `/api/v1/missions/${id}/validations/${vid}/download?file=${encodeURIComponent(f)}`]),
+  );
+}
+
+export function registerValidationRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const bucket = ctx.config.bucket;
+  const prefix = (id: string, vid: string) => `${id}/validations/${vid}/`;
+
+  app.post<{ Params: { id: string } }>("/api/v1/missions/:id/validations", async (request, reply) => {
+    const parsed = ValidationBody.safeParse(request.body);
+    if (!parsed.success) throw badRequest("invalid validation request", fieldErrors(parsed.error));
+    const body = parsed.data;
+    if (!body.track === !body.trackBase64) {
+      throw badRequest("invalid validation request", [
+        {
+          field: "track",
+          message: "give either track (CSV, GPX or GeoJSON text) or trackBase64 (any format)",
+        },
+      ]);
+    }
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    if (mission.status !== "completed") {
+      throw new ApiError(400, `mission is ${mission.status}; validation needs a completed mission`);
+    }
+    const id = mission.id as string;
+    const key = productKey(id, "netcdf");
+    if (!(await ctx.storage.exists(bucket, key)))
+      throw notFound(`mission ${id} has no ${PRODUCT_FILES.netcdf}`);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "driftline-validation-"));
+    try {
+      const runDir = path.join(dir, "run");
+      const outDir = path.join(dir, "out");
+      await mkdir(runDir);
+      await writeFile(path.join(runDir, PRODUCT_FILES.netcdf), await ctx.storage.get(bucket, key));
+      const trackFile = path.join(dir, "track");
+      await writeFile(trackFile, body.track ?? Buffer.from(body.trackBase64!, "base64"));
+      let out: Awaited<ReturnType<typeof runValidation>>;
+      try {
+        out = await runValidation({ observed: trackFile, resultDir: runDir, outDir });
+      } catch (error) {
+        if (error instanceof TrackError) {
+          const message = error.message.replace(`${trackFile}: `, "");
+          throw badRequest("invalid track", [{ field: body.track ? "track" : "trackBase64", message }]);
+        }
+        throw error;
+      }
+      if (out.run.drifters.length === 0) {
+        throw badRequest("the track cannot be compared", [
+          { field: "track", message: out.run.skipped.map((s) => `${s.id}: ${s.reason}`).join("; ") },
+        ]);
+      }
+      const vid = randomUUID();
+      const names = out.files.map((f) => path.basename(f));
+      for (const name of names) {
+        await ctx.storage.put(
+          bucket,
+          prefix(id, vid) + name,
+          await readFile(path.join(outDir, name)),
+          typeOf(name),
+        );
+      }
+      reply.code(201).header("location", `/api/v1/missions/${id}/validations/${vid}`);
+      return { data: { id: vid, ...validationJson(out.run), downloads: downloads(id, vid, names) } };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  app.get<{ Params: { id: string } }>("/api/v1/missions/:id/validations", async (request) => {
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    const id = mission.id as string;
+    const keys = await ctx.storage.list(bucket, `${id}/validations/`);
+    const ids = [...new Set(keys.map((k) => k.split("/")[2]).filter((v) => v && UUID.test(v)))];
+    return { data: ids.map((vid) => ({ id: vid, url: `/api/v1/missions/${id}/validations/${vid}` })) };
+  });
+
+  app.get<{ Params: { id: string; vid: string } }>(
+    "/api/v1/missions/:id/validations/:vid",
+    async (request) => {
+      const mission = await loadMission(ctx, request.caller, request.params.id);
+      const id = mission.id as string;
+      const vid = request.params.vid;
+      if (!UUID.test(vid))
+        throw badRequest("invalid validation id", [{ field: "vid", message: "must be a UUID" }]);
+      const key = prefix(id, vid) + VALIDATION_FILES.json;
+      if (!(await ctx.storage.exists(bucket, key))) throw notFound(`mission ${id} has no validation ${vid}`);
+      const doc = JSON.parse(new TextDecoder().decode(await ctx.storage.get(bucket, key)));
+      const names = (await ctx.storage.list(bucket, prefix(id, vid))).map((k) =>
+        k.slice(prefix(id, vid).length),
+      );
+      return { data: { id: vid, ...doc, downloads: downloads(id, vid, names) } };
+    },
+  );
+
+  app.get<{ Params: { id: string; vid: string }; Querystring: { file?: string } }>(
+    "/api/v1/missions/:id/validations/:vid/download",
+    async (request, reply) => {
+      const file = request.query.file ?? "";
+      if (!FILE.test(file)) {
+        throw badRequest("invalid download request", [
+          {
+            field: "file",
+            message: "must be validation.json, validation.csv, validation.pdf or validation-N.png",
+          },
+        ]);
+      }
+      const mission = await loadMission(ctx, request.caller, request.params.id);
+      const id = mission.id as string;
+      const vid = request.params.vid;
+      if (!UUID.test(vid))
+        throw badRequest("invalid validation id", [{ field: "vid", message: "must be a UUID" }]);
+      const key = prefix(id, vid) + file;
+      if (!(await ctx.storage.exists(bucket, key))) throw notFound(`validation ${vid} has no ${file}`);
+      const body = await ctx.storage.get(bucket, key);
+      reply.header("content-type", typeOf(file));
+      if (!file.endsWith(".png")) reply.header("content-disposition", `attachment; filename="${file}"`);
+      return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    },
+  );
+}
