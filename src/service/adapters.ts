@@ -64,6 +64,12 @@ export async function openServices(config: WorkerConfig, options: ServiceOptions
     opened.push(database.db);
     const queue = await openQueue(config, { ...options, db: database.db });
     opened.push(queue.queue);
+    // Only this process holds the embedded database (its lock): jobs in processing belong to a previous
+    // process that died. They go back at once rather than after their leases.
+    if (database.exclusive && queue.queue instanceof EmbeddedQueue) {
+      const n = await queue.queue.reclaimAll();
+      if (n > 0) options.log?.info({ jobs: n }, "jobs of the previous (dead) process returned to the queue");
+    }
     const storage = openStorage(config, options);
     opened.push({ close: async () => storage.storage.close?.() });
     let resultsQueue: Services["resultsQueue"];
@@ -97,7 +103,7 @@ export async function openServices(config: WorkerConfig, options: ServiceOptions
 export async function openDatabase(
   config: Pick<WorkerConfig, "databaseUrl">,
   options: ServiceOptions = {},
-): Promise<{ db: Database; text: string }> {
+): Promise<{ db: Database; text: string; exclusive?: boolean }> {
   if (config.databaseUrl) {
     const db = new PgDatabase(config.databaseUrl, {
       log: options.log,
@@ -109,7 +115,8 @@ export async function openDatabase(
   const dir = path.join(embeddedDir(options, "DATABASE_URL"), "pg");
   // Loaded only here: `driftline worker` never needs PGlite.
   const { PGliteDatabase } = await import("./embedded/pglite-database.js");
-  return { db: await PGliteDatabase.open(dir), text: `embedded PostgreSQL (PGlite) in ${dir}` };
+  const db = await PGliteDatabase.open(dir);
+  return { db, text: `embedded PostgreSQL (PGlite) in ${dir}`, exclusive: true };
 }
 
 /** The job queue: Redis when REDIS_URL is set, else the queue table in `db`. */

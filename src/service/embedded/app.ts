@@ -15,6 +15,7 @@ import { API_MIGRATIONS, countApiKeys, createApiKey } from "../db/api-keys.js";
 import { migrate } from "../db/migrations.js";
 import type { Logger } from "../log.js";
 import { expireMissions, scheduleRetention } from "../retention.js";
+import { removeJobDirs } from "../worker/scratch.js";
 
 /** The repository (or installed package) root: web/, data-bundled/ … live there. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -87,6 +88,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let retention: ReturnType<typeof scheduleRetention> | undefined;
   try {
     await services.storage.ensureBucket(config.resultsBucket);
+    // The only process of this data directory: job directories left in WORK_DIR are a killed run's.
+    if (services.embedded) {
+      const n = await removeJobDirs(config.workDir);
+      if (n > 0)
+        logger.info({ dirs: n, work_dir: config.workDir }, "removed work directories of killed jobs");
+    }
     await migrate(services.db, API_MIGRATIONS);
 
     const mode = options.auth ?? "auto";

@@ -168,6 +168,19 @@ export class EmbeddedQueue implements JobQueue, QueueAdmin {
     );
   }
 
+  /**
+   * Returns every job in processing, whatever its lease, in every queue of the table: for a database only
+   * one process can hold (PGlite), whose previous holder died with the jobs it ran.
+   */
+  async reclaimAll(): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `UPDATE embedded_jobs SET state = 'waiting', worker_id = NULL, lease_until = NULL, updated_at = now()
+        WHERE state = 'processing'`,
+    );
+    if (rowCount > 0) this.wakeups.emit("push");
+    return rowCount;
+  }
+
   async reclaimExpired(): Promise<number> {
     const { rowCount } = await this.db.query(
       `UPDATE embedded_jobs SET state = 'waiting', worker_id = NULL, lease_until = NULL, updated_at = now()

@@ -1,9 +1,8 @@
 // Worker-thread entry: runs simulation specs one at a time as the runner sends them (thread-runner.ts),
 // posting progress, then the result or the error. The thread lives on between jobs.
 import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { runSimulationSpec } from "../../pipeline/run.js";
+import { removeStaleWarmUps, warmUpPrefix } from "./scratch.js";
 import { serveRuns } from "./thread-runner.js";
 
 /**
@@ -11,7 +10,9 @@ import { serveRuns } from "./thread-runner.js";
  * compiled and the fonts loaded. Constant forcing, no coastline: it reads no data.
  */
 async function warmUp(): Promise<void> {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), "driftline-warm-up-"));
+  // Those of killed processes first (they would pile up in /tmp after each kill -9).
+  await removeStaleWarmUps().catch(() => undefined);
+  const outDir = await mkdtemp(warmUpPrefix());
   try {
     await runSimulationSpec(
       {
