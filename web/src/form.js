@@ -22,6 +22,13 @@ const FIELD_INPUT = {
   "onSceneWind.direction": "f-wind-dir",
   "onSceneCurrent.speed": "f-current-speed",
   "onSceneCurrent.direction": "f-current-dir",
+  "scenarios.1.weight": "f-s2-weight",
+  "scenarios.1.lastKnownLat": "f-s2-lat",
+  "scenarios.1.lastKnownLon": "f-s2-lon",
+  "scenarios.1.lastKnownTime": "f-s2-start",
+  "scenarios.1.endTime": "f-s2-end",
+  "scenarios.1.objectType": "f-s2-object",
+  "scenarios.1.uncertaintyRadiusM": "f-s2-radius",
 };
 
 export function clearErrors() {
@@ -43,6 +50,8 @@ export function showError(field, message) {
   if (input) input.setAttribute("aria-invalid", "true");
   const details = document.getElementById("on-scene");
   if (details && field.startsWith("onScene")) /** @type {HTMLDetailsElement} */ (details).open = true;
+  const second = document.getElementById("second-scenario");
+  if (second && field.startsWith("scenarios")) /** @type {HTMLDetailsElement} */ (second).open = true;
 }
 
 /** "YYYY-MM-DD HH:MM" of a Date in UTC, 24-hour (the input shows UTC; see the label). */
@@ -148,6 +157,26 @@ function capitalise(/** @type {string} */ s) {
   return s.length <= 4 && s === s.toLowerCase() ? s.toUpperCase() : s[0].toUpperCase() + s.slice(1);
 }
 
+/** The second scenario's object types: every category by group, a person in water first chosen. */
+function renderSecondObjectOptions() {
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-s2-object"));
+  if (!select) return;
+  select.textContent = "";
+  /** @type {Map<string, HTMLOptGroupElement>} */
+  const groups = new Map();
+  for (const c of categories) {
+    let group = groups.get(c.group);
+    if (!group) {
+      group = document.createElement("optgroup");
+      group.label = c.group;
+      groups.set(c.group, group);
+      select.append(group);
+    }
+    group.append(new Option(`${"\u00a0\u00a0".repeat(c.level)}${c.description} (${c.key})`, String(c.id)));
+  }
+  select.value = "1";
+}
+
 function echoObject() {
   const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-object"));
   const c = categories.find((x) => String(x.id) === select.value);
@@ -240,6 +269,7 @@ export async function setupForm(hooks) {
     showError("objectType", "could not load the object types from the server");
   }
   renderObjectOptions("", true);
+  renderSecondObjectOptions();
 
   const form = /** @type {HTMLFormElement} */ (document.getElementById("mission-form"));
   const submit = /** @type {HTMLButtonElement} */ (document.getElementById("submit"));
@@ -357,5 +387,56 @@ function collect() {
     if (dir === "") fail(`${kind}.direction`, "give the direction too (degrees)");
     body[kind] = { speed: Number(speed), direction: Number(dir) };
   }
+  const scenarios = collectScenarios(body, fail);
+  if (scenarios) body.scenarios = scenarios;
   return ok ? body : undefined;
+}
+
+/**
+ * With "Add a second scenario" ticked: the mission as two weighted scenarios, the first as the form above
+ * says, the second with its own position, time window, object type and radius (blank: as the first).
+ * @param {Record<string, unknown>} body the mission read so far
+ * @param {(field: string, message: string) => void} fail
+ */
+function collectScenarios(body, fail) {
+  if (!(/** @type {HTMLInputElement} */ ($("f-s2-on")).checked)) return undefined;
+  const weight = Number($("f-s2-weight").value);
+  if (!(weight > 0 && weight < 100)) fail("scenarios.1.weight", "give the second scenario's weight, 1–99 %");
+  /** @type {Record<string, unknown>} */
+  const second = {
+    name: $("f-s2-name").value.trim() || "second scenario",
+    weight: weight / 100,
+    objectType: Number(/** @type {HTMLSelectElement} */ (document.getElementById("f-s2-object")).value) || 1,
+    lastKnownLat: body.lastKnownLat,
+    lastKnownLon: body.lastKnownLon,
+  };
+  for (const [id, field, axis] of /** @type {const} */ ([
+    ["f-s2-lat", "lastKnownLat", "lat"],
+    ["f-s2-lon", "lastKnownLon", "lon"],
+  ])) {
+    if ($(id).value.trim() === "") continue;
+    const parsed = parseCoordinate($(id).value, axis);
+    if ("error" in parsed) fail(`scenarios.1.${field}`, parsed.error);
+    else second[field] = parsed.value;
+  }
+  for (const [id, field] of [
+    ["f-s2-start", "lastKnownTime"],
+    ["f-s2-end", "endTime"],
+  ]) {
+    const text = $(id).value.trim();
+    if (text === "") continue;
+    const iso = parseUtcInput(text);
+    if (!iso) fail(`scenarios.1.${field}`, "YYYY-MM-DD HH:MM, 24-hour UTC");
+    else second[field] = iso;
+  }
+  const radius = $("f-s2-radius").value.trim();
+  if (radius !== "") second.uncertaintyRadiusM = Number(radius);
+  const first = {
+    name: $("f-s1-name").value.trim() || "as reported",
+    weight: 1 - weight / 100,
+    objectType: body.objectType,
+    lastKnownLat: body.lastKnownLat,
+    lastKnownLon: body.lastKnownLon,
+  };
+  return [first, second];
 }

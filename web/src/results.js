@@ -7,6 +7,7 @@ import { formatPosition } from "./coords.js";
 import { escapeHtml } from "./html.js";
 import { CanvasLayer, L } from "./map.js";
 import { PlanningPanel } from "./planning.js";
+import { ScenarioLayers } from "./scenarios.js";
 
 const AREA_STYLE = {
   50: { color: "#b91c1c", fillColor: "#ef4444", label: "50 %" },
@@ -193,6 +194,8 @@ export class ResultsView {
     this.markers = L.layerGroup();
     /** Search planning: units, plan, searched tracks, revisions (planning.js). */
     this.planning = new PlanningPanel(map, (n) => this.showRevision(n));
+    /** Each scenario on its own, when the mission has scenarios. */
+    this.scenarios = new ScenarioLayers(map);
     this.releaseLayer = L.layerGroup();
     this.trackLayer = L.layerGroup();
 
@@ -219,6 +222,7 @@ export class ResultsView {
       layer.remove();
     }
     this.areaLayer.clearLayers();
+    this.scenarios.clear();
     this.markers.clearLayers();
     this.releaseLayer.clearLayers();
     this.trackLayer.clearLayers();
@@ -346,6 +350,7 @@ export class ResultsView {
         if (response.ok) {
           const collection = await response.json();
           for (const f of collection.features ?? []) {
+            if (this.scenarios.take(f)) continue;
             const p = f.properties ?? {};
             if (p.kind === "most_likely" && f.geometry?.type === "Point") {
               const [lon, lat] = f.geometry.coordinates;
@@ -502,6 +507,7 @@ export class ResultsView {
       now.sort((a, b) => b.properties.__percent - a.properties.__percent);
       this.areaLayer.addData(/** @type {any} */ ({ type: "FeatureCollection", features: now }));
     }
+    this.scenarios.draw(this.timeIndex);
     this.markers.clearLayers();
     const ml = this.mostLikelyAt(this.timeIndex);
     if (ml) {
@@ -682,6 +688,7 @@ export class ResultsView {
         <tr><th>Computed in</th><td>${r.computationTimeSeconds !== null ? `${Number(r.computationTimeSeconds).toFixed(1)} s` : "—"}</td></tr>
         ${forcingRow(r)}
       </table>
+      ${this.scenarios.panelHtml(this.timeIndex)}
       <h3>Layers</h3>
       <div class="layers">
         ${check("areas", "Search areas 50/90/95 %", `border:2px solid ${AREA_STYLE[90].color};background:#fff`)}
@@ -713,6 +720,7 @@ export class ResultsView {
       });
     }
     this.panel.querySelector(".results")?.appendChild(this.planning.root);
+    this.scenarios.bind(this.panel, () => this.setTime(this.timeIndex));
     this.panel.querySelector("#zoom-results")?.addEventListener("click", () => this.fit());
     this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
   }
