@@ -120,21 +120,10 @@ function renderObjectOptions(/** @type {string} */ query, keepSelection = false)
   }
   if (common.children.length > 0) select.append(common);
 
-  /** @type {Map<string, HTMLOptGroupElement>} */
-  const groups = new Map();
-  for (const { c } of ranked) {
-    let group = groups.get(c.group);
-    if (!group) {
-      group = document.createElement("optgroup");
-      group.label = c.group;
-      groups.set(c.group, group);
-      select.append(group);
-    }
-    const indent = "\u00a0\u00a0".repeat(c.level);
-    const option = new Option(`${indent}${c.description} (${c.key})`, `${c.id}`);
-    option.title = `${c.key}: ${c.description}`;
-    group.append(option);
-  }
+  appendGroups(
+    select,
+    ranked.map((x) => x.c),
+  );
   if (select.options.length === 0) {
     const none = new Option("No category matches; try “raft”, “person”, “boat”", "");
     none.disabled = true;
@@ -162,9 +151,15 @@ function renderSecondObjectOptions() {
   const select = /** @type {HTMLSelectElement} */ (document.getElementById("f-s2-object"));
   if (!select) return;
   select.textContent = "";
+  appendGroups(select, categories);
+  select.value = "1";
+}
+
+/** Appends the categories to a select, one optgroup per group, sub-classes indented. */
+function appendGroups(/** @type {HTMLSelectElement} */ select, /** @type {typeof categories} */ list) {
   /** @type {Map<string, HTMLOptGroupElement>} */
   const groups = new Map();
-  for (const c of categories) {
+  for (const c of list) {
     let group = groups.get(c.group);
     if (!group) {
       group = document.createElement("optgroup");
@@ -172,9 +167,11 @@ function renderSecondObjectOptions() {
       groups.set(c.group, group);
       select.append(group);
     }
-    group.append(new Option(`${"\u00a0\u00a0".repeat(c.level)}${c.description} (${c.key})`, String(c.id)));
+    const indent = "\u00a0\u00a0".repeat(c.level);
+    const option = new Option(`${indent}${c.description} (${c.key})`, `${c.id}`);
+    option.title = `${c.key}: ${c.description}`;
+    group.append(option);
   }
-  select.value = "1";
 }
 
 function echoObject() {
