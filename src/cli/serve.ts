@@ -167,9 +167,10 @@ export async function run(args: string[]): Promise<number> {
     );
   } else {
     lines.push("  access         API key required (Authorization: Bearer <key>)");
-    if (server.createdApiKey)
+    // The key itself never goes to stdout (container logs keep it): it is in a file only its owner reads.
+    if (server.createdApiKeyFile)
       lines.push(
-        `  new API key    ${server.createdApiKey}   (shown once; create more with \`driftline apikey create\`)`,
+        `  new API key    written to ${server.createdApiKeyFile} (mode 0600): read it, then delete the file; more with \`driftline apikey create\``,
       );
   }
   process.stdout.write(`${lines.join("\n")}\n`);

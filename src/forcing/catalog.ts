@@ -2,10 +2,10 @@
 // read from headers and coordinates only and cached in a JSON index keyed by path, size and mtime, so
 // a rescan opens only new or changed files. selectFromCatalog picks the sources for a run's window.
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import type { ForcingWindow } from "../core/types.js";
+import { diskCacheDir, writeCacheEntry } from "../io/disk-cache.js";
 import { boxContains, boxesOverlap, type LonLatBox } from "./area.js";
 import type { VectorKind } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
@@ -62,15 +62,22 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-/** The index lives outside the forcing directory (often shared or read-only): $DRIFTLINE_CACHE_DIR or tmp. */
-function defaultIndexFiles(root: string): string[] {
+/**
+ * The index lives outside the forcing directory (often shared or read-only), in this user's cache directory
+ * (io/disk-cache.ts: DRIFTLINE_CACHE_DIR, else ~/.cache/driftline), not in a predictable shared temporary
+ * path another user could plant; none when the disk cache is off.
+ */
+export function defaultIndexFiles(root: string): string[] {
+  const base = diskCacheDir();
+  if (!base) return [];
   const hash = createHash("sha1").update(root).digest("hex").slice(0, 16);
-  const base = process.env.DRIFTLINE_CACHE_DIR ?? join(tmpdir(), "driftline");
   return [join(base, `forcing-index-${hash}.json`)];
 }
 
 function readIndex(path: string, root: string): Map<string, CatalogEntry> {
   try {
+    // Not through a link: an index is only trusted as the regular file this user's process wrote.
+    if (!lstatSync(path).isFile()) return new Map();
     const idx = JSON.parse(readFileSync(path, "utf8")) as IndexFile;
     if (idx.version !== INDEX_VERSION || idx.root !== root) return new Map();
     return new Map(idx.entries.map((e) => [e.file, e]));
@@ -79,16 +86,9 @@ function readIndex(path: string, root: string): Map<string, CatalogEntry> {
   }
 }
 
+/** Written atomically: a new temporary file (O_EXCL) renamed over the index (a link there is replaced). */
 function writeIndex(path: string, idx: IndexFile): boolean {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(idx));
-    renameSync(tmp, path);
-    return true;
-  } catch {
-    return false;
-  }
+  return writeCacheEntry(path, [Buffer.from(JSON.stringify(idx))]);
 }
 
 /**

@@ -1,6 +1,6 @@
 // One process with everything: services (embedded or real), migrations, the HTTP API with the web page,
 // and the drift worker. `driftline serve` and the tests start it through startServer().
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -68,7 +68,21 @@ export interface RunningServer {
   auth: "open" | "required";
   /** A key created at start-up because none existed (required mode), shown once. */
   createdApiKey?: string;
+  /** Where that key was written (mode 0600), for `serve` to say so instead of printing the key. */
+  createdApiKeyFile?: string;
   close(): Promise<void>;
+}
+
+/**
+ * Writes the first API key to <dataDir>/first-api-key.txt, readable by its owner only (created exclusively:
+ * never through a planted file or link); returns the path.
+ */
+function writeKeyFile(dataDir: string, key: string): string {
+  const file = path.join(dataDir, "first-api-key.txt");
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  rmSync(file, { force: true });
+  writeFileSync(file, `${key}\n`, { flag: "wx", mode: 0o600 });
+  return file;
 }
 
 export function isLoopback(host: string): boolean {
@@ -100,8 +114,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const auth =
       mode === "auto" ? (services.embedded && isLoopback(options.host) ? "open" : "required") : mode;
     let createdApiKey: string | undefined;
+    let createdApiKeyFile: string | undefined;
     if (auth === "required" && (await countApiKeys(services.db)) === 0) {
       createdApiKey = (await createApiKey(services.db, { name: "created by driftline serve" })).key;
+      createdApiKeyFile = writeKeyFile(options.dataDir, createdApiKey);
     }
 
     const d = services.describe;
@@ -124,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           maxQueueDepth: config.maxQueueDepth,
           maxParticleSteps: config.maxParticleSteps,
         },
-        modeText: `${services.embedded ? "embedded" : "connected"}${auth === "open" ? " · open on localhost" : " · API key required"}`,
+        modeText: `${services.embedded ? "embedded" : "connected"} · ${auth === "required" ? "API key required" : isLoopback(options.host) ? "open on localhost" : `open without a key on ${options.host}`}`,
       },
       coastline,
       forcingCoverage:
@@ -157,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       services,
       auth,
       createdApiKey,
+      createdApiKeyFile,
       async close() {
         if (closed) return;
         closed = true;
