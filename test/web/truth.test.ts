@@ -186,6 +186,14 @@ describe.runIf(CHROMIUM)("the page tells the whole truth", () => {
       expect(Number(await page.textContent("[data-testid=afloat]"))).toBe(snapshots[k].counts.active);
     }
     expect(snapshots[max].counts.stranded).toBeGreaterThan(0);
+    // Most likely position with its radius, the centroid with what it means, and where on the shore to look.
+    expect(await page.textContent("[data-testid=most-likely-radius]")).toMatch(/± \d+\.\d km/);
+    expect(await page.textContent("[data-testid=centroid]")).toMatch(/\d+°\d/);
+    expect(await page.textContent("[data-testid=results]")).toMatch(/cloud.s centre, not necessarily/);
+    const shoreRows = await page.locator("[data-testid=shore-stretches] tr").count();
+    expect(shoreRows).toBeGreaterThan(1); // header + at least one stretch
+    expect(shoreRows).toBeLessThanOrEqual(4);
+    expect(await page.locator("input[data-layer=shore]").isChecked()).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, "web-stranded.png") });
 

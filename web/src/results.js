@@ -160,12 +160,27 @@ export class ResultsView {
     /** The product's probability grid (…/results/density), when the mission has one. @type {any} */
     this.density = null;
     /** @type {any[]} */ this.areaFeatures = [];
-    /** Most likely position per output time, from search_areas.geojson. @type {Map<number, {lat: number, lon: number}>} */
+    /**
+     * Most likely position per output time, from search_areas.geojson, with the radius around it.
+     * @type {Map<number, {lat: number, lon: number, radiusKm?: number}>}
+     */
     this.mostLikelyByTime = new Map();
+    /** The centroid (weighted mean of the afloat particles) per output time. @type {Map<number, {lat: number, lon: number}>} */
+    this.centroidByTime = new Map();
+    /** shore_stretches.geojson's stretches, largest share first. @type {any[]} */
+    this.shoreStretches = [];
     this.timeIndex = 0;
     /** Output times, Unix seconds. @type {number[]} */ this.times = [];
     /** @type {ReturnType<typeof setInterval> | undefined} */ this.playing = undefined;
-    this.show = { particles: true, heat: true, areas: true, stranded: true, release: true, track: true };
+    this.show = {
+      particles: true,
+      heat: true,
+      areas: true,
+      stranded: true,
+      release: true,
+      track: true,
+      shore: true,
+    };
     this.heat = /** @type {ReturnType<typeof densityGrid> | ReturnType<typeof productHeat>} */ (null);
 
     this.particleLayer = new CanvasLayer("particles", (ctx, m) => this.drawParticles(ctx, m));
@@ -196,6 +211,18 @@ export class ResultsView {
     this.planning = new PlanningPanel(map, (n) => this.showRevision(n));
     /** Each scenario on its own, when the mission has scenarios. */
     this.scenarios = new ScenarioLayers(map);
+    // Where on the shore to look: stretches of coastline with the share of all particles stranded there.
+    this.shoreLayer = L.geoJSON(undefined, {
+      pane: "areas",
+      style: (f) => ({ color: "#9a3412", weight: 3 + 5 * Math.sqrt(Number(f?.properties?.__relative ?? 0)) }),
+      onEachFeature: (f, layer) => {
+        const p = f.properties ?? {};
+        layer.bindTooltip(
+          `Shore stretch #${escapeHtml(String(p.rank))}: ${(100 * Number(p.share)).toFixed(1)} % of all particles stranded here, first at ${escapeHtml(utcText(Date.parse(p.first_time) / 1000))}`,
+          { sticky: true },
+        );
+      },
+    });
     this.releaseLayer = L.layerGroup();
     this.trackLayer = L.layerGroup();
 
@@ -218,11 +245,15 @@ export class ResultsView {
       this.releaseLayer,
       this.trackLayer,
       this.planning.layer,
+      this.shoreLayer,
     ]) {
       layer.remove();
     }
     this.areaLayer.clearLayers();
     this.scenarios.clear();
+    this.shoreLayer.clearLayers();
+    this.shoreStretches = [];
+    this.centroidByTime.clear();
     this.markers.clearLayers();
     this.releaseLayer.clearLayers();
     this.trackLayer.clearLayers();
@@ -301,6 +332,11 @@ export class ResultsView {
     this.density = density;
     this.areaFeatures = await this.loadAreas(mission.id, result);
     if (this.mission?.id !== mission.id) return;
+    this.shoreStretches = await this.loadShore(mission.id, result);
+    if (this.mission?.id !== mission.id) return;
+    this.shoreLayer.addData(
+      /** @type {any} */ ({ type: "FeatureCollection", features: this.shoreStretches }),
+    );
 
     const times =
       cloud?.times ?? result.timestepContours.map((/** @type {any} */ c) => Date.parse(c.timestamp) / 1000);
@@ -313,6 +349,7 @@ export class ResultsView {
     this.areaLayer.addTo(this.map);
     this.particleLayer.addTo(this.map);
     this.trackLayer.addTo(this.map);
+    if (this.show.shore) this.shoreLayer.addTo(this.map);
     this.releaseLayer.addTo(this.map);
     this.markers.addTo(this.map);
     this.renderLegend();
@@ -354,7 +391,17 @@ export class ResultsView {
             const p = f.properties ?? {};
             if (p.kind === "most_likely" && f.geometry?.type === "Point") {
               const [lon, lat] = f.geometry.coordinates;
-              this.mostLikelyByTime.set(Number(p.time_index), { lat, lon });
+              const radiusKm = Number(p.radius_km);
+              this.mostLikelyByTime.set(Number(p.time_index), {
+                lat,
+                lon,
+                ...(Number.isFinite(radiusKm) ? { radiusKm } : {}),
+              });
+              continue;
+            }
+            if (p.kind === "centroid" && f.geometry?.type === "Point") {
+              const [lon, lat] = f.geometry.coordinates;
+              this.centroidByTime.set(Number(p.time_index), { lat, lon });
               continue;
             }
             const percent = Number(p.percent ?? p.probability ?? p.level ?? p.area_percent);
@@ -511,13 +558,56 @@ export class ResultsView {
     this.markers.clearLayers();
     const ml = this.mostLikelyAt(this.timeIndex);
     if (ml) {
+      const radius = Number(/** @type {any} */ (ml).radiusKm) || 0;
+      if (radius > 0)
+        L.circle([ml.lat, ml.lon], {
+          radius: radius * 1000,
+          color: "#6d28d9",
+          weight: 1.5,
+          dashArray: "4 3",
+          fill: false,
+          interactive: false,
+        }).addTo(this.markers);
       L.marker([ml.lat, ml.lon], { icon: mostLikelyIcon(), keyboard: false, zIndexOffset: 1000 })
-        .bindTooltip(`Most likely position<br>${formatPosition(ml.lat, ml.lon)}`)
+        .bindTooltip(
+          `Most likely position${radius > 0 ? ` (within ${radius.toFixed(1)} km)` : ""}<br>${formatPosition(ml.lat, ml.lon)}`,
+        )
         .addTo(this.markers);
     }
     this.particleLayer.redraw();
     this.heatLayer.redraw();
     this.renderPanel();
+  }
+
+  /** The centroid at an output time: search_areas.geojson's, else the result row's contours. */
+  centroidAt(/** @type {number} */ index) {
+    const stored = this.centroidByTime.get(index);
+    if (stored) return stored;
+    const c = this.result?.timestepContours?.[index];
+    if (c && c.centroidLat !== null && c.centroidLat !== undefined)
+      return { lat: Number(c.centroidLat), lon: Number(c.centroidLon) };
+    return null;
+  }
+
+  /** shore_stretches.geojson when stored: stretches with their share, largest first; none otherwise. */
+  async loadShore(/** @type {string} */ id, /** @type {any} */ result) {
+    if (!result.downloads.some((/** @type {any} */ d) => d.format === "shore")) return [];
+    try {
+      const response = await fetch(`/api/v1/missions/${id}/results/download?format=shore`, {
+        headers: authHeader(),
+      });
+      if (!response.ok) return [];
+      const collection = await response.json();
+      const features = (collection.features ?? []).filter(
+        (/** @type {any} */ f) =>
+          f.geometry?.type === "LineString" && Number.isFinite(Number(f.properties?.share)),
+      );
+      const top = Math.max(1e-12, ...features.map((/** @type {any} */ f) => Number(f.properties.share)));
+      for (const f of features) f.properties.__relative = Number(f.properties.share) / top;
+      return features;
+    } catch {
+      return [];
+    }
   }
 
   /** Most likely position: the product's, else the stored one at the last time, else the densest cell. */
@@ -665,6 +755,8 @@ export class ResultsView {
       return `${Number(km2).toFixed(1)} km² · ${(Number(km2) / 3.4299).toFixed(1)} NM²`;
     };
     const ml = this.mostLikelyAt(this.timeIndex);
+    const mlRadius = ml ? Number(/** @type {any} */ (ml).radiusKm) || 0 : 0;
+    const centroid = this.centroidAt(this.timeIndex);
     const t = this.times?.[this.timeIndex];
     const downloads = r.downloads
       .map(
@@ -680,7 +772,8 @@ export class ResultsView {
       ${this.notices()}
       <table>
         <tr><th>Time shown</th><td>${t !== undefined ? escapeHtml(utcText(t)) : "—"}</td></tr>
-        <tr><th>Most likely position</th><td data-testid="most-likely">${ml ? escapeHtml(formatPosition(ml.lat, ml.lon)) : "—"}</td></tr>
+        <tr><th>Most likely position</th><td><span data-testid="most-likely">${ml ? escapeHtml(formatPosition(ml.lat, ml.lon)) : "—"}</span>${mlRadius > 0 ? ` <span data-testid="most-likely-radius">± ${mlRadius.toFixed(1)} km</span>` : ""}<div class="hint">the peak of the smoothed probability: where the object most likely is${mlRadius > 0 ? " (the circle: its uncertainty)" : ""}</div></td></tr>
+        <tr><th>Centroid</th><td><span data-testid="centroid">${centroid ? escapeHtml(formatPosition(centroid.lat, centroid.lon)) : "—"}</span><div class="hint">the mean of the afloat particles: the cloud's centre, not necessarily where the object most likely is</div></td></tr>
         <tr><th>50 % area</th><td>${areaRow(50)}</td></tr>
         <tr><th>90 % area</th><td>${areaRow(90)}</td></tr>
         <tr><th>95 % area</th><td>${areaRow(95)}</td></tr>
@@ -696,8 +789,10 @@ export class ResultsView {
         ${check("particles", "Particles afloat", "background:rgb(15,42,110)")}
         ${check("stranded", "Stranded particles", "background:#b91c1c")}
         ${check("track", "Centroid track", "background:#334155")}
+        ${this.shoreStretches.length ? check("shore", "Shore stretches (stranding)", "background:#9a3412") : ""}
         ${check("release", "Last known position / release", "background:#1d4ed8")}
       </div>
+      ${shoreTable(this.shoreStretches)}
       <h3>Downloads</h3>
       <div class="downloads" data-testid="downloads">${downloads || '<span class="echo">none stored</span>'}</div>
       <p><button type="button" class="small" id="zoom-results">Zoom to results</button>
@@ -754,6 +849,7 @@ export class ResultsView {
     };
     toggle(this.releaseLayer, this.show.release);
     toggle(this.trackLayer, this.show.track);
+    toggle(this.shoreLayer, this.show.shore && this.shoreStretches.length > 0);
     this.setTime(this.timeIndex);
   }
 }
@@ -872,4 +968,21 @@ function mostLikelyIcon() {
     iconSize: [22, 22],
     iconAnchor: [11, 11],
   });
+}
+
+/** The top three shore stretches: where a shore party goes first. @param {any[]} stretches */
+function shoreTable(stretches) {
+  if (!stretches.length) return "";
+  const rows = stretches
+    .slice(0, 3)
+    .map((/** @type {any} */ f) => {
+      const line = f.geometry.coordinates;
+      const [lon, lat] = line[Math.floor(line.length / 2)];
+      const p = f.properties;
+      return `<tr><td>${escapeHtml(String(p.rank))}</td><td>${(100 * Number(p.share)).toFixed(1)} %</td><td>${escapeHtml(utcText(Date.parse(p.first_time) / 1000))}</td><td>${escapeHtml(formatPosition(lat, lon))}</td></tr>`;
+    })
+    .join("");
+  return `<h3>Where on the shore</h3>
+      <table class="shore" data-testid="shore-stretches"><tr><th>#</th><th>Stranded</th><th>First</th><th>Middle of the stretch</th></tr>${rows}</table>
+      <div class="hint">share of all particles that stranded on each stretch of coastline (the brown lines)</div>`;
 }

@@ -226,7 +226,7 @@ export class MissionJob implements JobProcessor {
       log.warn({ reason: result.summary.singleThreadReason }, "simulation ran on one thread");
     await this.progress(id, 0.92, "storing products", log);
     const uris = await this.upload(id, result, log, signal);
-    const record = resultRecord(result, uris, this.workerId);
+    const record = resultRecord(result, uris, this.workerId, await topShoreStretches(result, log));
     try {
       await this.withDb("complete mission", () => completeMission(db, id, record), log, signal);
     } catch (err) {
@@ -455,11 +455,55 @@ function iso(unixSeconds: number | null | undefined): string | null {
     : new Date(unixSeconds * 1000).toISOString();
 }
 
-/** The contract's mission_results fields from a finished run. */
+/** A shore stretch as the summary column gives it: share of all particles, first stranding, middle. */
+export interface ShoreStretchRow {
+  rank: number;
+  share: number;
+  particles: number;
+  first_time: string;
+  lon: number;
+  lat: number;
+}
+
+/** The top three stretches of the run's shore_stretches.geojson (none when the product was not made). */
+export async function topShoreStretches(
+  result: RunResult,
+  log?: Pick<Logger, "warn">,
+): Promise<ShoreStretchRow[] | null> {
+  const file = result.files.shore;
+  if (!file) return null;
+  try {
+    const collection = JSON.parse(await readFile(file, "utf8")) as {
+      features: { geometry: { coordinates: [number, number][] }; properties: Record<string, unknown> }[];
+    };
+    return collection.features.slice(0, 3).map((f) => {
+      const line = f.geometry.coordinates;
+      const [lon, lat] = line[Math.floor(line.length / 2)];
+      const p = f.properties;
+      return {
+        rank: Number(p.rank),
+        share: Number(p.share),
+        particles: Number(p.particles),
+        first_time: String(p.first_time),
+        lon,
+        lat,
+      };
+    });
+  } catch (err) {
+    log?.warn({ err: (err as Error).message }, "shore_stretches.geojson unreadable: summary without it");
+    return null;
+  }
+}
+
+/**
+ * The contract's mission_results fields from a finished run; the figures the contract has no column for
+ * (each area's pieces, the most likely position's radius, the shore stretches) go to the additive `summary`.
+ */
 export function resultRecord(
   result: RunResult,
   uris: Record<string, string>,
   workerId: string,
+  shore: ShoreStretchRow[] | null = null,
 ): MissionResultRecord {
   const s = result.summary;
   const areas = s.searchAreas ?? [];
@@ -516,6 +560,20 @@ export function resultRecord(
             "95": last.areas["95"]?.areaKm2 ?? null,
           }
         : null,
+      search_area_pieces: last
+        ? Object.fromEntries(
+            (["50", "90", "95"] as const).map((k) => [
+              k,
+              (last.areas[k]?.pieces ?? []).map((piece) => ({
+                area_km2: piece.areaKm2,
+                area_nm2: piece.areaNm2,
+                probability: piece.probability,
+              })),
+            ]),
+          )
+        : null,
+      most_likely_radius_km: last?.mostLikely?.radiusKm ?? null,
+      shore_stretches: shore,
       release_on_land: s.releaseOnLand ?? null,
     },
     mostLikelyLat: last?.mostLikelyLat ?? null,
