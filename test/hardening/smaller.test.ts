@@ -109,4 +109,11 @@ describe("smaller hardening", () => {
     const health = await get("/api/v1/health");
     expect(JSON.parse(health.body).mode).toBe("embedded · open on localhost");
   });
+
+  it("publishes no MinIO with default credentials in docker-compose.yml", () => {
+    const compose = readFileSync(path.resolve(import.meta.dirname, "../../docker-compose.yml"), "utf8");
+    expect(compose).not.toMatch(/minioadmin/);
+    for (const v of ["MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"]) expect(compose).toContain(`\${${v}:?`);
+    expect(compose).toMatch(/- "127\.0\.0\.1:9000:9000"/);
+  });
 });
