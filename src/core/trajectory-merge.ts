@@ -4,6 +4,15 @@
 import type { Trajectory } from "./trajectory.js";
 
 /**
+ * A new typed array of the same type as `a`. (Not `new (a.constructor as …)(n)`: tsc drops the parentheses
+ * of a type assertion after `new`, which then calls the wrong constructor in the compiled code.)
+ */
+function sameType<A extends Float32Array | Float64Array | Uint8Array | Uint16Array>(a: A, length: number): A {
+  const Typed = a.constructor as new (length: number) => A;
+  return new Typed(length);
+}
+
+/**
  * One trajectory of the parts' particles in order. Every part has the same output times; the forcing
  * record is kept when every part has it. Weight, member and scenario come from the parts (set them there).
  */
@@ -20,7 +29,7 @@ export function concatTrajectories(parts: readonly Trajectory[]): Trajectory {
   type Typed = Float32Array | Float64Array | Uint8Array | Uint16Array;
   /** Time-major arrays: per output time, each part's block in turn. */
   const timeMajor = <A extends Typed>(get: (t: Trajectory) => A): A => {
-    const out = new (get(parts[0]).constructor as new (length: number) => A)(n * outputs);
+    const out = sameType(get(parts[0]), n * outputs);
     for (let k = 0; k < outputs; k++) {
       let at = k * n;
       for (const t of parts) {
@@ -31,7 +40,7 @@ export function concatTrajectories(parts: readonly Trajectory[]): Trajectory {
     return out;
   };
   const perParticle = <A extends Typed>(get: (t: Trajectory) => A): A => {
-    const out = new (get(parts[0]).constructor as new (length: number) => A)(n);
+    const out = sameType(get(parts[0]), n);
     let at = 0;
     for (const t of parts) {
       out.set(get(t) as never, at);
@@ -77,7 +86,7 @@ export function selectParticles(t: Trajectory, indices: Uint32Array): Trajectory
   const n = indices.length;
   const outputs = t.times.length;
   const rows = <A extends Float32Array | Uint8Array>(a: A): A => {
-    const out = new (a.constructor as new (length: number) => A)(n * outputs);
+    const out = sameType(a, n * outputs);
     for (let k = 0; k < outputs; k++) {
       const o = k * t.n;
       const to = k * n;
@@ -86,7 +95,7 @@ export function selectParticles(t: Trajectory, indices: Uint32Array): Trajectory
     return out;
   };
   const each = <A extends Float64Array | Uint16Array>(a: A): A => {
-    const out = new (a.constructor as new (length: number) => A)(n);
+    const out = sameType(a, n);
     for (let j = 0; j < n; j++) out[j] = a[indices[j]];
     return out;
   };

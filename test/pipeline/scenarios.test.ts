@@ -1,6 +1,10 @@
 // Weighted scenarios: the spec, the split of particles, each scenario's particles those of its own run, the
 // weights in the density, and the same bytes on any number of threads.
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sliceTrajectory as slice } from "../../src/core/trajectory-merge.js";
 import { buildForcing } from "../../src/forcing/index.js";
@@ -280,5 +284,24 @@ describe("scenario runs", () => {
     }
     expect(west / t.n).toBeGreaterThan(0.72);
     expect(west / t.n).toBeLessThan(0.78);
+  }, 60_000);
+
+  it("join trajectories when compiled by tsc as well (dist/, what the installed command runs)", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "trajectory-merge-"));
+    const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
+    const source = fileURLToPath(new URL("../../src/core/trajectory-merge.ts", import.meta.url));
+    const options = ["--ignoreConfig", "--outDir", out, "--module", "nodenext", "--target", "es2022"];
+    execFileSync(process.execPath, [tsc, source, ...options]);
+    const file = path.join(out, "trajectory-merge.js");
+    const compiled = await import(pathToFileURL(file).href);
+    const spec = reference("const");
+    spec.duration_hours = 1;
+    spec.seed = { number: 4 };
+    spec.scenarios = [{ release: { lon: 3, lat: 60 } }, { release: { lon: 3.1, lat: 60 } }];
+    const { result } = await runMission(spec);
+    const part = (from: number, to: number) => slice(result.trajectory, from, to);
+    const joined = compiled.concatTrajectories([part(0, 2), part(2, 4)]);
+    expectSameBytes(joined, result.trajectory);
+    expect(Array.from(compiled.sliceTrajectory(joined, 2, 4).lon)).toEqual(Array.from(part(2, 4).lon));
   }, 60_000);
 });
