@@ -79,7 +79,10 @@ function computeAgreement(ctx: ProductContext, grids: DensityGrids): AgreementLa
         : null;
     let covered = 0;
     if (layer) {
-      const [level] = hdrLevels(layer.density, [AGREEMENT_PERCENT / 100]);
+      const [level] = hdrLevels(layer.density, [AGREEMENT_PERCENT / 100], {
+        nx: layer.frame.nx,
+        box: layer.box,
+      });
       const { sub, pad, nx: fnx } = layer.frame;
       const w = member.weight / totalWeight;
       for (let j = 0; j < ny; j++) {

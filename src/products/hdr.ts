@@ -4,6 +4,7 @@
 // outer rings counter-clockwise, holes clockwise. Saddles are resolved by the mean of the four corners, which
 // keeps rings from crossing or touching. Pieces and holes smaller than a minimum area are dropped and their
 // probability accounted for.
+import type { CellBox } from "./kde.js";
 import { ringArea } from "./polygons.js";
 
 /** A ring in frame units (x, y in cells from the lower-left cell centre), flat [x0, y0, x1, …], open. */
@@ -34,8 +35,12 @@ export interface HdrRegion {
  * between the last density value the superlevel set needs and the next lower one, so no cell centre sits on a
  * contour. Returns 0 levels when the density is empty.
  */
-export function hdrLevels(density: Float64Array, shares: readonly number[]): number[] {
-  const sorted = Float64Array.from(density.filter((v) => v > 0)).sort();
+export function hdrLevels(
+  density: Float64Array,
+  shares: readonly number[],
+  support?: { nx: number; box: CellBox },
+): number[] {
+  const sorted = positiveValues(density, support).sort();
   let total = 0;
   for (let m = 0; m < sorted.length; m++) total += sorted[m];
   return shares.map((p) => {
@@ -54,8 +59,32 @@ export function hdrLevels(density: Float64Array, shares: readonly number[]): num
   });
 }
 
-/** Marching squares: the closed rings of {density > level} on an nx × ny lattice whose border is below level. */
-export function traceLevel(density: Float64Array, nx: number, ny: number, level: number): Ring[] {
+/** The positive values of `density` (only the support's box is searched when given: zero outside it). */
+function positiveValues(density: Float64Array, support?: { nx: number; box: CellBox }): Float64Array {
+  if (!support) return Float64Array.from(density.filter((v) => v > 0));
+  const { nx, box } = support;
+  let n = 0;
+  for (let j = box.j0; j <= box.j1; j++)
+    for (let c = j * nx + box.i0, end = j * nx + box.i1; c <= end; c++) if (density[c] > 0) n++;
+  const out = new Float64Array(n);
+  n = 0;
+  for (let j = box.j0; j <= box.j1; j++)
+    for (let c = j * nx + box.i0, end = j * nx + box.i1; c <= end; c++)
+      if (density[c] > 0) out[n++] = density[c];
+  return out;
+}
+
+/**
+ * Marching squares: the closed rings of {density > level} on an nx × ny lattice whose border is below level.
+ * With `box`, the density is zero outside it and only the squares that touch it are visited.
+ */
+export function traceLevel(
+  density: Float64Array,
+  nx: number,
+  ny: number,
+  level: number,
+  box?: CellBox,
+): Ring[] {
   // Crossing points keyed by lattice edge: 2·(j·nx + i) for (i,j)–(i+1,j), +1 for (i,j)–(i,j+1).
   const next = new Map<number, number>();
   const px = new Map<number, number>();
@@ -73,8 +102,12 @@ export function traceLevel(density: Float64Array, nx: number, ny: number, level:
   };
   const edges = [0, 0, 0, 0];
   const inside = [false, false, false, false];
-  for (let j = 0; j + 1 < ny; j++) {
-    for (let i = 0; i + 1 < nx; i++) {
+  const i0 = box ? Math.max(0, box.i0 - 1) : 0;
+  const i1 = box ? Math.min(nx - 2, box.i1) : nx - 2;
+  const j0 = box ? Math.max(0, box.j0 - 1) : 0;
+  const j1 = box ? Math.min(ny - 2, box.j1) : ny - 2;
+  for (let j = j0; j <= j1; j++) {
+    for (let i = i0; i <= i1; i++) {
       const c = j * nx + i;
       // Corners counter-clockwise: (i,j), (i+1,j), (i+1,j+1), (i,j+1); edge e runs from corner e to e+1.
       const va = density[c];
@@ -181,8 +214,9 @@ export function highestDensityRegion(
   ny: number,
   level: number,
   minAreaCells: number,
+  box?: CellBox,
 ): HdrRegion {
-  const rings = traceLevel(density, nx, ny, level);
+  const rings = traceLevel(density, nx, ny, level, box);
   const outer: { ring: Ring; area: number; holes: Ring[] }[] = [];
   const holes: { ring: Ring; area: number }[] = [];
   for (const ring of rings) {

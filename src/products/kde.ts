@@ -43,8 +43,12 @@ export interface SmoothedLayer {
   frame: KdeFrame;
   /** Probability per frame cell, summing to 1 over the sea cells. */
   density: Float64Array;
+  /** The frame cells outside which `density` is zero. */
+  box: CellBox;
   /** The density with the mode's wider kernel (unnormalised; land zero), for the most likely position. */
   modeDensity: Float64Array;
+  /** The frame cells outside which `modeDensity` is zero. */
+  modeBox: CellBox;
   /** The mode's kernel bandwidth (geometric mean of the axes), metres. */
   modeBandwidthM: number;
   /** The same probability summed over each density-grid cell (ny × nx), for density.nc. */
@@ -122,30 +126,79 @@ function kernel(h: number): Float64Array {
   return k;
 }
 
+/** A box of frame cells, inclusive: where an array's non-zero values lie. */
+export interface CellBox {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+
+/** Binned weights with, per frame row, the first and last column holding any (first > last: none). */
+interface Bins {
+  weights: Float64Array;
+  first: Int32Array;
+  last: Int32Array;
+  box: CellBox;
+}
+
 /**
- * Binned weights convolved with a Gaussian of hx × hy cells, separably (along x, then y). The weights must lie
- * at least the kernel's reach from the frame's edges.
+ * Scratch arrays of the frame size, kept between layers (a frame is up to 4 M cells: allocating them per layer
+ * cost more in garbage collection than the convolution itself). Handed out zeroed, and zeroed again by the
+ * user where it wrote.
  */
-function convolve(binned: Float64Array, nx: number, hx: number, hy: number): Float64Array {
+const scratch: Float64Array[] = [];
+
+/** Lets the scratch arrays go (after the last layer of a run: a worker thread lives on between jobs). */
+export function releaseKdeScratch(): void {
+  scratch.length = 0;
+}
+
+function scratchArray(slot: number, length: number): Float64Array {
+  if (!(scratch[slot]?.length >= length)) scratch[slot] = new Float64Array(length);
+  return scratch[slot];
+}
+
+/**
+ * Binned weights convolved with a Gaussian of hx × hy cells, separably (along x, then y); returns the result
+ * and the box it is non-zero in. The weights must lie at least the kernel's reach from the frame's edges.
+ * Only rows holding weights are visited, each over the columns it reaches, and every output cell adds its
+ * terms in the order of their source cells (row-major), as a loop over every cell would.
+ */
+function convolve(bins: Bins, nx: number, hx: number, hy: number): { out: Float64Array; box: CellBox } {
+  const { weights, first, last, box } = bins;
+  const cells = nx * first.length;
   const kx = kernel(hx);
   const ky = kernel(hy);
   const rx = (kx.length - 1) / 2;
   const ry = (ky.length - 1) / 2;
-  const rows = new Float64Array(binned.length);
-  for (let c = 0; c < binned.length; c++) {
-    const w = binned[c];
-    if (w === 0) continue;
-    const s = c - rx;
-    for (let d = 0; d < kx.length; d++) rows[s + d] += w * kx[d];
+  const rows = scratchArray(1, cells);
+  for (let j = box.j0; j <= box.j1; j++) {
+    for (let c = j * nx + first[j], end = j * nx + last[j]; c <= end; c++) {
+      const w = weights[c];
+      if (w === 0) continue;
+      const s = c - rx;
+      for (let d = 0; d < kx.length; d++) rows[s + d] += w * kx[d];
+    }
   }
-  const out = new Float64Array(binned.length);
-  for (let c = 0; c < rows.length; c++) {
-    const w = rows[c];
-    if (w === 0) continue;
-    const s = c - ry * nx;
-    for (let d = 0; d < ky.length; d++) out[s + d * nx] += w * ky[d];
+  const out = new Float64Array(cells);
+  // Source row by source row (ascending), each spread over the rows it reaches.
+  for (let j = box.j0; j <= box.j1; j++) {
+    if (first[j] > last[j]) continue;
+    const from = j * nx;
+    const i0 = first[j] - rx;
+    const i1 = last[j] + rx;
+    for (let d = 0; d < ky.length; d++) {
+      const k = ky[d];
+      const to = (j - ry + d) * nx;
+      for (let i = i0; i <= i1; i++) {
+        const w = rows[from + i];
+        if (w !== 0) out[to + i] += w * k;
+      }
+    }
+    rows.fill(0, from + i0, from + i1 + 1);
   }
-  return out;
+  return { out, box: { i0: box.i0 - rx, i1: box.i1 + rx, j0: box.j0 - ry, j1: box.j1 + ry } };
 }
 
 /**
@@ -243,23 +296,38 @@ export function smoothLayer(
     y0: grids.y[0] - cell / 2 - pad * cell,
   };
   // Bin, then a separable convolution: along x into `rows`, then along y into `density`.
-  const binned = new Float64Array(nx * ny);
+  const weights = scratchArray(0, nx * ny);
+  const first = new Int32Array(ny).fill(nx);
+  const last = new Int32Array(ny).fill(-1);
   const inv = 1 / fine;
+  const bins: Bins = { weights, first, last, box: { i0: nx, i1: -1, j0: ny, j1: -1 } };
   for (let m = 0; m < xs.length; m++) {
     const i = Math.min(nx - 1, Math.max(0, Math.floor((xs[m] - frame.x0) * inv)));
     const j = Math.min(ny - 1, Math.max(0, Math.floor((ys[m] - frame.y0) * inv)));
-    binned[j * nx + i] += ws[m];
+    weights[j * nx + i] += ws[m];
+    if (i < first[j]) first[j] = i;
+    if (i > last[j]) last[j] = i;
   }
-  const density = convolve(binned, nx, hx / fine, hy / fine);
+  const box0 = bins.box;
+  for (let j = 0; j < ny; j++) {
+    if (first[j] > last[j]) continue;
+    if (j < box0.j0) box0.j0 = j;
+    box0.j1 = j;
+    if (first[j] < box0.i0) box0.i0 = first[j];
+    if (last[j] > box0.i1) box0.i1 = last[j];
+  }
+  const { out: density, box } = convolve(bins, nx, hx / fine, hy / fine);
   // The mode is a derivative's zero: its bandwidth shrinks as n^(-1/8), the rate for first derivatives.
   const modeFactor = effectiveN ** (-1 / 8) / factor;
-  const modeDensity = convolve(binned, nx, (hx * modeFactor) / fine, (hy * modeFactor) / fine);
-  // Land: each kernel cell is land when its density cell is.
+  const mode = convolve(bins, nx, (hx * modeFactor) / fine, (hy * modeFactor) / fine);
+  for (let j = box0.j0; j <= box0.j1; j++) weights.fill(0, j * nx + first[j], j * nx + last[j] + 1);
+  const modeDensity = mode.out;
+  // Land: each kernel cell is land when its density cell is (outside `box` the density is zero).
   let sea = 0;
   let all = 0;
-  for (let j = 0; j < ny; j++) {
+  for (let j = box.j0; j <= box.j1; j++) {
     const gj = Math.floor(j / sub) - pad;
-    for (let i = 0; i < nx; i++) {
+    for (let i = box.i0; i <= box.i1; i++) {
       const c = j * nx + i;
       if (density[c] === 0) continue;
       all += density[c];
@@ -269,9 +337,9 @@ export function smoothLayer(
   }
   const gridProbability = new Float32Array(gnx * gny);
   const scale = 1 / sea;
-  for (let j = 0; j < ny; j++) {
+  for (let j = box.j0; j <= box.j1; j++) {
     const gj = Math.floor(j / sub) - pad;
-    for (let i = 0; i < nx; i++) {
+    for (let i = box.i0; i <= box.i1; i++) {
       const c = j * nx + i;
       if (density[c] === 0) continue;
       density[c] *= scale;
@@ -282,7 +350,9 @@ export function smoothLayer(
   return {
     frame,
     density,
+    box,
     modeDensity,
+    modeBox: mode.box,
     gridProbability,
     bandwidthXM: hx,
     bandwidthYM: hy,

@@ -4,7 +4,14 @@
 import type { ProductContext } from "./context.js";
 import type { MultiPolygon, Polygon, Position } from "./geojson-types.js";
 import { hdrLevels, highestDensityRegion, inRing, type Ring } from "./hdr.js";
-import { CellLand, type KdeFrame, type SmoothedLayer, smoothLayer } from "./kde.js";
+import {
+  type CellBox,
+  CellLand,
+  type KdeFrame,
+  releaseKdeScratch,
+  type SmoothedLayer,
+  smoothLayer,
+} from "./kde.js";
 import type { Laea } from "./laea.js";
 import { closedLonLatRing, projectionOf } from "./polygons.js";
 import { afloatStatistics, statusCounts } from "./summary.js";
@@ -33,9 +40,12 @@ function ringToLonLat(ring: Ring, frame: KdeFrame, proj: Laea): Position[] {
  * The most likely position: the highest cell of the smoothed density (sea only), refined within the cell by a
  * parabola through it and its neighbours on each axis. Frame units.
  */
-function modeOf(density: Float64Array, nx: number): { x: number; y: number; cell: number } {
+function modeOf(density: Float64Array, nx: number, box: CellBox): { x: number; y: number; cell: number } {
+  // The first highest cell in row-major order; zero outside the box (cell 0 when all are zero).
   let best = 0;
-  for (let c = 1; c < density.length; c++) if (density[c] > density[best]) best = c;
+  for (let j = box.j0; j <= box.j1; j++)
+    for (let c = j * nx + box.i0, end = j * nx + box.i1; c <= end; c++)
+      if (density[c] > density[best]) best = c;
   const i = best % nx;
   const j = (best - i) / nx;
   const vertex = (a: number, b: number, c: number) => {
@@ -88,14 +98,22 @@ export function computeSearchAreas(
       const levels = hdrLevels(
         layer.density,
         SEARCH_PERCENTS.map((p) => p / 100),
+        { nx: frame.nx, box: layer.box },
       );
-      const m = modeOf(layer.modeDensity, frame.nx);
+      const m = modeOf(layer.modeDensity, frame.nx, layer.modeBox);
       const g = { lon: 0, lat: 0 };
       proj.inverse(frame.x0 + (m.x + 0.5) * frame.cellM, frame.y0 + (m.y + 0.5) * frame.cellM, g);
       let radiusKm = 0;
       for (let q = 0; q < SEARCH_PERCENTS.length; q++) {
         const percent = SEARCH_PERCENTS[q];
-        const region = highestDensityRegion(layer.density, frame.nx, frame.ny, levels[q], minAreaCells);
+        const region = highestDensityRegion(
+          layer.density,
+          frame.nx,
+          frame.ny,
+          levels[q],
+          minAreaCells,
+          layer.box,
+        );
         if (region.pieces.length === 0) continue;
         const pieces = region.pieces.map((p) => ({
           geometry: {
@@ -149,6 +167,7 @@ export function computeSearchAreas(
       areas,
     });
   }
+  releaseKdeScratch();
   return out;
 }
 
