@@ -94,3 +94,10 @@ export function totalWeight(w: Float64Array): number {
   for (let i = 0; i < w.length; i++) s += w[i];
   return s;
 }
+
+/** The output time at or before `time` (0 before the first): whose afloat flags hold while a unit passes. */
+export function outputIndexAt(c: Cloud, time: number): number {
+  let k = 0;
+  while (k < c.times.length - 1 && c.times[k + 1] <= time) k++;
+  return k;
+}

@@ -6,7 +6,7 @@
 // x the particle's distance from the relative line, y0..y1 = y0 + d its span along it, A = k·v/2 the rate
 // constant that makes an infinite leg at the unit's speed v give p(x) = 1 − exp(−k/x²), k = W²/(4π)
 // (pod.ts). The logarithms of non-detection add over pieces, legs and tracks.
-import { type Cloud, positionsAt } from "./cloud.js";
+import { type Cloud, outputIndexAt, positionsAt } from "./cloud.js";
 import type { LateralRange } from "./pod.js";
 
 /** A unit's route in the cloud's frame: positions (metres) and times (Unix seconds), times increasing. */
@@ -19,6 +19,8 @@ export interface SearchTrack {
   /** The unit's search speed (what the sweep width is for), m/s. */
   speedMs: number;
   model?: LateralRange;
+  /** Only particles afloat can be detected (vessels: a stranded object is ashore, out of their reach). */
+  afloatOnly?: boolean;
 }
 
 /** Closest lateral distance the law is evaluated at (metres): p(x) → 1 as x → 0 anyway. */
@@ -65,10 +67,12 @@ export function accumulateDetection(cloud: Cloud, track: SearchTrack, logMiss: F
       const s1x = ax + dxLeg * fb;
       const s1y = ay + dyLeg * fb;
       const dt = t1 - t0;
+      const afloat = track.afloatOnly ? outputIndexAt(cloud, t0) * n : -1;
       for (let i = 0; i < n; i++) {
         const px0 = p0x[i];
         const px1 = p1x[i];
         if (Number.isNaN(px0) || Number.isNaN(px1)) continue;
+        if (afloat >= 0 && cloud.afloat[afloat + i] === 0) continue;
         const r0x = px0 - s0x;
         const r0y = p0y[i] - s0y;
         const vx = px1 - s1x - r0x;

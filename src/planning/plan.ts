@@ -10,7 +10,7 @@
 // laid in its rectangle with drift-compensated waypoints and the detection along moving particles
 // (detection.ts) gives each unit's POD and the joint POS. The even split (the cloud's 5–95 % box cut into
 // equal strips, one per unit) is evaluated the same way; when it does better, it is the plan.
-import { type Cloud, positionsAt, totalWeight } from "./cloud.js";
+import { type Cloud, outputIndexAt, positionsAt, totalWeight } from "./cloud.js";
 import { accumulateDetection, probabilityOfSuccess, type SearchTrack } from "./detection.js";
 import { patternWaypoints, type SearchRect, timedWaypoints } from "./patterns.js";
 import { type LateralRange, parallelSweepPod } from "./pod.js";
@@ -24,6 +24,8 @@ export interface UnitEffort {
   /** Search window, Unix seconds. */
   start: number;
   end: number;
+  /** Detects only particles afloat (vessels). */
+  afloatOnly?: boolean;
 }
 
 export interface PlannedUnit {
@@ -220,12 +222,15 @@ function bestRect(
   const dv = (v1 - v0 + 2 * pad) / GRID;
   // Summed-area table of w·q: sat[(b)*(GRID+1) + a] = Σ cells [0,a) × [0,b).
   const cells = new Float64Array(GRID * GRID);
+  const afloat = e.afloatOnly ? outputIndexAt(cloud, (e.start + e.end) / 2) * cloud.n : -1;
   for (let i = 0; i < cloud.n; i++) {
-    if (Number.isNaN(u[i])) continue;
+    if (Number.isNaN(u[i]) || (afloat >= 0 && cloud.afloat[afloat + i] === 0)) continue;
     const a = Math.floor((u[i] - ua) / du);
     const b = Math.floor((v[i] - va) / dv);
     if (a < 0 || b < 0 || a >= GRID || b >= GRID) continue;
-    cells[b * GRID + a] += cloud.weight[i] * q[i];
+    // A thousandth of the undetected weight too: when the others leave next to nothing, a unit goes where the
+    // object most probably is rather than anywhere.
+    cells[b * GRID + a] += cloud.weight[i] * (q[i] + 1e-3);
   }
   const W = GRID + 1;
   const sat = new Float64Array(W * W);
@@ -296,7 +301,11 @@ function screenFactor(cloud: Cloud, e: UnitEffort, c: Candidate, model: LateralR
   const f = new Float64Array(cloud.n).fill(1);
   const p = positions(cloud, (e.start + e.end) / 2);
   const miss = 1 - parallelSweepPod(c.coverage, model);
-  for (let i = 0; i < cloud.n; i++) if (insideRect(p.x[i], p.y[i], c.rect)) f[i] = miss;
+  const afloat = e.afloatOnly ? outputIndexAt(cloud, (e.start + e.end) / 2) * cloud.n : -1;
+  for (let i = 0; i < cloud.n; i++) {
+    if (afloat >= 0 && cloud.afloat[afloat + i] === 0) continue;
+    if (insideRect(p.x[i], p.y[i], c.rect)) f[i] = miss;
+  }
   return f;
 }
 
@@ -332,7 +341,13 @@ function layOut(cloud: Cloud, e: UnitEffort, rect: SearchRect, model: LateralRan
   const spacingM = trackLength > 2 * span ? area / (trackLength - span) : area / trackLength;
   const path = patternWaypoints({ pattern: e.pattern, rect, spacing: spacingM, trackLength });
   const timed = timedWaypoints(path, e.speedMs, e.start, e.end, refTime, driftOf(cloud, rect, refTime));
-  const track: SearchTrack = { ...timed, sweepWidthM: e.sweepWidthM, speedMs: e.speedMs, model };
+  const track: SearchTrack = {
+    ...timed,
+    sweepWidthM: e.sweepWidthM,
+    speedMs: e.speedMs,
+    model,
+    afloatOnly: e.afloatOnly,
+  };
   return {
     effort: e,
     rect,

@@ -96,6 +96,7 @@ export async function applySearch(
       sweepWidthM: setup.sweep.nm * METRES_PER_NM,
       speedMs: setup.unit.speed_kn * KNOT,
       model: file.lateral_range,
+      afloatOnly: setup.effort.afloatOnly,
     };
     const own = new Float64Array(cloud.n);
     accumulateDetection(cloud, track, own);

@@ -122,6 +122,7 @@ export function unitSetups(
       speedMs: u.speed_kn * KNOT,
       start: from,
       end: Math.min(to, from + u.on_scene_hours * 3600),
+      afloatOnly: u.platform === "vessel",
     };
     return { unit: u, conditions, sweep, effort };
   });

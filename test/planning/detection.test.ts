@@ -158,3 +158,19 @@ describe("moving particles", () => {
     expect(isThere).toBeGreaterThan(wasThere + 0.1);
   });
 });
+
+describe("stranded particles", () => {
+  it("a vessel does not detect particles ashore; an aircraft does", () => {
+    const w = 1000;
+    const side = 10_000;
+    const cloud = gridCloud(side, 50, 4);
+    // The western half is stranded from the first output on.
+    for (let k = 0; k < cloud.times.length; k++)
+      for (let i = 0; i < cloud.n; i++) cloud.afloat[k * cloud.n + i] = cloud.x[i] < side / 2 ? 0 : 1;
+    const track = sweep(w, w, 0, side, -5 * w, side + 5 * w, 1e6);
+    const aircraft = probabilityOfSuccess(cloud.weight, detectionOf(cloud, [track]));
+    const vessel = probabilityOfSuccess(cloud.weight, detectionOf(cloud, [{ ...track, afloatOnly: true }]));
+    expect(aircraft).toBeGreaterThan(0.7);
+    expect(vessel).toBeCloseTo(aircraft / 2, 1);
+  });
+});

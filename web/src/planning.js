@@ -17,10 +17,12 @@ export class PlanningPanel {
   /**
    * @param {L.Map} map
    * @param {(revision: number) => Promise<void>} onRevision  show a revision's products on the map
+   * @param {(unixSeconds: number) => void} onTime  show the map at this time (the areas' reference time)
    */
-  constructor(map, onRevision) {
+  constructor(map, onRevision, onTime) {
     this.map = map;
     this.onRevision = onRevision;
+    this.onTime = onTime;
     this.layer = L.layerGroup();
     /** @type {string | null} */ this.missionId = null;
     /** @type {any} */ this.plan = null;
@@ -160,6 +162,8 @@ export class PlanningPanel {
       this.plan = r.data;
       this.draw();
       this.render();
+      // The areas are laid over the cloud at mid-search: show the map at that time.
+      this.onTime(Date.parse(this.plan.units[0].area.reference_time) / 1000);
     } catch (error) {
       this.render(errorText(error));
     }

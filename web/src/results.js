@@ -208,7 +208,16 @@ export class ResultsView {
     });
     this.markers = L.layerGroup();
     /** Search planning: units, plan, searched tracks, revisions (planning.js). */
-    this.planning = new PlanningPanel(map, (n) => this.showRevision(n));
+    this.planning = new PlanningPanel(
+      map,
+      (n) => this.showRevision(n),
+      (t) => {
+        let k = 0;
+        for (let j = 0; j < this.times.length; j++)
+          if (Math.abs(this.times[j] - t) < Math.abs(this.times[k] - t)) k = j;
+        this.setTime(k);
+      },
+    );
     /** Each scenario on its own, when the mission has scenarios. */
     this.scenarios = new ScenarioLayers(map);
     // Where on the shore to look: stretches of coastline with the share of all particles stranded there.
