@@ -25,7 +25,14 @@ import type { EnsembleMemberInfo } from "../products/context.js";
 import { prepareForcing } from "./forcing.js";
 import type { ScenarioPlan } from "./scenarios.js";
 import { sourcesThatCovered } from "./sources-used.js";
-import { type ChainForcingSpec, type ForcingSpec, SpecError, type VariableChainSpec } from "./spec.js";
+import {
+  type ChainForcingSpec,
+  type ForcingSpec,
+  parseSimulationSpec,
+  SpecError,
+  type VariableChainSpec,
+} from "./spec.js";
+import { reachableWindow } from "./window.js";
 
 /** One member's forcing, ready to run. */
 export interface PreparedMember {
@@ -183,6 +190,12 @@ export async function prepareMembers(
     }
   }
   return members;
+}
+
+/** How many members a spec's forcing has (explicit entries, files' ensemble-member dimensions). */
+export async function countMembers(input: unknown, forcingDir: string | undefined): Promise<number> {
+  const { spec, simulation } = parseSimulationSpec(input);
+  return (await prepareMembers(spec.forcing, simulation, reachableWindow(simulation), forcingDir)).length;
 }
 
 function describeChains(set: ForcingSet): string {

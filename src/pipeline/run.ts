@@ -4,9 +4,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { RasterLandMask } from "../coastline/landmask.js";
+import type { ObjectCategory } from "../core/objects.js";
 import { DEFAULT_THREAD_THRESHOLD, prestartThreads, threadCount } from "../core/parallel/pool.js";
 import type { ThreadRecipe } from "../core/parallel/recipe.js";
-import type { LandMask, SnapshotSummary } from "../core/types.js";
+import type { LandMask, Simulation, SnapshotSummary } from "../core/types.js";
 import type { ForcingProvenance } from "../forcing/index.js";
 import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
 import type { EnsembleMemberInfo, ProductContext } from "../products/context.js";
@@ -16,7 +17,8 @@ import { analyseScenarios, type ScenarioRow, scenarioTable } from "../products/s
 import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
-import { memberScenarios, prepareMembers, runMembers } from "./ensemble.js";
+import { type MembersResult, memberScenarios, prepareMembers, runMembers } from "./ensemble.js";
+import { encodePart, memberRanges } from "./ensemble-parts.js";
 import { coveringSimulation, runScenarioSimulations, scenarioInfo } from "./scenario-run.js";
 import { parseSimulationSpec } from "./spec.js";
 import { timingMark } from "./timing.js";
@@ -52,6 +54,13 @@ export interface RunOptions {
    * in this thread that analyse it further (driftline validate); does not cross to a worker thread.
    */
   onContext?: (ctx: ProductContext) => void;
+  /**
+   * Run part `index` of `of` of a forcing ensemble's members (pipeline/ensemble-parts.ts) and write it as
+   * `part.bin` into outDir instead of the products (RunResult.partFile).
+   */
+  part?: { index: number; of: number };
+  /** The parts' merged result: write the products of this run without simulating (the merge of a split). */
+  merged?: MembersResult;
   signal?: AbortSignal;
   /**
    * How `{"fetch": true}` sources download (providers, HTTP settings, "now"): default from the environment
@@ -90,6 +99,8 @@ export interface RunResult {
   summary: RunSummary;
   /** Product name → absolute path of the file written. */
   files: Partial<Record<ProductName, string>>;
+  /** With RunOptions.part: the part's result as bytes (ensemble-parts.ts encodePart). */
+  partFile?: string;
 }
 
 /** How step threads rebuild a GSHHG land mask (from its rasters, without re-rasterising). */
@@ -118,7 +129,11 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
 
   progress(0, "prepare", "reading forcing and coastline");
   const window = reachableWindow(reach);
-  const members = await prepareMembers(spec.forcing, simulation, window, opts.forcingDir, opts.fetch);
+  const merged = opts.merged;
+  const members = merged
+    ? []
+    : await prepareMembers(spec.forcing, simulation, window, opts.forcingDir, opts.fetch);
+  const memberCount = merged ? merged.members.length || 1 : members.length;
   opts.signal?.throwIfAborted();
   timingMark("forcing prepared");
   const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(reach);
@@ -133,22 +148,35 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     recordForcing: simulation.release.number * 200 <= 50_000_000,
     onProgress: (f: number) => progress(0.05 + 0.65 * f, "simulate", `simulating ${(f * 100).toFixed(0)} %`),
   };
-  const result = await runMembers(
-    simulation,
-    category,
-    members,
-    simOptions,
-    scenarios &&
-      ((k, set, options) =>
-        runScenarioSimulations(memberScenarios(scenarios, members.length, k), set, options)),
-  );
+  const result =
+    merged ??
+    (await runMembers(
+      simulation,
+      category,
+      members,
+      simOptions,
+      scenarios &&
+        ((k, set, options) =>
+          runScenarioSimulations(memberScenarios(scenarios, members.length, k), set, options)),
+      opts.part ? memberRanges(members.length, opts.part.of)[opts.part.index] : undefined,
+    ));
   const simulationSeconds = (performance.now() - simStarted) / 1000;
   timingMark("simulated");
   opts.signal?.throwIfAborted();
 
+  if (opts.part) {
+    await mkdir(opts.outDir, { recursive: true });
+    const partFile = path.resolve(opts.outDir, "part.bin");
+    await writeFile(partFile, encodePart(result));
+    return {
+      summary: partSummary(simulation, category, result, started, simulationSeconds),
+      files: {},
+      partFile,
+    };
+  }
   const summaries = buildSnapshotSummaries(result.trajectory);
   const forcing = result.forcing;
-  const ensemble = members.length > 1 ? { members: result.members } : {};
+  const ensemble = memberCount > 1 ? { members: result.members } : {};
   const ctx: ProductContext = {
     simulation,
     specJson: JSON.stringify(spec),
@@ -209,4 +237,28 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   timingMark("products written");
   progress(1, "products", "done");
   return { summary, files };
+}
+
+/** What a part's run reports (its own particles only; the merged run's summary.json tells the whole). */
+function partSummary(
+  simulation: Simulation,
+  category: ObjectCategory,
+  result: MembersResult,
+  started: number,
+  simulationSeconds: number,
+): RunSummary {
+  return {
+    name: simulation.name,
+    objectType: { id: category.id, key: category.key, description: category.description },
+    particleCount: result.trajectory.n,
+    activeCount: 0,
+    strandedCount: 0,
+    missingDataCount: 0,
+    computationSeconds: (performance.now() - started) / 1000,
+    simulationSeconds,
+    particleSteps: result.particleSteps,
+    snapshots: [],
+    forcing: result.forcing,
+    members: result.members,
+  };
 }

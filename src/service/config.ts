@@ -39,6 +39,11 @@ export interface WorkerConfig {
   /** `serve`: missions finished longer ago are deleted with their products (retention.ts); none: keep. */
   resultsRetentionDays?: number;
   maxJobSeconds: number;
+  /**
+   * Missions with a forcing ensemble of more particles than this are split into parts of members on the
+   * queue (service/worker/split-merge.ts); 0: never.
+   */
+  splitParticles: number;
   maxJobMemoryMb: number;
   progressIntervalSeconds: number;
   retryBaseSeconds: number;
@@ -191,6 +196,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   { name: "MAX_JOB_SECONDS", default: "3600", meaning: "Cap on one job's simulation wall time" },
   {
+    name: "SPLIT_PARTICLES",
+    default: "0",
+    meaning:
+      "A mission with a forcing ensemble of more particles than this is split into parts (ranges of members, at most this many particles each) that any worker runs; the worker finishing the last part merges them; 0 never splits",
+  },
+  {
     name: "MAX_JOB_MEMORY_MB",
     default: "4096",
     meaning:
@@ -323,6 +334,7 @@ const schema = z.object({
     .max(36_500, { error: "must be at most 36500" })
     .optional(),
   MAX_JOB_SECONDS: seconds(1, 7 * 86400).default(3600),
+  SPLIT_PARTICLES: int(0, 5_000_000).default(0),
   // Below ~128 MB a simulation thread cannot even load its code, and a worker thread that reaches its heap
   // limit can abort the whole process (nodejs/node#47224): keep a safe floor.
   MAX_JOB_MEMORY_MB: int(256, 1_048_576).default(4096),
@@ -408,6 +420,7 @@ export function loadConfig(
     maxQueueDepth: e.MAX_QUEUE_DEPTH,
     resultsRetentionDays: e.RESULTS_RETENTION_DAYS,
     maxJobSeconds: e.MAX_JOB_SECONDS,
+    splitParticles: e.SPLIT_PARTICLES,
     maxJobMemoryMb: e.MAX_JOB_MEMORY_MB,
     progressIntervalSeconds: e.PROGRESS_INTERVAL_SECONDS,
     retryBaseSeconds: e.RETRY_BASE_SECONDS,

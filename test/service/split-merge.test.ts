@@ -3,15 +3,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { prepareMembers, runMembers } from "../../src/pipeline/ensemble.js";
+import { decodePart, encodePart, memberRanges, mergeParts } from "../../src/pipeline/ensemble-parts.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { reachableWindow } from "../../src/pipeline/window.js";
-import {
-  decodePart,
-  encodePart,
-  memberRanges,
-  mergeParts,
-  partsFor,
-} from "../../src/service/worker/split-merge.js";
+import { partsFor } from "../../src/service/worker/split-merge.js";
 import { FORCING_DIR, SCENARIO_DIR } from "../helpers/reference.js";
 import { expectSameBytes } from "../helpers/trajectory-bytes.js";
 

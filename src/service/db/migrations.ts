@@ -103,6 +103,19 @@ ALTER TABLE mission_results ADD COLUMN IF NOT EXISTS most_likely_lon FLOAT;
 ALTER TABLE mission_results ADD COLUMN IF NOT EXISTS worker_id VARCHAR(255);
 CREATE UNIQUE INDEX IF NOT EXISTS uq_mission_results_driftline ON mission_results(mission_id) WHERE produced_by = 'driftline'`,
   },
+  {
+    id: "0003_mission_parts",
+    description: "parts of split forcing-ensemble missions (issue 21): which are done, who merges",
+    sql: `
+CREATE TABLE IF NOT EXISTS driftline_mission_parts (
+  mission_id UUID NOT NULL,
+  part INT NOT NULL,
+  parts INT NOT NULL,
+  done_at TIMESTAMP,
+  worker_id VARCHAR(255),
+  PRIMARY KEY (mission_id, part)
+)`,
+  },
 ];
 
 const LOCK = "pg_advisory_xact_lock(hashtext('driftline_migrations'))";

@@ -9,9 +9,12 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { syncS3Forcing } from "../../forcing/s3.js";
-import type { RunProgress, RunResult } from "../../pipeline/run.js";
+import { countMembers } from "../../pipeline/ensemble.js";
+import { decodePart, mergeParts } from "../../pipeline/ensemble-parts.js";
+import type { RunOptions, RunProgress, RunResult } from "../../pipeline/run.js";
 import type { ProductName } from "../../products/registry.js";
 import type { WorkerConfig } from "../config.js";
+import { claimMerge, markPartDone, recordSplit } from "../db/mission-parts.js";
 import {
   completeMission,
   failMission,
@@ -36,6 +39,7 @@ import type { JobContext, JobProcessor, JobResult } from "../queue/consumer.js";
 import { retryTransient } from "../retry.js";
 import { contentTypeFor, productKey } from "../storage/keys.js";
 import type { WorkerMetrics } from "./metrics.js";
+import { partKey, partsFor, type SplitRole, splitJob, splitRole } from "./split-merge.js";
 import type { SimulationRunner } from "./thread-runner.js";
 
 export interface MissionJobDeps {
@@ -48,6 +52,8 @@ export interface MissionJobDeps {
   metrics: WorkerMetrics;
   /** The queue, asked whether another worker holds a delivery of a job under a live lease. */
   leases: Pick<JobQueue, "heldBy">;
+  /** Where the parts and the merge of a split mission are pushed (the worker's own queue). */
+  parts?: Pick<JobQueue, "push">;
   /** Where `{mission_id, netcdf_path}` goes after a completed mission (RESULTS_QUEUE). */
   resultsQueue?: { push(raw: string): Promise<void> };
   /** Storage holding FORCING_BUCKET, when the platform's forcing files are mirrored into forcingDir. */
@@ -114,8 +120,8 @@ export class MissionJob implements JobProcessor {
 
   /** Before the job goes back to the queue, so that its next delivery here is not taken for a copy. */
   private forget(context: JobContext): void {
-    const id = missionOf(context);
-    if (id && this.running.get(id) === context) this.running.delete(id);
+    const key = runKey(context);
+    if (key && this.running.get(key) === context) this.running.delete(key);
   }
 
   private name(context: JobContext, missionId: string): void {
@@ -126,13 +132,15 @@ export class MissionJob implements JobProcessor {
   async onShutdown(context: JobContext): Promise<void> {
     this.forget(context);
     const id = missionOf(context);
-    if (id) await requeueMission(this.deps.db, id, this.workerId, "worker shut down");
+    // A part or merge of a split mission: the mission goes on with its other parts.
+    if (id && !splitRole(context.job.raw))
+      await requeueMission(this.deps.db, id, this.workerId, "worker shut down");
   }
 
   async onRetry(context: JobContext, reason: string): Promise<void> {
     this.forget(context);
     const id = missionOf(context);
-    if (!id) return;
+    if (!id || splitRole(context.job.raw)) return;
     await requeueMission(this.deps.db, id, this.workerId, reason).catch((e) =>
       context.log.warn({ err: errorMessage(e) }, "cannot mark mission queued"),
     );
@@ -163,9 +171,12 @@ export class MissionJob implements JobProcessor {
     const signal = context.controller.signal;
 
     // A copy of a job this process is running (identical payloads delivered together) is not run again.
-    const runningHere = this.running.get(id);
+    const role = splitRole(job.raw);
+    const key = role ? `${id}#${role.kind === "part" ? role.index : "merge"}` : id;
+    context.info.runKey = key;
+    const runningHere = this.running.get(key);
     if (runningHere && runningHere !== context) return this.copy(log, "this worker");
-    this.running.set(id, context);
+    this.running.set(key, context);
 
     const row = await this.withDb("load mission", () => loadMission(db, id), log, signal);
     if (!row) {
@@ -181,6 +192,7 @@ export class MissionJob implements JobProcessor {
       await this.followUp(id, log, signal);
       return { outcome: "duplicate" };
     }
+    if (role) return await this.runSplitRole(context, envelope, row, role, workDir);
     // Before the attempt cap: a copy must neither run nor fail the mission another delivery runs.
     if (await this.runsElsewhere(row, job.raw, log, signal)) return this.copy(log, row.workerId);
     if (job.attempt > c.maxAttempts) {
@@ -221,7 +233,121 @@ export class MissionJob implements JobProcessor {
     );
 
     if (this.forcingStorage && hasCatalog(resolved)) await this.fetchForcing(resolved, log, signal);
+    if (await this.split(context, resolved)) return { outcome: "split" };
     const result = await this.simulate(context, resolved, workDir);
+    return await this.finish(context, resolved, result);
+  }
+
+  /**
+   * A mission with a forcing ensemble of more than SPLIT_PARTICLES particles becomes parts (ranges of members)
+   * on the queue, any worker running each; returns whether it was split.
+   */
+  private async split(context: JobContext, resolved: ResolvedJob): Promise<boolean> {
+    const { job, log } = context;
+    const signal = context.controller.signal;
+    const split = this.config.splitParticles;
+    const particles = resolved.spec.seed.number ?? 0;
+    if (!(split > 0) || particles <= split || !this.deps.parts) return false;
+    const count = await countMembers(resolved.spec, this.forcingDir).catch(() => 1);
+    const of = partsFor(particles, count, split);
+    if (of < 2) return false;
+    const id = resolved.missionId;
+    await this.withDb("record the parts", () => recordSplit(this.deps.db, id, of), log, signal);
+    const queue = this.deps.parts;
+    for (let index = 0; index < of; index++) {
+      await this.withRetry("push a part", () => queue.push(splitJob(job.raw, of, index)), log, signal);
+    }
+    await this.progress(id, 0.02, `split into ${of} parts of ${count} members`, log);
+    log.info({ parts: of, members: count, particles }, "mission split into parts");
+    return true;
+  }
+
+  /** Part `index` of a split mission (its members' run, stored), or the merge of its parts. */
+  private async runSplitRole(
+    context: JobContext,
+    envelope: ReturnType<typeof parseEnvelope>,
+    row: MissionRow,
+    role: SplitRole,
+    workDir: string,
+  ): Promise<JobResult> {
+    const { job, log } = context;
+    const signal = context.controller.signal;
+    const { db, storage } = this.deps;
+    const id = envelope.missionId;
+    const bucket = this.config.resultsBucket;
+    const resolved = resolveJob(envelope, row, {
+      catalog: this.forcingDir !== undefined,
+      maxParticleSteps: this.config.maxParticleSteps,
+      maxJobMemoryMb: this.config.maxJobMemoryMb,
+    });
+    if (this.forcingStorage && hasCatalog(resolved)) await this.fetchForcing(resolved, log, signal);
+    if (role.kind === "part") {
+      log.info({ part: role.index, parts: role.of }, "part started");
+      const result = await this.simulate(context, resolved, workDir, {
+        part: { index: role.index, of: role.of },
+      });
+      const bytes = await readFile(result.partFile as string);
+      await this.withRetry("create results bucket", () => storage.ensureBucket(bucket), log, signal);
+      await this.withRetry(
+        "store the part",
+        () => storage.put(bucket, partKey(id, role.index), bytes, "application/octet-stream"),
+        log,
+        signal,
+      );
+      const left = await this.withDb(
+        "mark the part done",
+        () => markPartDone(db, id, role.index, this.workerId),
+        log,
+        signal,
+      );
+      await this.progress(
+        id,
+        (0.85 * (role.of - left)) / role.of,
+        `${role.of - left} of ${role.of} parts done`,
+        log,
+      );
+      // The last part pushes the merge once; a retried delivery pushes it again (its first may have died
+      // between claiming and pushing): a second merge finds the mission completed.
+      if (left === 0) {
+        const first = await this.withDb(
+          "claim the merge",
+          () => claimMerge(db, id, this.workerId),
+          log,
+          signal,
+        );
+        const queue = this.deps.parts;
+        if ((first || job.attempt > 1) && queue)
+          await this.withRetry("push the merge", () => queue.push(splitJob(job.raw, role.of)), log, signal);
+      }
+      return { outcome: "part" };
+    }
+    const parts = [];
+    for (let index = 0; index < role.of; index++) {
+      const bytes = await this.withRetry(
+        "read a part",
+        () => storage.get(bucket, partKey(id, index)),
+        log,
+        signal,
+      );
+      parts.push(decodePart(bytes));
+    }
+    const memberCount = parts.reduce((a, p) => a + p.members.length, 0);
+    const merged = mergeParts(parts, memberCount);
+    log.info({ parts: role.of, members: memberCount }, "merging the parts");
+    const result = await this.simulate(context, resolved, workDir, { merged });
+    const outcome = await this.finish(context, resolved, result);
+    for (let index = 0; index < role.of; index++) {
+      await storage.delete(bucket, partKey(id, index)).catch(() => undefined);
+    }
+    return outcome;
+  }
+
+  /** Stores the products of a finished run and completes the mission. */
+  private async finish(context: JobContext, resolved: ResolvedJob, result: RunResult): Promise<JobResult> {
+    const { log } = context;
+    const signal = context.controller.signal;
+    const { db } = this.deps;
+    const id = resolved.missionId;
     if (result.summary.singleThreadReason)
       log.warn({ reason: result.summary.singleThreadReason }, "simulation ran on one thread");
     await this.progress(id, 0.92, "storing products", log);
@@ -301,7 +427,12 @@ export class MissionJob implements JobProcessor {
     if (r.downloaded.length > 0) log.info({ files: r.downloaded }, `forcing fetched from bucket ${bucket}`);
   }
 
-  private async simulate(context: JobContext, resolved: ResolvedJob, workDir: string): Promise<RunResult> {
+  private async simulate(
+    context: JobContext,
+    resolved: ResolvedJob,
+    workDir: string,
+    extra: Pick<RunOptions, "part" | "merged"> = {},
+  ): Promise<RunResult> {
     const c = this.config;
     const id = resolved.missionId;
     const { controller, log } = context;
@@ -330,6 +461,7 @@ export class MissionJob implements JobProcessor {
         // mission_results and timestep_contours carry the areas whatever products the job asked for.
         searchAreas: true,
         threads: c.simThreads,
+        ...extra,
         onProgress,
         signal: controller.signal,
       });
@@ -434,6 +566,11 @@ export class MissionJob implements JobProcessor {
       throw new TransientJobError(`${what}: ${errorMessage(err)}`, { cause: err });
     });
   }
+}
+
+/** The key of what a job runs here: its mission, or a part or the merge of it. */
+function runKey(context: JobContext): string | undefined {
+  return (context.info.runKey as string | undefined) ?? missionOf(context);
 }
 
 function missionOf(context: JobContext): string | undefined {
@@ -575,6 +712,8 @@ export function resultRecord(
       most_likely_radius_km: last?.mostLikely?.radiusKm ?? null,
       shore_stretches: shore,
       release_on_land: s.releaseOnLand ?? null,
+      // The forcing ensemble's members (name, weight, particles), as summary.json lists them.
+      ...(s.members ? { members: s.members } : {}),
     },
     mostLikelyLat: last?.mostLikelyLat ?? null,
     mostLikelyLon: last?.mostLikelyLon ?? null,

@@ -100,6 +100,7 @@ class Worker implements DriftWorker {
       runner: deps.runner ?? (this.threadRunner as ThreadRunner),
       metrics: this.metrics,
       leases: deps.queue,
+      parts: deps.queue,
       resultsQueue: deps.resultsQueue,
       forcingStorage,
       forcingDir: this.forcingDir,
