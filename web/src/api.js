@@ -35,7 +35,7 @@ export function setApiKey(key) {
 }
 
 /** @returns {Record<string, string>} */
-function authHeaders() {
+export function authHeaders() {
   const key = apiKey();
   return key ? { authorization: `Bearer ${key}` } : {};
 }

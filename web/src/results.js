@@ -8,6 +8,7 @@ import { escapeHtml } from "./html.js";
 import { CanvasLayer, L } from "./map.js";
 import { PlanningPanel } from "./planning.js";
 import { ScenarioLayers } from "./scenarios.js";
+import { ValidationPanel } from "./validation.js";
 
 const AREA_STYLE = {
   50: { color: "#b91c1c", fillColor: "#ef4444", label: "50 %" },
@@ -232,6 +233,8 @@ export class ResultsView {
         );
       },
     });
+    /** Validation against an observed track (validation.js). */
+    this.validation = new ValidationPanel(map);
     this.releaseLayer = L.layerGroup();
     this.trackLayer = L.layerGroup();
 
@@ -255,6 +258,7 @@ export class ResultsView {
       this.trackLayer,
       this.planning.layer,
       this.shoreLayer,
+      this.validation.layer,
     ]) {
       layer.remove();
     }
@@ -363,6 +367,7 @@ export class ResultsView {
     this.markers.addTo(this.map);
     this.renderLegend();
     this.planning.reset(mission.id);
+    this.validation.reset(mission.id);
     this.setTime(times.length - 1);
     this.fit();
   }
@@ -825,6 +830,7 @@ export class ResultsView {
     }
     this.panel.querySelector(".results")?.appendChild(this.planning.root);
     this.scenarios.bind(this.panel, () => this.setTime(this.timeIndex));
+    this.panel.querySelector(".results")?.appendChild(this.validation.root);
     this.panel.querySelector("#zoom-results")?.addEventListener("click", () => this.fit());
     this.panel.querySelector("#delete-mission")?.addEventListener("click", () => this.hooks.onDelete(m.id));
   }
