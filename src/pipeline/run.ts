@@ -19,7 +19,12 @@ import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { type MembersResult, memberScenarios, prepareMembers, runMembers } from "./ensemble.js";
 import { encodePart, memberRanges } from "./ensemble-parts.js";
-import { coveringSimulation, runScenarioSimulations, scenarioInfo } from "./scenario-run.js";
+import {
+  checkScenariosCovered,
+  coveringSimulation,
+  runScenarioSimulations,
+  scenarioInfo,
+} from "./scenario-run.js";
 import { parseSimulationSpec } from "./spec.js";
 import { timingMark } from "./timing.js";
 import { prepareLandmaskFor, reachableWindow } from "./window.js";
@@ -134,6 +139,8 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     ? []
     : await prepareMembers(spec.forcing, simulation, window, opts.forcingDir, opts.fetch);
   const memberCount = merged ? merged.members.length || 1 : members.length;
+  // Sets ready now (not those of a file's ensemble members, read just before they run) must cover every scenario.
+  if (scenarios) for (const m of members) if (!m.prepare) checkScenariosCovered(scenarios, m.set);
   opts.signal?.throwIfAborted();
   timingMark("forcing prepared");
   const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(reach);

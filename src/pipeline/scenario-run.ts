@@ -8,6 +8,7 @@ import {
 } from "../core/parallel/pool.js";
 import { concatTrajectories } from "../core/trajectory-merge.js";
 import type { ForcingSet, Simulation } from "../core/types.js";
+import { checkCoverage } from "../forcing/index.js";
 import type { ScenarioInfo } from "../products/types.js";
 import type { ScenarioPlan } from "./scenarios.js";
 
@@ -43,6 +44,18 @@ export async function runScenarioSimulations(
     threads: Math.max(...results.map((r) => r.threads)),
     ...(reason ? { singleThreadReason: reason } : {}),
   };
+}
+
+/**
+ * Throws ForcingCoverageError, as for a single release, when the forcing does not cover where and when a
+ * later scenario starts (the first is checked with the forcing itself), rather than a run whose scenario
+ * stops at once for want of data.
+ */
+export function checkScenariosCovered(scenarios: readonly ScenarioPlan[], set: ForcingSet): void {
+  for (const s of scenarios.slice(1)) {
+    const r = s.simulation.release;
+    checkCoverage(set, r.lon[0], r.lat[0], r.time[0]);
+  }
 }
 
 /**

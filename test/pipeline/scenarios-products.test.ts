@@ -10,6 +10,7 @@ import { openNetcdf } from "../../src/io/netcdf/open.js";
 import { numsAttr } from "../../src/io/netcdf/types.js";
 import { type RunResult, runSimulationSpec } from "../../src/pipeline/run.js";
 import type { ScenarioRow } from "../../src/products/scenarios.js";
+import { BUNDLED_FORCING } from "../api/helpers.js";
 import { have } from "../helpers/needs.js";
 import { twoScenarioSpec } from "../helpers/scenarios.js";
 
@@ -118,4 +119,42 @@ describe("a mission of two scenarios", () => {
       "2 scenarios: life raft 60 % (LIFE-RAFT-DB-10), person left the raft 40 % (PIW-1)",
     );
   });
+});
+
+describe("scenarios with a forcing ensemble and beyond the forcing", () => {
+  it("tables each scenario over every member (its particles in every member's block)", async () => {
+    const spec = twoScenarioSpec();
+    spec.forcing = {
+      wind: { constant: { x: 0, y: -10 } },
+      current: { ensemble: [{ constant: { x: 0.2, y: 0 } }, { constant: { x: 0, y: 0.2 } }] },
+    };
+    const outDir = await mkdtemp(path.join(tmpdir(), "scenarios-members-"));
+    const result = await runSimulationSpec(spec, {
+      outDir,
+      threads: 1,
+      products: ["search_areas", "summary"],
+    });
+    const rows = result.summary.scenarios ?? [];
+    expect(rows.map((r) => [r.name, r.particleCount, r.afloatWeight])).toEqual([
+      ["life raft", 1200, 0.6],
+      ["person left the raft", 800, 0.4],
+    ]);
+    for (const r of rows) expect(r.searchAreaKm2["90"]).toBeGreaterThan(0);
+    expect(result.summary.members?.length).toBe(2);
+  }, 120_000);
+
+  it("refuses a scenario the forcing does not cover, naming where", async () => {
+    const spec = twoScenarioSpec();
+    spec.forcing = {
+      wind: { files: ["synthetic_wind_20160201_lonlat.nc"] },
+      current: { constant: { x: 0, y: 0 } },
+    };
+    const scenarios = spec.scenarios as { release: Record<string, unknown> }[];
+    scenarios[0].release = { lon: 14.0, lat: 68.9 };
+    scenarios[1].release = { lon: 3.0, lat: -30.0 };
+    const outDir = await mkdtemp(path.join(tmpdir(), "scenarios-uncovered-"));
+    await expect(
+      runSimulationSpec(spec, { outDir, threads: 1, forcingDir: BUNDLED_FORCING, products: ["summary"] }),
+    ).rejects.toThrow(/no wind forcing covers 3\.0E 30\.0S at 2016-02-01T12:00Z/);
+  }, 120_000);
 });
