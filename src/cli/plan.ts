@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { SpecError } from "../pipeline/spec.js";
+import { PlanningInputError } from "../planning/errors.js";
 import { planFromResult } from "../planning/plan-run.js";
 import { parseOptions, UsageError } from "./args.js";
 
@@ -63,6 +64,10 @@ export async function run(args: string[]): Promise<number> {
     for (const f of Object.values(files)) process.stdout.write(`  ${f}\n`);
     return 0;
   } catch (error) {
+    if (error instanceof PlanningInputError) {
+      process.stderr.write(`driftline plan: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof SpecError) {
       process.stderr.write(
         `driftline plan: ${values.units}: ${error.message.replace("invalid simulation spec", "invalid units file")}\n`,

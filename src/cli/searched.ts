@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { SpecError } from "../pipeline/spec.js";
+import { PlanningInputError } from "../planning/errors.js";
 import { applySearch } from "../planning/searched.js";
 import { formatPositionDM } from "../products/coordinates.js";
 import { isoUtc } from "../products/time-format.js";
@@ -50,6 +51,10 @@ export async function run(args: string[]): Promise<number> {
     for (const f of Object.values(r.files)) process.stdout.write(`  ${f}\n`);
     return 0;
   } catch (error) {
+    if (error instanceof PlanningInputError) {
+      process.stderr.write(`driftline searched: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof SpecError) {
       process.stderr.write(
         `driftline searched: ${values.units}: ${error.message.replace("invalid simulation spec", "invalid units file")}\n`,

@@ -3,6 +3,7 @@
 // (stranded, out of forcing) stays where it stopped. Not released: NaN (nothing to detect).
 import type { Trajectory } from "../core/trajectory.js";
 import { Status } from "../core/types.js";
+import { PlanningInputError } from "./errors.js";
 import { type LocalFrame, localFrame, toX, toY } from "./frame.js";
 
 export interface Cloud {
@@ -24,7 +25,9 @@ export function cloudOfTrajectory(t: Trajectory, weight: Float64Array = t.weight
   const n = t.n;
   const nt = t.times.length;
   if (nt >= 2 && t.times[1] < t.times[0])
-    throw new Error("Search planning needs a forward run (output times increasing), not a backtrack");
+    throw new PlanningInputError(
+      "Search planning needs a forward run (output times increasing), not a backtrack",
+    );
   let sx = 0;
   let sy = 0;
   let sw = 0;
@@ -36,7 +39,7 @@ export function cloudOfTrajectory(t: Trajectory, weight: Float64Array = t.weight
     sy += lat;
     sw++;
   }
-  if (sw === 0) throw new Error("Search planning: no particle has a position");
+  if (sw === 0) throw new PlanningInputError("Search planning: no particle has a position");
   const frame = localFrame(sx / sw, sy / sw);
   const x = new Float32Array(n * nt).fill(Number.NaN);
   const y = new Float32Array(n * nt).fill(Number.NaN);

@@ -3,6 +3,8 @@
 // marks the planned patterns done. A small reader of what GPX 1.0/1.1 writers put there; no DTD, no
 // entities beyond the five of XML.
 
+import { PlanningInputError } from "./errors.js";
+
 export interface TimedTrack {
   name: string;
   lon: number[];
@@ -44,20 +46,23 @@ export function readGpxTracks(text: string, where = "GPX"): TimedTrack[] {
       const time = /<time>([^<]+)<\/time>/.exec(inner)?.[1];
       const t = time ? Date.parse(time.trim()) / 1000 : Number.NaN;
       if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90)
-        throw new Error(`${where}: ${track.name}: a point without a valid lat/lon`);
+        throw new PlanningInputError(`${where}: ${track.name}: a point without a valid lat/lon`);
       if (!Number.isFinite(t))
-        throw new Error(`${where}: ${track.name}: every point needs a <time> (when the unit passed there)`);
+        throw new PlanningInputError(
+          `${where}: ${track.name}: every point needs a <time> (when the unit passed there)`,
+        );
       track.lon.push(lon);
       track.lat.push(lat);
       track.times.push(t);
     }
-    if (track.times.length < 2) throw new Error(`${where}: ${track.name}: at least 2 timed points`);
+    if (track.times.length < 2)
+      throw new PlanningInputError(`${where}: ${track.name}: at least 2 timed points`);
     for (let j = 1; j < track.times.length; j++) {
       if (track.times[j] < track.times[j - 1])
-        throw new Error(`${where}: ${track.name}: times must not go backwards (point ${j + 1})`);
+        throw new PlanningInputError(`${where}: ${track.name}: times must not go backwards (point ${j + 1})`);
     }
     tracks.push(track);
   }
-  if (tracks.length === 0) throw new Error(`${where}: no <trk> or <rte> with timed points`);
+  if (tracks.length === 0) throw new PlanningInputError(`${where}: no <trk> or <rte> with timed points`);
   return tracks;
 }

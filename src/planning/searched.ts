@@ -16,6 +16,7 @@ import { isoUtc } from "../products/time-format.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { cloudOfTrajectory, totalWeight } from "./cloud.js";
 import { accumulateDetection, probabilityOfSuccess } from "./detection.js";
+import { PlanningInputError } from "./errors.js";
 import { KNOT, METRES_PER_NM, toX, toY } from "./frame.js";
 import { readGpxTracks } from "./gpx-tracks.js";
 import { REVISION_FILE, type RevisionRecord, readRunFiles } from "./run-files.js";
@@ -67,7 +68,9 @@ export async function applySearch(
   const file = parseUnitsFile(unitsJson);
   const tracks = readGpxTracks(gpxText, opts.gpxName ?? "GPX");
   if (path.resolve(outDir) === path.resolve(resultDir) || !(await emptyOrAbsent(outDir)))
-    throw new Error(`${outDir}: must be a new (absent or empty) directory: revisions are never overwritten`);
+    throw new PlanningInputError(
+      `${outDir}: must be a new (absent or empty) directory: revisions are never overwritten`,
+    );
   const run = await readRunFiles(resultDir);
   const times = run.trajectory.times;
   const { setups, object } = unitSetups(
@@ -86,7 +89,7 @@ export async function applySearch(
   for (const t of tracks) {
     const setup = byName.get(t.name) ?? (setups.length === 1 ? setups[0] : undefined);
     if (!setup)
-      throw new Error(
+      throw new PlanningInputError(
         `track "${t.name}": no unit of that name in the units file (units: ${setups.map((s) => s.unit.name).join(", ")})`,
       );
     const track = {
@@ -113,7 +116,9 @@ export async function applySearch(
   const searchPos = probabilityOfSuccess(cloud.weight, logMiss);
   const weight = weightsAfterSearch(run.trajectory.weight, logMiss);
   if (!(totalWeight(weight) > 0))
-    throw new Error("the tracks would have found the object with certainty: no particle keeps any weight");
+    throw new PlanningInputError(
+      "the tracks would have found the object with certainty: no particle keeps any weight",
+    );
   const originalWeight = run.revision?.originalWeight ?? totalWeight(run.trajectory.weight);
   const revision: RevisionRecord = {
     revision: (run.revision?.revision ?? 0) + 1,

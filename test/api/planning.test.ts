@@ -90,6 +90,12 @@ describe("search planning API", () => {
     const noTracks = await call(server, "POST", `/api/v1/missions/${id}/searches`, { units: UNITS });
     expect(noTracks.status).toBe(400);
     expect(noTracks.json.details[0].field).toBe("gpx");
+    const timeless = await call(server, "POST", `/api/v1/missions/${id}/searches`, {
+      units: UNITS,
+      gpx: '<gpx><trk><name>Heli</name><trkpt lat="69.3" lon="15.9"></trkpt><trkpt lat="69.4" lon="15.9"></trkpt></trk></gpx>',
+    });
+    expect(timeless.status).toBe(400);
+    expect(timeless.json.error).toMatch(/every point needs a <time>/);
     const future = await call(server, "GET", `/api/v1/missions/${id}/revisions/9/density`);
     expect(future.status).toBe(404);
   }, 120_000);

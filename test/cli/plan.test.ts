@@ -124,7 +124,7 @@ describe("driftline plan", () => {
       "--out",
       rev2,
     ]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/revisions are never overwritten/);
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { SpecError } from "../../pipeline/spec.js";
+import { PlanningInputError } from "../../planning/errors.js";
 import { PLAN_FILES } from "../../planning/plan-files.js";
 import { planFromResult } from "../../planning/plan-run.js";
 import { REVISION_FILE } from "../../planning/run-files.js";
@@ -121,6 +122,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
         result = await planFromResult(base, units, out);
       } catch (error) {
         if (error instanceof SpecError) throw badRequest("invalid units", specDetails(error));
+        if (error instanceof PlanningInputError) throw badRequest(error.message);
         throw error;
       }
       const document = { ...result.document, run: `mission ${id} revision ${revision}` };
@@ -227,7 +229,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
         });
       } catch (error) {
         if (error instanceof SpecError) throw badRequest("invalid units", specDetails(error, "units."));
-        if (error instanceof Error && /GPX|gpx|track "/.test(error.message)) throw badRequest(error.message);
+        if (error instanceof PlanningInputError) throw badRequest(error.message);
         throw error;
       }
       const r = result.revision;
