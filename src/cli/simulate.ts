@@ -89,6 +89,14 @@ export async function run(args: string[]): Promise<number> {
       const where = formatPositionDM(last.mostLikelyLon, last.mostLikelyLat);
       process.stdout.write(`  most likely position at ${isoUtc(last.time)}: ${where}\n`);
     }
+    for (const s of summary.scenarios ?? []) {
+      const area = s.searchAreaKm2["90"];
+      process.stdout.write(
+        `  scenario ${s.index + 1} "${s.name}": ${(s.weight * 100).toFixed(1)} %, ${s.objectType.key}, ${s.particleCount} particles; ` +
+          `afloat ${(s.afloatWeight * 100).toFixed(1)} %, stranded ${(s.strandedWeight * 100).toFixed(1)} % of the mission` +
+          `${area !== null ? `; its own 90 % area ${area.toFixed(1)} km²` : ""}\n`,
+      );
+    }
     if (summary.singleThreadReason) process.stderr.write(`  on one thread: ${summary.singleThreadReason}\n`);
     for (const file of Object.values(files)) process.stdout.write(`  ${file}\n`);
     return 0;
