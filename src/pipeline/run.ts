@@ -13,7 +13,7 @@ import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
 import type { EnsembleMemberInfo, ProductContext } from "../products/context.js";
 import { ASCII_DEFAULT_MAX_PARTICLES, writeProducts } from "../products/index.js";
 import { PRODUCT_FILES, PRODUCT_NAMES, type ProductName } from "../products/registry.js";
-import { analyseScenarios, type ScenarioRow, scenarioTable } from "../products/scenarios.js";
+import type { ScenarioRow } from "../products/scenarios.js";
 import { buildSnapshotSummaries } from "../products/summary.js";
 import type { SearchAreaSnapshot } from "../products/types.js";
 import { SOFTWARE_VERSION } from "../version.js";
@@ -106,6 +106,12 @@ export interface RunResult {
   files: Partial<Record<ProductName, string>>;
   /** With RunOptions.part: the part's result as bytes (ensemble-parts.ts encodePart). */
   partFile?: string;
+}
+
+/** summary.json's scenario table (the scenario analysis loads only for a run with scenarios). */
+async function scenarioRows(ctx: ProductContext): Promise<ScenarioRow[]> {
+  const { analyseScenarios, scenarioTable } = await import("../products/scenarios.js");
+  return scenarioTable(ctx.scenarioResults ?? analyseScenarios(ctx, false));
 }
 
 /** How step threads rebuild a GSHHG land mask (from its rasters, without re-rasterising). */
@@ -231,9 +237,7 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
     forcing,
     releaseOnLand: result.releaseOnLand,
     ...ensemble,
-    ...(ctx.scenarios
-      ? { scenarios: scenarioTable(ctx.scenarioResults ?? analyseScenarios(ctx, false)) }
-      : {}),
+    ...(ctx.scenarios ? { scenarios: await scenarioRows(ctx) } : {}),
     ...(result.singleThreadReason ? { singleThreadReason: result.singleThreadReason } : {}),
   };
   if (selection.includes("summary")) {

@@ -3,12 +3,9 @@
 // grids and search areas (returned here and stored in ctx.searchAreas).
 import path from "node:path";
 import type { ProductContext } from "./context.js";
-import { computeDensity, type DensityResult } from "./density.js";
+import type { DensityResult } from "./density.js";
 import type { ParticlesNetcdfOptions } from "./particles-nc.js";
-import { writeParticlesNetcdfInThread } from "./particles-nc-thread.js";
 import { needsAnalysis, PRODUCT_FILES, type ProductInput, type ProductName, productsAt } from "./registry.js";
-import { analyseScenarios } from "./scenarios.js";
-import { computeSearchAreas } from "./search-areas.js";
 
 /** The products this module writes (summary.json is written by the pipeline, pictures by products/index.ts). */
 export const DATA_PRODUCTS: readonly ProductName[] = productsAt("data").map((p) => p.name);
@@ -58,11 +55,13 @@ export async function writeDataProducts(
     t.lon.buffer instanceof SharedArrayBuffer &&
     t.n * t.times.length >= (opts.netcdfThreadMinCells ?? NETCDF_THREAD_MIN_CELLS);
   if (inThread) {
-    pending = writeParticlesNetcdfInThread(ctx, netcdfFile, opts.netcdf);
+    pending = import("./particles-nc-thread.js").then((m) =>
+      m.writeParticlesNetcdfInThread(ctx, netcdfFile, opts.netcdf),
+    );
     // Awaited by the caller; until then a failure must not count as unhandled.
     pending.catch(() => undefined);
   }
-  const grids = opts.analysis || needsAnalysis(selection) ? analyse(ctx) : undefined;
+  const grids = opts.analysis || needsAnalysis(selection) ? await analyse(ctx) : undefined;
   const wanted = productsAt("data").filter((p) => selection.includes(p.name));
   const input: ProductInput = {
     ctx,
@@ -91,8 +90,16 @@ const NO_ANALYSIS = new Proxy({} as DensityResult, {
   },
 });
 
-/** The density grids with the smoothed density, and the search areas (into ctx.searchAreas). */
-function analyse(ctx: ProductContext): DensityResult {
+/**
+ * The density grids with the smoothed density, and the search areas (into ctx.searchAreas). Its modules load
+ * here: a run whose products read none of it does not load them.
+ */
+async function analyse(ctx: ProductContext): Promise<DensityResult> {
+  const [{ computeDensity }, { computeSearchAreas }, { analyseScenarios }] = await Promise.all([
+    import("./density.js"),
+    import("./search-areas.js"),
+    import("./scenarios.js"),
+  ]);
   const grids = computeDensity(ctx);
   const cells = grids.nx * grids.ny;
   const smoothed = new Float32Array(cells * ctx.trajectory.times.length);

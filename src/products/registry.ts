@@ -2,20 +2,15 @@
 // download format, and how it is written. The CLI, the pipeline, the worker's uploads, storage and the API read
 // this table; adding a product is one writer module plus one row here (docs/architecture.md).
 import { writeFile } from "node:fs/promises";
-import { writeAgreementGeoJson } from "./agreement.js";
-import { writeParticlesCsv, writeSearchAreasCsv } from "./csv.js";
-import { writeDensityNetcdf } from "./density.js";
-import { writeSearchAreasGeoJson, writeTrajectoriesGeoJson } from "./geojson.js";
-import { writeSearchAreasGpx } from "./gpx.js";
-import { writeMissionKml, writeMissionKmz } from "./kml.js";
-import { writeLeewayAscii } from "./leeway-ascii.js";
 import type { MapInput } from "./map-input.js";
-import { type ParticlesNetcdfOptions, writeParticlesNetcdf } from "./particles-nc.js";
-import { writeShoreGeoJson } from "./shore.js";
+import type { ParticlesNetcdfOptions } from "./particles-nc.js";
 
-// The picture writers (canvas, GIF, PDF) load on first use: most of a fresh process's module loading
-// otherwise, for runs that ask for data products only.
+// Every writer loads on first use: the picture writers (canvas, GIF, PDF) are most of a fresh process's
+// module loading otherwise, and a run that asks for particles.nc alone needs none of the others either.
 const heatmap = () => import("./heatmap.js");
+const csv = () => import("./csv.js");
+const geojson = () => import("./geojson.js");
+const kml = () => import("./kml.js");
 
 /** What a writer gets: the run, its density grids and search areas (and, for pictures, the coastline). */
 export interface ProductInput extends MapInput {
@@ -63,7 +58,7 @@ export const PRODUCTS = [
     label: "Particles (NetCDF)",
     download: "netcdf",
     stage: "data",
-    write: (p, file) => writeParticlesNetcdf(p.ctx, file, p.netcdf),
+    write: async (p, file) => (await import("./particles-nc.js")).writeParticlesNetcdf(p.ctx, file, p.netcdf),
   },
   {
     name: "trajectories",
@@ -72,7 +67,7 @@ export const PRODUCTS = [
     label: "Trajectories (GeoJSON)",
     download: "geojson",
     stage: "data",
-    write: (p, file) => writeTrajectoriesGeoJson(p.ctx, file),
+    write: async (p, file) => (await geojson()).writeTrajectoriesGeoJson(p.ctx, file),
   },
   {
     name: "search_areas",
@@ -82,7 +77,7 @@ export const PRODUCTS = [
     download: "search-areas",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeSearchAreasGeoJson(p.ctx, p.areas, file),
+    write: async (p, file) => (await geojson()).writeSearchAreasGeoJson(p.ctx, p.areas, file),
   },
   {
     name: "kml",
@@ -92,7 +87,7 @@ export const PRODUCTS = [
     download: "kml",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeMissionKml(p.ctx, p.areas, file),
+    write: async (p, file) => (await kml()).writeMissionKml(p.ctx, p.areas, file),
   },
   {
     name: "kmz",
@@ -102,7 +97,7 @@ export const PRODUCTS = [
     download: "kmz",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeMissionKmz(p.ctx, p.areas, file),
+    write: async (p, file) => (await kml()).writeMissionKmz(p.ctx, p.areas, file),
   },
   {
     name: "png",
@@ -152,7 +147,7 @@ export const PRODUCTS = [
     download: "density",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeDensityNetcdf(p.ctx, p.grids, file),
+    write: async (p, file) => (await import("./density.js")).writeDensityNetcdf(p.ctx, p.grids, file),
   },
   {
     name: "csv",
@@ -161,7 +156,7 @@ export const PRODUCTS = [
     label: "Particle positions (CSV)",
     download: "csv",
     stage: "data",
-    write: (p, file) => writeParticlesCsv(p.ctx, file),
+    write: async (p, file) => (await csv()).writeParticlesCsv(p.ctx, file),
   },
   {
     name: "areas_csv",
@@ -171,7 +166,7 @@ export const PRODUCTS = [
     download: "areas-csv",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeSearchAreasCsv(p.ctx, p.areas, file),
+    write: async (p, file) => (await csv()).writeSearchAreasCsv(p.ctx, p.areas, file),
   },
   {
     name: "gpx",
@@ -181,7 +176,7 @@ export const PRODUCTS = [
     download: "gpx",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeSearchAreasGpx(p.ctx, p.areas, file),
+    write: async (p, file) => (await import("./gpx.js")).writeSearchAreasGpx(p.ctx, p.areas, file),
   },
   {
     name: "shore",
@@ -190,7 +185,7 @@ export const PRODUCTS = [
     label: "Stranding per shore stretch (GeoJSON)",
     download: "shore",
     stage: "data",
-    write: (p, file) => writeShoreGeoJson(p.ctx, file),
+    write: async (p, file) => (await import("./shore.js")).writeShoreGeoJson(p.ctx, file),
   },
   {
     name: "agreement",
@@ -200,7 +195,7 @@ export const PRODUCTS = [
     download: "agreement",
     stage: "data",
     analysis: true,
-    write: (p, file) => writeAgreementGeoJson(p.ctx, p.grids, file),
+    write: async (p, file) => (await import("./agreement.js")).writeAgreementGeoJson(p.ctx, p.grids, file),
   },
   {
     name: "ascii",
@@ -209,7 +204,7 @@ export const PRODUCTS = [
     label: "Leeway ASCII",
     download: "ascii",
     stage: "data",
-    write: (p, file) => writeLeewayAscii(p.ctx, file),
+    write: async (p, file) => (await import("./leeway-ascii.js")).writeLeewayAscii(p.ctx, file),
   },
   {
     name: "summary",
