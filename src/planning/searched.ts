@@ -148,6 +148,11 @@ export async function applySearch(
     densityCellM: 1000,
     softwareVersion: SOFTWARE_VERSION,
     releaseOnLand: parentSummary.releaseOnLand as ProductContext["releaseOnLand"],
+    searchRevision: {
+      revision: revision.revision,
+      searches: revision.searches.length,
+      cumulativePos: revision.cumulativePos,
+    },
   };
   await mkdir(outDir, { recursive: true });
   const files: Record<string, string> = await writeProducts(

@@ -36,6 +36,11 @@ export interface ProductContext {
   scenarios?: ScenarioInfo[];
   /** Filled by the analysis when there are scenarios: each scenario on its own (products/scenarios.ts). */
   scenarioResults?: ScenarioResult[];
+  /**
+   * Set when the particles' weights carry unsuccessful searches (a revision written by src/planning): the
+   * revision number, how many searches and the probability they would have found the object.
+   */
+  searchRevision?: { revision: number; searches: number; cumulativePos: number };
   /** Particles moved off land at release: count and largest move in metres. */
   releaseOnLand?: { moved: number; maxDistanceM: number };
   /** The forcing ensemble's members, when the run had more than one (agreement layer, summary). */

@@ -257,7 +257,18 @@ function pageOne(doc: Doc, input: ReportInput, k: number, map: MapImage, generat
   const centroid = centroidAt(input, k);
   const counts = statusCounts(ctx.trajectory, k);
   const label = isBackward(ctx) ? "Backtracked to" : "Forecast for";
+  const searched = ctx.searchRevision;
   const rows: [string, string][] = [
+    ...(searched
+      ? ([
+          [
+            "Searches so far",
+            `revision ${searched.revision}: ${searched.searches} unsuccessful search${searched.searches === 1 ? "" : "es"}, ` +
+              `cumulative POS ${(searched.cumulativePos * 100).toFixed(1)} % (positions and areas below from the ` +
+              "particles re-weighted by them)",
+          ],
+        ] as [string, string][])
+      : []),
     [
       "Most likely position",
       snap && snap.mostLikelyLon !== null && snap.mostLikelyLat !== null

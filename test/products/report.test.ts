@@ -66,6 +66,17 @@ describe.runIf(POPPLER)("report.pdf", () => {
     expect(text).toContain("Shore to search 1");
   });
 
+  it("says how many searches the particles' weights carry, and their cumulative POS", async () => {
+    const input = makeFixture({});
+    input.ctx.searchRevision = { revision: 2, searches: 2, cumulativePos: 0.613 };
+    const pdf = await renderReportPdf({ ...input, generatedAt: ISSUED });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = `${ARTIFACTS}report-searched.pdf`;
+    writeFileSync(file, pdf);
+    const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString("utf8");
+    expect(text).toMatch(/Searches so far\s+revision 2: 2 unsuccessful searches, cumulative POS 61\.3 %/);
+  });
+
   it("fits a backtracking run and a long line release on two pages", async () => {
     const back = await renderAndCheck("report-back", { backward: true });
     expect(back.pages).toBe(2);

@@ -49,11 +49,20 @@ describe("search planning on the page", () => {
         await page.click("#add-unit");
         expect(await page.locator("[data-testid=planning] tr[data-unit]").count()).toBe(3);
         const paths = await page.locator(".leaflet-overlay-pane path").count();
+        // The search starts 8 h after the last sighting.
+        const list = await call(server, "GET", "/api/v1/missions?perPage=10");
+        const sighting = list.json.data.find(
+          (m: { name: string }) => m.name === "Planning page test",
+        ).lastKnownTime;
+        const start = new Date(Date.parse(sighting) + 8 * 3600_000).toISOString();
+        await page.fill("#plan-from", start.slice(0, 16).replace("T", " "));
+        await page.dispatchEvent("#plan-from", "change");
         await page.click("[data-testid=plan-search]");
         await page.waitForSelector("[data-testid=joint-pos]", { timeout: 120_000 });
         expect(await page.textContent("[data-testid=joint-pos]")).toMatch(
           /Joint probability of success \d+\.\d %/,
         );
+        expect(await page.textContent("[data-testid=joint-pos]")).toContain(`${start.slice(0, 16)}:00Z to`);
         expect(await page.locator("[data-testid=pod]").count()).toBe(3);
         // Each unit's area and route are on the map.
         expect(await page.locator(".leaflet-overlay-pane path").count()).toBeGreaterThanOrEqual(paths + 6);

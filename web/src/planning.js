@@ -39,6 +39,8 @@ export class PlanningPanel {
       },
     ];
     this.conditions = { visibility_nm: 10, wind_kn: 10, sea_ft: 2 };
+    /** Start of the search, "YYYY-MM-DD HH:MM" UTC; empty: the last hours of the forecast. */
+    this.from = "";
     this.root = document.createElement("section");
     this.root.className = "planning";
     this.root.dataset.testid = "planning";
@@ -56,7 +58,9 @@ export class PlanningPanel {
   }
 
   unitsFile() {
+    const from = this.from.trim() ? `${this.from.trim().replace(" ", "T")}:00Z` : undefined;
     return {
+      ...(from ? { from } : {}),
       conditions: this.conditions,
       units: this.units.map((u) => {
         /** @type {any} */
@@ -92,6 +96,7 @@ export class PlanningPanel {
       <p class="conditions">Visibility <input data-c="visibility_nm" type="number" min="0.5" value="${c.visibility_nm}" style="width:3.5em"/> NM ·
         wind <input data-c="wind_kn" type="number" min="0" value="${c.wind_kn}" style="width:3.5em"/> kn ·
         sea <input data-c="sea_ft" type="number" min="0" value="${c.sea_ft}" style="width:3em"/> ft</p>
+      <p><label>Search starts <input id="plan-from" placeholder="YYYY-MM-DD HH:MM" value="${escapeHtml(this.from)}" size="16" pattern="\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}"/> UTC</label> <span class="hint">empty: the forecast's last hours</span></p>
       <p><button type="button" id="plan-search" data-testid="plan-search">Plan search</button></p>
       ${
         plan
@@ -122,6 +127,9 @@ export class PlanningPanel {
         /** @type {any} */ (this.conditions)[el.dataset.c ?? ""] = Number(el.value);
       });
     }
+    this.root.querySelector("#plan-from")?.addEventListener("change", (event) => {
+      this.from = /** @type {HTMLInputElement} */ (event.target).value;
+    });
     for (const button of this.root.querySelectorAll("[data-remove]")) {
       button.addEventListener("click", () => {
         this.units.splice(Number(/** @type {HTMLElement} */ (button).dataset.remove), 1);
