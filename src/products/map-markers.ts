@@ -1,5 +1,6 @@
 // The markers on a map and in its legends: last known position (a point or a release line), centroid and
 // its track, most likely position, stranded particles.
+import type { Release } from "../core/types.js";
 import type { ProductContext } from "./context.js";
 import { type Ctx, clipTo, haloText } from "./map-canvas.js";
 import { COLORS } from "./map-colours.js";
@@ -67,9 +68,26 @@ export function drawStrandedSymbol(g: Ctx, x: number, y: number, r = 3): void {
   g.restore();
 }
 
-/** Last known position: a triangle, or a line with triangles at both ends for a line release; labelled. */
+/**
+ * Last known position: a triangle, or a line with triangles at both ends for a line release; labelled. With
+ * scenarios, each scenario's release, labelled "LKP 1", "LKP 2" … in their order (a polygon as its outline).
+ */
 export function drawLastKnownPosition(g: Ctx, view: MapView, ctx: ProductContext, labelPx = 14): void {
-  const rel = ctx.simulation.release;
+  const scenarios = ctx.scenarios ?? [];
+  if (scenarios.length < 2) {
+    drawRelease(g, view, ctx.simulation.release, "LKP", labelPx);
+    return;
+  }
+  for (const [k, s] of scenarios.entries()) drawRelease(g, view, s.release, `LKP ${k + 1}`, labelPx);
+}
+
+function drawRelease(
+  g: Ctx,
+  view: MapView,
+  rel: Pick<Release, "lon" | "lat" | "polygon">,
+  label: string,
+  labelPx: number,
+): void {
   const x0 = view.x(rel.lon[0]);
   const y0 = view.y(rel.lat[0]);
   const x1 = view.x(rel.lon[1]);
@@ -77,7 +95,20 @@ export function drawLastKnownPosition(g: Ctx, view: MapView, ctx: ProductContext
   g.save();
   clipTo(g, view.rect);
   const isLine = Math.hypot(x1 - x0, y1 - y0) > 1;
-  if (isLine) {
+  if (rel.polygon) {
+    g.beginPath();
+    rel.polygon.forEach(([lon, lat], i) => {
+      if (i === 0) g.moveTo(view.x(lon), view.y(lat));
+      else g.lineTo(view.x(lon), view.y(lat));
+    });
+    g.closePath();
+    g.strokeStyle = "#fff";
+    g.lineWidth = 5;
+    g.stroke();
+    g.strokeStyle = COLORS.lkp;
+    g.lineWidth = 2.5;
+    g.stroke();
+  } else if (isLine) {
     g.lineCap = "round";
     g.strokeStyle = "#fff";
     g.lineWidth = 6;
@@ -94,7 +125,7 @@ export function drawLastKnownPosition(g: Ctx, view: MapView, ctx: ProductContext
   g.font = font(labelPx, true);
   g.textAlign = "left";
   g.textBaseline = "middle";
-  haloText(g, "LKP", x0 + 11, y0 - 2);
+  haloText(g, label, x0 + 11, y0 - 2);
   g.restore();
 }
 
