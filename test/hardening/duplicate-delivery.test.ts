@@ -4,7 +4,6 @@
 // delivery, and a copy of a job whose mission runs under a live lease is acknowledged without running.
 // The queue's side (copies are each attempt 1, heldBy, late acks refused) is in the conformance suite.
 import { describe, expect, it } from "vitest";
-import { insertMission } from "../../src/service/db/missions.js";
 import { silentLogger } from "../../src/service/log.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { createWorker } from "../../src/service/worker/worker.js";
@@ -13,6 +12,7 @@ import {
   deleteQueueKeys,
   type FakeRun,
   fakeRunner,
+  insertTestMission,
   REDIS_URL,
   sleep,
   testConfig,
@@ -60,15 +60,7 @@ describe.runIf(SERVICES)("identical copies of a job", () => {
         }),
       );
       for (const w of workers) cleanups.push(() => w.stop({ graceMs: 0 }));
-      const id = await insertMission(services.database.db, {
-        name: "copies",
-        lastKnownLat: 60,
-        lastKnownLon: 3,
-        lastKnownTime: "2024-01-01T12:00:00Z",
-        objectType: "PIW",
-        forecastHours: 24,
-        ensembleSize: 100,
-      });
+      const id = await insertTestMission(services.database.db, "copies");
       const raw = JSON.stringify({ mission_id: id });
       await services.redis.rpush(name, raw, raw);
 

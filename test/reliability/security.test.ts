@@ -58,6 +58,8 @@ const REVIEWED_FRAGMENTS: Record<string, string> = {
   "src/service/db/migrations.ts: literal(m.description)":
     "migration description from the source, quoted by literal()",
   "src/service/db/missions.ts: NOW_UTC": "constant expression",
+  "src/service/db/missions.ts: seen": "constant condition on $4/$5 placeholders, or empty",
+  "src/service/retention.ts: NOW_UTC": "constant expression",
   "src/service/db/missions.ts: ISO": "constant to_char format",
   'src/service/db/missions.ts: RESULT_COLUMNS.join(", ")': "column names from a constant list",
   "src/service/db/missions.ts: updates": "`col = EXCLUDED.col` for the constant column list",
@@ -171,11 +173,15 @@ describe("object keys come only from validated UUIDs", () => {
       "src/service/api/missions.ts: delete": "keys returned by that listing",
       "src/service/api/results.ts: list": "prefix <id>/, id from a row loaded by a UUID-checked id",
       "src/service/api/results.ts: get": "keys returned by that listing, picked by fixed product file names",
+      "src/service/api/results.ts: openRead": "the same keys, streamed (downloads, the cloud's local copy)",
+      "src/service/retention.ts: list":
+        "prefix <id>/, id from a missions row (DELETE /missions/:id after its UUID check, or retention's query)",
+      "src/service/retention.ts: delete": "keys returned by that listing",
     };
     const sites: string[] = [];
     for (const f of sourceFiles(SERVICE)) {
       const text = readFileSync(f, "utf8");
-      for (const m of text.matchAll(/storage\s*\.\s*(put|get|delete|list|exists)\s*\(/g)) {
+      for (const m of text.matchAll(/storage\s*\.\s*(put|get|delete|list|exists|openRead)\s*\(/g)) {
         const site = `${rel(f)}: ${m[1]}`;
         if (!sites.includes(site)) sites.push(site);
       }

@@ -12,6 +12,7 @@ import type { RunOptions, RunResult } from "../../src/pipeline/run.js";
 import { PRODUCT_FILES, type ProductName } from "../../src/products/registry.js";
 import { loadConfig, type WorkerConfig } from "../../src/service/config.js";
 import { migrate } from "../../src/service/db/migrations.js";
+import { insertMission } from "../../src/service/db/missions.js";
 import { PgDatabase } from "../../src/service/db/pg-database.js";
 import { S3Storage } from "../../src/service/storage/s3-storage.js";
 import type { SimulationRunner } from "../../src/service/worker/thread-runner.js";
@@ -283,4 +284,17 @@ export function useWorkerServices(): WorkerServices {
     await Promise.all([services.database?.drop(), services.s3?.close()]);
   });
   return services;
+}
+
+/** A mission row as a producer writes it before pushing its job (60° N 3° E, 24 h, 100 particles). */
+export function insertTestMission(db: PgDatabase, name: string): Promise<string> {
+  return insertMission(db, {
+    name,
+    lastKnownLat: 60,
+    lastKnownLon: 3,
+    lastKnownTime: "2024-01-01T12:00:00Z",
+    objectType: "PIW",
+    forecastHours: 24,
+    ensembleSize: 100,
+  });
 }

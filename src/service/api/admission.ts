@@ -28,6 +28,8 @@ export interface AdmissionLimits {
   maxQueueDepth: number;
   /** Cost of one mission. */
   maxParticleSteps: number;
+  /** Live status streams (GET /missions/:id/events) one key holds open at once. */
+  eventStreamsPerKey: number;
 }
 
 export const DEFAULT_LIMITS: AdmissionLimits = {
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: AdmissionLimits = {
   maxQueuedWorkPerKey: 2_000_000_000,
   maxQueueDepth: 1000,
   maxParticleSteps: 500_000_000,
+  eventStreamsPerKey: 20,
 };
 
 /**

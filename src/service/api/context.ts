@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { Database, JobQueue, ObjectStorage } from "../ports.js";
 import type { Admission, AdmissionLimits } from "./admission.js";
 import type { AuthMode, Caller } from "./auth.js";
+import type { MissionEvents } from "./mission-events.js";
 
 export interface ApiConfig {
   /** Bucket of the products (contract: driftline-results). */
@@ -61,6 +62,7 @@ export interface ApiContext extends ApiDeps {
   /** The user that open mode acts as. */
   localUserId: string;
   admission: Admission;
+  events: MissionEvents;
 }
 
 declare module "fastify" {

@@ -204,29 +204,17 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
   app.get<{ Params: { id: string } }>("/api/v1/missions/:id/events", async (request, reply) => {
     const first = await loadMission(ctx, request.caller, request.params.id);
     const id = first.id as string;
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
-    res.write("retry: 2000\n\n");
     let last = "";
-    let closed = false;
-    let timer: NodeJS.Timeout | undefined;
     let beats = 0;
+    let closed = false;
+    const res = reply.raw;
     const finish = () => {
       closed = true;
-      if (timer) clearTimeout(timer);
+      stop?.();
       res.end();
     };
-    request.raw.on("close", () => {
-      closed = true;
-      if (timer) clearTimeout(timer);
-    });
     const send = (row: Row | undefined) => {
+      if (closed) return;
       if (!row) {
         res.write(`event: deleted\ndata: ${JSON.stringify({ id })}\n\n`);
         finish();
@@ -242,16 +230,31 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       }
       if (status.status === "completed" || status.status === "failed") finish();
     };
-    const poll = async () => {
-      if (closed) return;
-      try {
-        send(await findMission(ctx.db, id, null));
-      } catch (error) {
-        res.write(`event: error\ndata: ${JSON.stringify({ error: (error as Error).message })}\n\n`);
-      }
-      if (!closed) timer = setTimeout(poll, 1000);
+    const onError = (message: string) => {
+      if (!closed) res.write(`event: error\ndata: ${JSON.stringify({ error: message })}\n\n`);
     };
+    // Registered before the stream starts, so that a user over the cap gets a plain 429.
+    const stop = ctx.events.watch(request.caller.userId, id, send, onError);
+    if (!stop) {
+      throw new ApiError(
+        429,
+        `at most ${ctx.events.maxPerUser} live status streams per user are open; close one (or poll GET /missions/:id/status)`,
+        undefined,
+        { "retry-after": "10" },
+      );
+    }
+    request.raw.on("close", () => {
+      closed = true;
+      stop();
+    });
+    reply.hijack();
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    res.write("retry: 2000\n\n");
     send(first);
-    if (!closed) timer = setTimeout(poll, 1000);
   });
 }

@@ -17,6 +17,7 @@ import { registerContentSecurityPolicy } from "./csp.js";
 import { ApiError } from "./errors.js";
 import { checkHostAndOrigin } from "./host-guard.js";
 import { registerForcingRoutes, registerPublicMetaRoutes } from "./meta.js";
+import { MissionEvents } from "./mission-events.js";
 import { registerMissionRoutes } from "./missions.js";
 import { openApiDocument, openApiHtml } from "./openapi.js";
 import { registerPlanningRoutes } from "./planning.js";
@@ -39,6 +40,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ...deps,
     localUserId: await ensureLocalUser(deps.db),
     admission: new Admission({ ...DEFAULT_LIMITS, ...deps.config.limits }, deps.db, deps.queue),
+    events: new MissionEvents(
+      deps.db,
+      deps.config.limits?.eventStreamsPerKey ?? DEFAULT_LIMITS.eventStreamsPerKey,
+    ),
   };
   const app = Fastify({
     logger: deps.logger ?? false,

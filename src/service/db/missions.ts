@@ -120,19 +120,23 @@ export async function markProcessing(
   return r.rowCount > 0;
 }
 
-/** Progress of the worker that runs the mission (a worker that lost the job to another writes nothing). */
+/**
+ * Progress of the worker that runs the mission (a worker that lost the job to another writes nothing).
+ * False when nothing was written: the row is no longer this worker's, or is gone.
+ */
 export async function updateProgress(
   db: Database,
   id: string,
   workerId: string,
   fraction: number,
   message: string,
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const r = await db.query(
     `UPDATE missions SET progress = $3, progress_message = $4, updated_at = ${NOW_UTC}
       WHERE id = $1 AND status = 'processing' AND worker_id = $2`,
     [id, workerId, Math.max(0, Math.min(1, fraction)), message.slice(0, 500)],
   );
+  return r.rowCount > 0;
 }
 
 /** Back to `queued` for a later attempt (transient failure or shutdown); keeps the reason in last_error. */

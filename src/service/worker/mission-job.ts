@@ -107,7 +107,14 @@ export class MissionJob implements JobProcessor {
       throw err;
     }
     this.name(context, envelope.missionId);
-    return await this.run(context, envelope, workDir);
+    try {
+      return await this.run(context, envelope, workDir);
+    } catch (err) {
+      // Deleted by its user while it ran (noticed at a progress write): nothing to store or retry.
+      if (!(err instanceof MissionGoneError) || context.controller.signal.reason !== "gone") throw err;
+      context.log.warn("mission deleted while it ran: simulation stopped");
+      return { outcome: "gone" };
+    }
   }
 
   /** The run's files go once the job is settled (acked first: the result row is visible by then). */
@@ -445,7 +452,11 @@ export class MissionJob implements JobProcessor {
       trailing = undefined;
       lastWrite = Date.now();
       const p = context.info.progress as RunProgress | undefined;
-      if (p) writing = writing.then(() => this.progress(id, p.fraction * 0.9, p.message, log));
+      if (!p) return;
+      writing = writing.then(async () => {
+        // A mission deleted while it runs stops here instead of simulating to the end.
+        if ((await this.progress(id, p.fraction * 0.9, p.message, log)) === "gone") controller.abort("gone");
+      });
     };
     const onProgress = (p: RunProgress) => {
       context.info.progress = p;
@@ -469,6 +480,7 @@ export class MissionJob implements JobProcessor {
       if (controller.signal.aborted && controller.signal.reason === "timeout") {
         throw new JobCapError(`simulation ran longer than the cap MAX_JOB_SECONDS=${c.maxJobSeconds}`);
       }
+      if (controller.signal.aborted && controller.signal.reason === "gone") throw new MissionGoneError(id);
       if (controller.signal.aborted) throw err;
       if (err instanceof PermanentJobError || err instanceof TransientJobError) throw err;
       if (isTransientRunError(err))
@@ -481,13 +493,21 @@ export class MissionJob implements JobProcessor {
     }
   }
 
-  private async progress(id: string, fraction: number, message: string, log: Logger): Promise<void> {
+  /** Writes progress; "gone" when the mission row no longer exists (deleted by its user). */
+  private async progress(
+    id: string,
+    fraction: number,
+    message: string,
+    log: Logger,
+  ): Promise<"written" | "gone" | "not written"> {
     try {
-      await updateProgress(this.deps.db, id, this.workerId, fraction, message);
+      if (await updateProgress(this.deps.db, id, this.workerId, fraction, message)) return "written";
+      return (await loadMission(this.deps.db, id)) ? "not written" : "gone";
     } catch (err) {
       // Progress is advisory: a lost update is logged, the job goes on (the next one will land).
       this.dbSuspect = true;
       log.warn({ err: errorMessage(err) }, "progress update failed");
+      return "not written";
     }
   }
 
