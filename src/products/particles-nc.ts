@@ -32,19 +32,18 @@ function trajectoryRows(t: Trajectory, src: ArrayLike<number>, fill: number) {
   const n = t.n;
   const nt = t.times.length;
   const status = t.status;
+  const active = Status.active;
+  const unreleased = Status.unreleased;
   return (row0: number, rows: number, out: NcArray): void => {
-    const end = row0 + rows;
-    for (let k = 0; k < nt; k++) {
-      const base = k * n;
-      const prev = base - n;
-      for (let i = row0; i < end; i++) {
-        const s = status[base + i];
-        let show = s !== Status.unreleased;
-        if (show && s !== Status.active && k > 0) {
-          const p = status[prev + i];
-          if (p !== Status.active && p !== Status.unreleased) show = false;
-        }
-        out[(i - row0) * nt + k] = show ? src[base + i] : fill;
+    // Particle by particle, its times in turn: the output is written in order and the reads of one time
+    // stay in the cache lines the neighbouring particles read too (time by time, every write missed it).
+    for (let i = row0, o = 0; i < row0 + rows; i++) {
+      let prev: number = unreleased;
+      for (let k = 0, at = i; k < nt; k++, at += n, o++) {
+        const s = status[at];
+        const show = s !== unreleased && (s === active || k === 0 || prev === active || prev === unreleased);
+        out[o] = show ? src[at] : fill;
+        prev = s;
       }
     }
   };
