@@ -6,7 +6,7 @@ import { call, removeDir, SMALL_MISSION, startTestServer, waitForMission } from 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
-  server = await startTestServer({ forcingDir: null });
+  server = await startTestServer();
 }, 60_000);
 
 afterAll(async () => {
@@ -81,5 +81,24 @@ describe("POST /api/v1/missions with scenarios", () => {
     expect(Object.keys(body.properties.scenarios.items.properties)).toEqual(
       expect.arrayContaining(["name", "weight", "objectType", "lastKnownLat", "endTime", "polygon"]),
     );
+  });
+
+  it("refuses a scenario the forcing files do not cover (400 naming it)", async () => {
+    const mission = {
+      name: "API test: scenario beyond the forcing",
+      lastKnownLat: 68.9,
+      lastKnownLon: 14.0,
+      lastKnownTime: "2016-02-01T12:00:00Z",
+      objectType: "Life Raft",
+      forecastHours: 6,
+      particleCount: 200,
+      scenarios: [
+        { name: "raft", lastKnownLat: 68.9, lastKnownLon: 14.0 },
+        { name: "far away", lastKnownLat: 40.0, lastKnownLon: 3.0 },
+      ],
+    };
+    const r = await call(server, "POST", "/api/v1/missions", mission);
+    expect(r.status).toBe(400);
+    expect(r.json.details.map((d: { field: string }) => d.field)).toContain("scenarios.1.lastKnownLat");
   });
 });

@@ -79,11 +79,21 @@ async function refuseUncoveredRun(ctx: ApiContext, m: MissionCreateBody): Promis
   if (files.length === 0) return;
   const t0 = Date.parse(m.lastKnownTime);
   const t1 = t0 + (m.backtracking ? -1 : 1) * m.forecastHours * 3_600_000;
-  const problems = [];
+  const problems: { field: string; message: string }[] = [];
   for (const variable of ["wind", "current"] as const) {
     if (variable === "wind" ? m.onSceneWind : m.onSceneCurrent) continue;
     const gap = forcingGap(files, variable, m.lastKnownLat, m.lastKnownLon, t0, t1);
     if (gap) problems.push(gap);
+    // Each scenario released elsewhere or later must be covered too, from its release to the end.
+    m.scenarios?.forEach((s, k) => {
+      const lat = s.lastKnownLat ?? s.polygon?.[0][1];
+      const lon = s.lastKnownLon ?? s.polygon?.[0][0];
+      const start = s.lastKnownTime ? Date.parse(s.lastKnownTime) : t0;
+      if (lat === undefined || lon === undefined) return;
+      if (lat === m.lastKnownLat && lon === m.lastKnownLon && start === t0) return;
+      const own = forcingGap(files, variable, lat, lon, start, t1);
+      if (own) problems.push({ field: `scenarios.${k}.lastKnownLat`, message: own.message });
+    });
   }
   if (problems.length > 0) throw badRequest("the forcing data do not cover this mission", problems);
 }
