@@ -19,7 +19,9 @@ export function sourcesThatCovered(set: ForcingSet, t: Trajectory): Set<ForcingS
   const need = new Uint8Array(m);
   const u = new Float64Array(m);
   const v = new Float64Array(m);
-  for (let k = 0; k < t.times.length; k++) {
+  const all = set.wind.length + set.current.length;
+  // Once every source has served a particle, later times cannot change the answer.
+  for (let k = 0; k < t.times.length && used.size < all; k++) {
     let count = 0;
     for (let i = 0; i < t.n; i += stride) {
       const o = k * t.n + i;
