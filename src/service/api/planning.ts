@@ -2,18 +2,20 @@
 // or the one asked for) and searches (POST applies an unsuccessful search: a new revision of every product).
 // Revisions are listed and their products downloaded; nothing is overwritten. Files go to the products bucket
 // under the mission's prefix ({id}/plans/{plan id}/…, {id}/revisions/{n}/…), rows to mission_plans and
-// mission_revisions. The computation runs in the request (a plan on 20,000 particles takes about 2 s).
+// mission_revisions. The computation runs in a thread of its own per request (planning-thread.ts), off the
+// event loop (a plan on 20,000 particles takes about 2 s).
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { SpecError } from "../../pipeline/spec.js";
 import { PlanningInputError } from "../../planning/errors.js";
+import type { PlanDocument } from "../../planning/plan-document.js";
 import { PLAN_FILES } from "../../planning/plan-files.js";
-import { planFromResult } from "../../planning/plan-run.js";
 import { REVISION_FILE } from "../../planning/run-files.js";
-import { applySearch } from "../../planning/searched.js";
+import type { SearchedResult } from "../../planning/searched.js";
 import {
   PRODUCT_FILES,
   PRODUCT_NAMES,
@@ -28,6 +30,7 @@ import type { ApiContext } from "./context.js";
 import { densityGridFromFile } from "./density-grid.js";
 import { ApiError, badRequest, notFound } from "./errors.js";
 import { loadMission } from "./missions.js";
+import type { PlanningJob, PlanningReply } from "./planning-thread.js";
 import type { Row } from "./rows.js";
 import { DownloadQuery, fieldErrors } from "./schemas.js";
 
@@ -53,6 +56,37 @@ const PLAN_TYPES: Record<string, string> = {
   "plan_waypoints.csv": "text/csv; charset=utf-8",
   "tasking.pdf": "application/pdf",
 };
+
+/** Runs a plan or a search in a thread of its own; rethrows SpecError and PlanningInputError as such. */
+function inThread<T>(job: PlanningJob): Promise<T> {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const entry = new URL(fromSource ? "./planning-thread.ts" : "./planning-thread.js", import.meta.url);
+  const worker = new Worker(
+    fromSource ? new URL("../../core/parallel/ts-bootstrap.mjs", import.meta.url) : entry,
+    {
+      workerData: { tsEntry: entry.href, job },
+      execArgv: [],
+    },
+  );
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    worker.once("message", (reply: PlanningReply) => {
+      settled = true;
+      void worker.terminate();
+      if (reply.ok) resolve(reply.result as T);
+      else if (reply.kind === "spec") reject(new SpecError(reply.issues));
+      else if (reply.kind === "input") reject(new PlanningInputError(reply.message));
+      else reject(new Error(reply.message));
+    });
+    worker.once("error", (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`planning thread stopped (exit ${code})`));
+    });
+  });
+}
 
 function requireCompleted(mission: Row): void {
   if (mission.status !== "completed")
@@ -117,15 +151,15 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
     const base = await materialise(ctx, id, revision);
     try {
       const out = path.join(base, "plan");
-      let result: Awaited<ReturnType<typeof planFromResult>>;
+      let planned: PlanDocument;
       try {
-        result = await planFromResult(base, units, out);
+        planned = await inThread<PlanDocument>({ op: "plan", base, units, out });
       } catch (error) {
         if (error instanceof SpecError) throw badRequest("invalid units", specDetails(error));
         if (error instanceof PlanningInputError) throw badRequest(error.message);
         throw error;
       }
-      const document = { ...result.document, run: `mission ${id} revision ${revision}` };
+      const document = { ...planned, run: `mission ${id} revision ${revision}` };
       const planId = await insertPlan(ctx.db, id, revision, document.joint_pos, document);
       await writeFile(path.join(out, PLAN_FILES.json), `${JSON.stringify(document, null, 2)}\n`);
       for (const file of Object.values(PLAN_FILES)) {
@@ -220,10 +254,14 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
       );
       const products = PRODUCT_NAMES.filter((p) => present.has(PRODUCT_FILES[p]));
       const out = path.join(base, "revision");
-      let result: Awaited<ReturnType<typeof applySearch>>;
+      let result: SearchedResult;
       try {
-        result = await applySearch(base, gpx, body.units, out, {
-          gpxName: "gpx",
+        result = await inThread<SearchedResult>({
+          op: "search",
+          base,
+          gpx,
+          units: body.units,
+          out,
           products,
           parentLabel: `mission ${id} revision ${revision}`,
         });
