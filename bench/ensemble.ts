@@ -4,7 +4,7 @@
 // simulation rows); the figure is the median of 3 runs after the first in the process.
 //   npx tsx bench/ensemble.ts [members] [particles per member] [hours] [--threads N]
 // Prints one JSON line.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { prepareMembers, runMembers } from "../src/pipeline/ensemble.js";
 import { landMaskRecipe } from "../src/pipeline/run.js";
 import { parseSimulationSpec } from "../src/pipeline/spec.js";
 import { prepareLandmaskFor, reachableWindow } from "../src/pipeline/window.js";
-import { writeEnsembleCopy } from "../test/helpers/ensemble-netcdf.js";
+import { arcticEnsembleSpec } from "../test/helpers/ensemble-netcdf.js";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const SHARED = path.resolve(ROOT, "../shared");
@@ -26,21 +26,7 @@ const [members = 20, perMember = 5000, hours = 48] = args
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "driftline-bench-ensemble-"));
 try {
-  const file = path.join(dir, `arctic20_ens${members}.nc`);
-  // Member m: the current scaled by 0.8 … 1.2 and turned by up to ±0.05 m/s across (packed units 0.000305 m/s).
-  await writeEnsembleCopy(path.join(FORCING, "Arctic20_1to5Feb_2016.nc"), file, {
-    members,
-    vary: ["u", "v"],
-    drop: ["salinity", "temperature"],
-    scale: (m) => 0.8 + (0.4 * m) / Math.max(1, members - 1),
-    shift: (m, v) => (v === "v" ? Math.round(((m % 5) - 2) * 80) : 0),
-  });
-  const spec = JSON.parse(
-    readFileSync(path.join(SHARED, "reference/opendrift/scenarios/arctic20.json"), "utf8"),
-  );
-  spec.seed.number = members * perMember;
-  spec.duration_hours = hours;
-  spec.forcing.current = { files: [file] };
+  const spec = await arcticEnsembleSpec(SHARED, dir, members, perMember, hours);
   const { spec: parsed, simulation, category } = parseSimulationSpec(spec);
   const prepStarted = performance.now();
   const prepared = await prepareMembers(parsed.forcing, simulation, reachableWindow(simulation), FORCING);

@@ -1,6 +1,7 @@
 // An ensemble forcing file made from a real one: the vector variables get an `ensemble_member` dimension
 // after time (as MEPS files have), member m holding the original values times `scale(m)` plus `shift(m)`
 // (in packed units). Written with our own NetCDF writer; used by the ensemble tests and the bench.
+import { readFileSync } from "node:fs";
 import { openNetcdf } from "../../src/io/netcdf/open.js";
 import type { NcAttributes, NcAttValue, NcNumericType, NcVariableDef } from "../../src/io/netcdf/types.js";
 import { ncValues, writeNetcdf3 } from "../../src/io/netcdf/write-classic.js";
@@ -92,4 +93,36 @@ export async function writeEnsembleCopy(
   } finally {
     file.close();
   }
+}
+
+/**
+ * The benches' ensemble: `members` members of the Arctic20 current in `dir`, member m scaled by 0.8 … 1.2 and
+ * turned by up to ±0.05 m/s across (packed units of 0.000305 m/s); returns the file's path.
+ */
+export async function writeArcticEnsemble(forcingDir: string, dir: string, members: number): Promise<string> {
+  const file = `${dir}/arctic20_ens${members}.nc`;
+  await writeEnsembleCopy(`${forcingDir}/Arctic20_1to5Feb_2016.nc`, file, {
+    members,
+    vary: ["u", "v"],
+    drop: ["salinity", "temperature"],
+    scale: (m) => 0.8 + (0.4 * m) / Math.max(1, members - 1),
+    shift: (m, v) => (v === "v" ? Math.round(((m % 5) - 2) * 80) : 0),
+  });
+  return file;
+}
+
+/** The arctic20 reference spec on that ensemble: members × perMember particles for `hours`. */
+export async function arcticEnsembleSpec(
+  sharedDir: string,
+  dir: string,
+  members: number,
+  perMember: number,
+  hours: number,
+): Promise<{ seed: { number: number }; duration_hours: number; forcing: { current: unknown } }> {
+  const file = await writeArcticEnsemble(`${sharedDir}/data/forcing`, dir, members);
+  const spec = JSON.parse(readFileSync(`${sharedDir}/reference/opendrift/scenarios/arctic20.json`, "utf8"));
+  spec.seed.number = members * perMember;
+  spec.duration_hours = hours;
+  spec.forcing.current = { files: [file] };
+  return spec;
 }

@@ -52,6 +52,57 @@ export function showError(field, message) {
   if (details && field.startsWith("onScene")) /** @type {HTMLDetailsElement} */ (details).open = true;
   const second = document.getElementById("second-scenario");
   if (second && field.startsWith("scenarios")) /** @type {HTMLDetailsElement} */ (second).open = true;
+  const ensemble = document.getElementById("forcing-ensemble");
+  if (ensemble && field.startsWith("forcingEnsemble"))
+    /** @type {HTMLDetailsElement} */ (ensemble).open = true;
+}
+
+/** @type {{ name: string, variables: string[] }[]} */
+let forcingFiles = [];
+
+/**
+ * The forcing files the server has (GET /api/v1/forcing/coverage), offered as members of a forcing ensemble:
+ * a checkbox per file that has the chosen variable.
+ * @param {{ name: string, variables: string[] }[]} files
+ */
+export function setForcingFiles(files) {
+  forcingFiles = files;
+  renderEnsembleFiles();
+}
+
+function renderEnsembleFiles() {
+  const box = document.getElementById("f-ens-files");
+  if (!box) return;
+  const variable = $("f-ens-variable").value;
+  const names = [...new Set(forcingFiles.filter((f) => f.variables.includes(variable)).map((f) => f.name))];
+  box.textContent = "";
+  if (names.length < 2) {
+    box.textContent = `The server has ${names.length === 0 ? "no" : "one"} ${variable} file: an ensemble needs two or more.`;
+    return;
+  }
+  for (const name of names) {
+    const label = document.createElement("label");
+    label.className = "check";
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.value = name;
+    input.dataset.ensembleFile = name;
+    label.append(input, ` ${name}`);
+    box.append(label);
+  }
+}
+
+/**
+ * The ticked ensemble files as the API's forcingEnsemble, or undefined when none is ticked.
+ * @param {(field: string, message: string) => void} fail
+ */
+function collectEnsemble(fail) {
+  const ticked = [...document.querySelectorAll("#f-ens-files input:checked")].map(
+    (el) => /** @type {HTMLInputElement} */ (el).value,
+  );
+  if (ticked.length === 0) return undefined;
+  if (ticked.length < 2) fail("forcingEnsemble.files", "tick at least two files (one member each)");
+  return { variable: $("f-ens-variable").value, files: ticked };
 }
 
 /** "YYYY-MM-DD HH:MM" of a Date in UTC, 24-hour (the input shows UTC; see the label). */
@@ -257,6 +308,7 @@ export async function setupForm(hooks) {
     }
   });
   select.addEventListener("change", echoObject);
+  $("f-ens-variable").addEventListener("change", renderEnsembleFiles);
   try {
     const listing = await api("/api/v1/object-types");
     categories = listing.data.flatMap((/** @type {any} */ g) =>
@@ -386,6 +438,8 @@ function collect() {
   }
   const scenarios = collectScenarios(body, fail);
   if (scenarios) body.scenarios = scenarios;
+  const ensemble = collectEnsemble(fail);
+  if (ensemble) body.forcingEnsemble = ensemble;
   return ok ? body : undefined;
 }
 

@@ -1,7 +1,7 @@
 // The Driftline page: wires the form, the map, the mission list and the results view together.
 import { ApiError, api, followMission, setApiKey } from "./api.js";
 import { formatDecimal } from "./coords.js";
-import { setupForm } from "./form.js";
+import { setForcingFiles, setupForm } from "./form.js";
 import { escapeHtml } from "./html.js";
 import { createMap, L, landAt } from "./map.js";
 import { MissionList } from "./missions.js";
@@ -246,6 +246,7 @@ const COVERAGE_COLOUR = { wind: "#0e7490", current: "#7c3aed" };
  * @param {any[]} files @param {any[]} overlaps
  */
 function showCoverage(files, overlaps) {
+  setForcingFiles(files);
   const box = byId("coverage");
   box.textContent = "";
   if (files.length === 0) {
