@@ -81,6 +81,23 @@ describe("service endpoints", () => {
     }
   });
 
+  it("says whether a position is on land by the land mask a run uses, and where the run would move it", async () => {
+    // Andøya, inland: land, with the nearest sea within the 20 km a run searches.
+    const land = (await call(server, "GET", "/api/v1/coastline/land?lat=69.25&lon=16.0")).json.data;
+    expect(land).toMatchObject({ lat: 69.25, lon: 16, land: true });
+    expect(land.nearestSea.distanceM).toBeGreaterThan(0);
+    expect(land.nearestSea.distanceM).toBeLessThan(20_000);
+    // Open sea, and a longitude given past 180: the point itself, wrapped.
+    const sea = (await call(server, "GET", "/api/v1/coastline/land?lat=69.3&lon=375.9")).json.data;
+    expect(sea).toMatchObject({ land: false, nearestSea: { distanceM: 0 } });
+    expect(sea.lon).toBeCloseTo(15.9, 9);
+    for (const query of ["lat=91&lon=0", "lon=5", "lat=x&lon=5"]) {
+      const bad = await call(server, "GET", `/api/v1/coastline/land?${query}`);
+      expect(bad.status).toBe(400);
+      expect(bad.json.details[0].field).toBe("lat");
+    }
+  });
+
   it("serves the web page and Leaflet from disk", async () => {
     const page = await call(server, "GET", "/");
     expect(page.status).toBe(200);

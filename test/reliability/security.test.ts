@@ -278,6 +278,7 @@ const PUBLIC_ROUTES = new Set([
   "GET /api/docs",
   "GET /api/v1/object-types",
   "GET /api/v1/coastline",
+  "GET /api/v1/coastline/land",
   "GET /web/*",
   "GET /vendor/leaflet/*",
 ]);

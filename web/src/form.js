@@ -237,7 +237,7 @@ function echoObject() {
  * Sets up the form.
  * @param {{ onPositionChange: (lat: number | null, lon: number | null, radiusM: number) => void,
  *           onSubmitted: (mission: any) => void,
- *           isLand?: (lat: number, lon: number) => Promise<boolean | undefined> }} hooks
+ *           isLand?: (lat: number, lon: number) => Promise<{ land: boolean, nearestSea?: { lat: number, lon: number, distanceM: number } | null } | undefined> }} hooks
  */
 export async function setupForm(hooks) {
   const timeInput = $("f-time");
@@ -276,11 +276,19 @@ export async function setupForm(hooks) {
     const box = document.getElementById("land-warning");
     if (!box) return;
     const ticket = ++landCheck;
-    const land = lat !== null && lon !== null && hooks.isLand ? await hooks.isLand(lat, lon) : false;
+    // Typing sends an input event per key: ask once the position has stayed put for a moment.
+    await new Promise((resolve) => setTimeout(resolve, 250));
     if (ticket !== landCheck) return;
+    const answer = lat !== null && lon !== null && hooks.isLand ? await hooks.isLand(lat, lon) : undefined;
+    if (ticket !== landCheck) return;
+    const land = answer?.land === true;
     box.hidden = !land; // unknown (no coastline there yet) shows nothing: asked again when it loads
+    const sea = answer?.nearestSea;
+    const where = sea
+      ? `, ${Math.round(sea.distanceM).toLocaleString("en")} m away (${formatPosition(sea.lat, sea.lon)})`
+      : "";
     box.textContent = land
-      ? "This position is on land (GSHHG coastline). The run would move every particle to the nearest sea point: check the position."
+      ? `This position is on land (GSHHG coastline, full resolution). The run would move every particle to the nearest sea point${where}: check the position.`
       : "";
   };
   for (const id of ["f-lat", "f-lon", "f-radius"]) $(id).addEventListener("input", echoPosition);

@@ -212,11 +212,19 @@ map.on("click", (event) => {
 });
 
 /**
- * Whether a point is on land, by the coastline the map shows (the map moves to a typed position and loads
- * its coastline; the form asks again when it has): undefined while the map has no coastline there.
+ * Whether a point is on land: the server's answer by the land mask a run uses (GSHHG full resolution, with
+ * where the run would move the particles), else the coastline the map shows (undefined while it has none).
+ * @returns {Promise<{ land: boolean, nearestSea?: { lat: number, lon: number, distanceM: number } | null } | undefined>}
  */
 async function isLand(/** @type {number} */ lat, /** @type {number} */ lon) {
-  return landAt(lat, lon);
+  try {
+    const answer = (await api(`/api/v1/coastline/land?lat=${lat}&lon=${lon}`)).data;
+    if (typeof answer?.land === "boolean") return { land: answer.land, nearestSea: answer.nearestSea };
+  } catch {
+    // an older server or no shoreline: the map's coastline decides
+  }
+  const onMap = landAt(lat, lon);
+  return onMap === undefined ? undefined : { land: onMap };
 }
 map.on("coastlineload", () => form.recheckLand());
 

@@ -3,7 +3,7 @@
 // cut polygons, so the page draws land without outlines.
 import { Worker } from "node:worker_threads";
 import type { GeoArea } from "../../coastline/index.js";
-import type { CoastlineReply, CoastlineRequest } from "./coastline-thread.js";
+import type { CoastlineReply, CoastlineRequest, LandAnswer } from "./coastline-thread.js";
 import type { BBox } from "./context.js";
 
 interface Band {
@@ -28,6 +28,8 @@ const CACHE_TILES = 400;
 
 export interface CoastlineTiles {
   (bbox: BBox, zoom: number): Promise<{ type: "FeatureCollection"; features: unknown[]; note?: string }>;
+  /** Whether a point is on land by the full-resolution land mask a run uses; null without a shoreline. */
+  land(lat: number, lon: number): Promise<LandAnswer | null>;
   close(): Promise<void>;
 }
 
@@ -37,10 +39,7 @@ class MissingShoreline extends Error {}
 function polygonThread(gshhgFile?: string) {
   let worker: Worker | undefined;
   let nextId = 1;
-  const pending = new Map<
-    number,
-    { resolve: (p: [number, number][][][]) => void; reject: (e: Error) => void }
-  >();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(fromSource ? "./coastline-thread.ts" : "./coastline-thread.js", import.meta.url);
   const start = () => {
@@ -57,6 +56,7 @@ function polygonThread(gshhgFile?: string) {
       pending.delete(reply.id);
       if (!waiter) return;
       if ("polygons" in reply) waiter.resolve(reply.polygons);
+      else if ("answer" in reply) waiter.resolve(reply.answer);
       else waiter.reject(reply.missing ? new MissingShoreline(reply.error) : new Error(reply.error));
     });
     const failAll = (error: Error) => {
@@ -68,15 +68,19 @@ function polygonThread(gshhgFile?: string) {
     w.on("exit", () => failAll(new Error("coastline thread stopped")));
     return w;
   };
+  const ask = <T>(request: CoastlineRequest): Promise<T> => {
+    worker ??= start();
+    return new Promise((resolve, reject) => {
+      pending.set(request.id, { resolve: resolve as (value: unknown) => void, reject });
+      worker!.postMessage(request);
+    });
+  };
   return {
     polygons(area: GeoArea, simplifyM: number): Promise<[number, number][][][]> {
-      worker ??= start();
-      const id = nextId++;
-      const request: CoastlineRequest = { id, area, simplifyM, gshhgFile };
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker!.postMessage(request);
-      });
+      return ask({ id: nextId++, kind: "polygons", area, simplifyM, gshhgFile });
+    },
+    land(lat: number, lon: number): Promise<LandAnswer> {
+      return ask({ id: nextId++, kind: "land", lat, lon, gshhgFile });
     },
     async close() {
       const w = worker;
@@ -160,5 +164,15 @@ export function coastlineTiles(gshhgFile?: string): CoastlineTiles {
     }
     return { type: "FeatureCollection" as const, features, ...(missing ? { note: missing } : {}) };
   };
-  return Object.assign(tiles, { close: () => thread.close() });
+  const land = async (lat: number, lon: number): Promise<LandAnswer | null> => {
+    if (missing) return null;
+    try {
+      return await thread.land(lat, lon);
+    } catch (error) {
+      if (!(error instanceof MissingShoreline)) throw error;
+      missing = error.message;
+      return null;
+    }
+  };
+  return Object.assign(tiles, { land, close: () => thread.close() });
 }

@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { Database, JobQueue, ObjectStorage } from "../ports.js";
 import type { Admission, AdmissionLimits } from "./admission.js";
 import type { AuthMode, Caller } from "./auth.js";
+import type { LandAnswer } from "./coastline-thread.js";
 import type { MissionEvents } from "./mission-events.js";
 
 export interface ApiConfig {
@@ -51,7 +52,10 @@ export interface ApiDeps {
   storage: ObjectStorage;
   config: ApiConfig;
   /** Land polygons for the page's offline basemap (GeoJSON FeatureCollection); empty when absent. */
-  coastline?: (bbox: BBox, zoom: number) => Promise<unknown>;
+  coastline?: ((bbox: BBox, zoom: number) => Promise<unknown>) & {
+    /** Whether a point is on land by the land mask a run uses, and where it would move; null when unknown. */
+    land?(lat: number, lon: number): Promise<LandAnswer | null>;
+  };
   /** What the configured forcing covers, and where wind and current overlap; empty when absent. */
   forcingCoverage?: { files(): Promise<ForcingCoverage[]>; overlaps(): Promise<unknown[]> };
   /** Fastify logger options; false (default) keeps the API quiet. */

@@ -6,7 +6,7 @@ import { userForKey } from "../db/api-keys.js";
 import { presentedKey } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { badRequest } from "./errors.js";
-import { BboxQuery, fieldErrors, objectTypeListing } from "./schemas.js";
+import { BboxQuery, fieldErrors, objectTypeListing, PointQuery } from "./schemas.js";
 
 export function registerPublicMetaRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const health = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -40,6 +40,21 @@ export function registerPublicMetaRoutes(app: FastifyInstance, ctx: ApiContext):
       : { type: "FeatureCollection", features: [] };
     reply.header("cache-control", "public, max-age=86400").header("content-type", "application/geo+json");
     return collection;
+  });
+
+  // The land mask a run uses (GSHHG full resolution): the form warns before a release on land.
+  app.get("/api/v1/coastline/land", async (request, reply) => {
+    const parsed = PointQuery.safeParse(request.query);
+    if (!parsed.success) throw badRequest("invalid position", fieldErrors(parsed.error));
+    const { lat, lon } = parsed.data;
+    const wrapped = lon - 360 * Math.floor((lon + 180) / 360);
+    const answer = ctx.coastline?.land ? await ctx.coastline.land(lat, wrapped) : null;
+    reply.header("cache-control", "public, max-age=86400");
+    return {
+      data: answer
+        ? { lat, lon: wrapped, ...answer }
+        : { lat, lon: wrapped, land: null, nearestSea: null, note: "no shoreline on this server" },
+    };
   });
 }
 

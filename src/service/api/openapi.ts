@@ -578,6 +578,51 @@ export function openApiDocument(version: string): Json {
           },
         },
       },
+      "/api/v1/coastline/land": {
+        get: {
+          summary: "Whether a position is on land (the land mask a run uses), and the nearest sea point",
+          security: [],
+          parameters: [
+            {
+              name: "lat",
+              in: "query",
+              required: true,
+              schema: { type: "number", minimum: -90, maximum: 90 },
+            },
+            {
+              name: "lon",
+              in: "query",
+              required: true,
+              schema: { type: "number", minimum: -540, maximum: 540 },
+            },
+          ],
+          responses: {
+            200: json(
+              dataOf({
+                type: "object",
+                properties: {
+                  lat: { type: "number" },
+                  lon: { type: "number", description: "wrapped to [-180, 180)" },
+                  land: { type: ["boolean", "null"], description: "null when the server has no shoreline" },
+                  nearestSea: {
+                    type: ["object", "null"],
+                    description:
+                      "where a run moves a particle released here (within 20 km; the point itself at sea)",
+                    properties: {
+                      lat: { type: "number" },
+                      lon: { type: "number" },
+                      distanceM: { type: "number" },
+                    },
+                  },
+                },
+                required: ["lat", "lon", "land", "nearestSea"],
+              }),
+              "On land or not, by GSHHG full resolution",
+            ),
+            400: errorResponse("lat or lon missing or out of range"),
+          },
+        },
+      },
       "/api/v1/health": {
         get: {
           summary: "Health",

@@ -349,6 +349,12 @@ export const BboxQuery = z.object({
   zoom: z.coerce.number().min(0).max(22).default(8).describe("map zoom level: sets the detail"),
 });
 
+/** A point for "is this on land" (decimal degrees; longitudes wrap). */
+export const PointQuery = z.object({
+  lat: z.coerce.number().min(-90).max(90).describe("latitude, decimal degrees"),
+  lon: z.coerce.number().min(-540).max(540).describe("longitude, decimal degrees"),
+});
+
 export interface FieldError {
   field: string;
   message: string;
