@@ -238,6 +238,8 @@ const PARAM_SHAPE = {
   end_time: time,
   wind: vector("wind"),
   current: vector("current"),
+  /** A drifter's current correction (validation/correction.ts), added after the current sources. */
+  current_bias: vector("current"),
   forcing: z.record(z.string(), z.unknown(), { error: "must be an object {wind?, current?}" }),
   random_seed: number("seed")
     .int({ error: "must be a whole number" })
@@ -332,6 +334,7 @@ function configParams(config: Record<string, unknown>): Params {
 
 type VariableSource =
   | { constant: { x: number; y: number } }
+  | { bias: { x: number; y: number } }
   | { files: string[] }
   | { catalog: true }
   | { fetch: true };
@@ -480,6 +483,16 @@ function forcingFor(
   return catalog ? [{ catalog: true }, { constant: onScene }] : { constant: onScene };
 }
 
+/** The current with a drifter's bias after its sources (after each member's, for an ensemble). */
+function withBias(current: VariableForcing, bias: { x: number; y: number } | undefined): VariableForcing {
+  if (!bias) return current;
+  const chain = (c: VariableChain): VariableSource[] => [...(Array.isArray(c) ? c : [c]), { bias }];
+  if (!Array.isArray(current) && "ensemble" in current) {
+    return { ...current, ensemble: current.ensemble.map(chain) };
+  }
+  return chain(current);
+}
+
 /**
  * Merges the job's params over the mission row (`missions.config`, then its columns) and the contract's
  * defaults, validates the result and builds the simulation spec. Throws PermanentJobError naming the field.
@@ -576,7 +589,7 @@ export function resolveJob(
     },
     forcing: {
       wind: forcingFor("wind", hints.wind, p.wind, options.catalog),
-      current: forcingFor("current", hints.current, p.current, options.catalog),
+      current: withBias(forcingFor("current", hints.current, p.current, options.catalog), p.current_bias),
     },
     random_seed: p.random_seed ?? seedFromMissionId(envelope.missionId),
     coastline: p.coastline ?? "stranding",

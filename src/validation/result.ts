@@ -15,6 +15,18 @@ import { buildSnapshotSummaries } from "../products/summary.js";
 import { SOFTWARE_VERSION } from "../version.js";
 import { TrackError } from "./track.js";
 
+/** The spec a Driftline particles.nc was run from (its simulation_spec attribute). */
+export async function specOfResult(file: string): Promise<Record<string, unknown>> {
+  const f = await openNetcdf(file);
+  try {
+    const specJson = strAttr({ attrs: f.attrs }, "simulation_spec");
+    if (!specJson) throw new TrackError(file, "no simulation_spec attribute (not written by Driftline)");
+    return JSON.parse(specJson) as Record<string, unknown>;
+  } finally {
+    f.close();
+  }
+}
+
 /** The run in `dir` (its particles.nc) as the products saw it. Throws TrackError naming what is missing. */
 export async function contextFromResult(dir: string): Promise<ProductContext> {
   const file = path.join(dir, "particles.nc");

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { biasSource } from "../../src/core/bias-source.js";
 import { runSimulationSpec } from "../../src/pipeline/run.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
+import { parseEnvelope, resolveJob } from "../../src/service/job.js";
 import type { ObservedTrack } from "../../src/validation/track.js";
 import { readTracks } from "../../src/validation/tracks/index.js";
 import { validateTracks } from "../../src/validation/validate.js";
@@ -56,6 +57,38 @@ describe("current correction from a drifter", () => {
     expect(() =>
       parseSimulationSpec({ ...spec, forcing: { ...spec.forcing, current: [{ bias: { x: 500, y: 0 } }] } }),
     ).toThrow(/forcing\.current/);
+  });
+
+  it("a mission job's current_bias goes after the current sources (each ensemble member's too)", () => {
+    const params = {
+      latitude: 67.3,
+      longitude: 13.05,
+      start_time: "2016-02-03T06:00:00Z",
+      duration_hours: 6,
+      object_type: 26,
+      current: { x: 0.1, y: 0 },
+      current_bias: { x: -0.08, y: -0.07 },
+    };
+    const raw = (p: Record<string, unknown>) =>
+      parseEnvelope(JSON.stringify({ mission_id: "9b2f0c1e-5d6a-4b7c-8d9e-0f1a2b3c4d5e", params: p }));
+    const { spec } = resolveJob(raw(params), null, { catalog: true, maxParticleSteps: 1e9 });
+    expect(spec.forcing.current).toEqual([
+      { catalog: true },
+      { constant: { x: 0.1, y: 0 } },
+      { bias: { x: -0.08, y: -0.07 } },
+    ]);
+    expect(() => parseSimulationSpec(spec)).not.toThrow();
+    const ensemble = resolveJob(
+      raw({ ...params, forcing: { current: { ensemble: [{ files: ["a.nc"] }, [{ files: ["b.nc"] }]] } } }),
+      null,
+      { catalog: true, maxParticleSteps: 1e9 },
+    ).spec.forcing.current;
+    expect(ensemble).toEqual({
+      ensemble: [
+        [{ files: ["a.nc"] }, { bias: { x: -0.08, y: -0.07 } }],
+        [{ files: ["b.nc"] }, { bias: { x: -0.08, y: -0.07 } }],
+      ],
+    });
   });
 
   it.runIf(SHARED)(

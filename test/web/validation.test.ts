@@ -1,5 +1,6 @@
 // Validation on the page (issue 23 item 5), in the real chromium against the embedded server: a mission run from
-// the form, a drifter's track uploaded as CSV, the figures, the picture and the observed track on the map shown.
+// the form, a drifter's track uploaded as CSV, the figures, the picture and the observed track on the map shown;
+// then the drifter's current correction estimated and the mission rerun with it.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,7 +46,7 @@ describe("validation on the page", () => {
           /6 h \d+\.\d+ km · 12 h \d+\.\d+ km/,
         );
         expect(await page.textContent("[data-testid=validation-total]")).toMatch(
-          /the 50\/90\/95 % areas held the observation \d+ % \/ \d+ % \/ \d+ % of the time \(12 output times\)/,
+          /the 50\/90\/95 % areas held the observation \d+ % \/ \d+ % \/ \d+ % of the time \(\d+ output times\)/,
         );
         await page.waitForSelector("[data-testid=validation-picture]");
         const width = await page.evaluate(
@@ -53,6 +54,19 @@ describe("validation on the page", () => {
         );
         expect(width).toBe(1200);
         expect(await page.locator(".leaflet-overlay-pane path").count()).toBeGreaterThan(paths);
+        // The drifter's current correction, and the mission rerun with it.
+        await page.click("[data-testid=estimate-correction]");
+        await page.waitForSelector("[data-testid=correction]", { timeout: 120_000 });
+        expect(await page.textContent("[data-testid=correction]")).toMatch(
+          /Current correction \d+\.\d\d m\/s towards \d+°/,
+        );
+        await page.click("[data-testid=rerun-corrected]");
+        await expect
+          .poll(() => page.textContent("[data-testid=validation-message]"), { timeout: 30_000 })
+          .toMatch(/queued with the correction/);
+        const after = await call(server, "GET", "/api/v1/missions?perPage=10");
+        const rerun = after.json.data.find((m: { name: string }) => /\(current corrected\)$/.test(m.name));
+        expect(rerun.config.current_bias).toEqual({ x: expect.any(Number), y: expect.any(Number) });
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: path.join(ARTIFACTS, "web-validation.png") });
         expect(pageErrors).toEqual([]);

@@ -367,7 +367,7 @@ export class ResultsView {
     this.markers.addTo(this.map);
     this.renderLegend();
     this.planning.reset(mission.id);
-    this.validation.reset(mission.id);
+    this.validation.reset(mission);
     this.setTime(times.length - 1);
     this.fit();
   }

@@ -1,7 +1,8 @@
 // Validation against observed drift on the results page (issue 23): upload the track of the object, a drifter or
 // an SLDMB (CSV, GPX, GeoJSON or CF trajectory NetCDF); the mission's run is compared with it and the figures
 // (separation at lead times, Liu–Weisberg skill, hit rates of the areas) and the picture are shown, the observed
-// track drawn on the map.
+// track drawn on the map. From a drifter's track it estimates a current correction (the bias over its last
+// 6 h, POST …/corrections) and reruns the mission with it.
 
 import { api, authHeaders } from "./api.js";
 import { escapeHtml } from "./html.js";
@@ -30,16 +31,22 @@ export class ValidationPanel {
     this.layer = L.layerGroup();
     /** @type {string | null} */ this.missionId = null;
     /** @type {any} */ this.validation = null;
+    /** @type {any} */ this.mission = null;
+    /** @type {any} */ this.body = null;
+    /** @type {any} */ this.correction = null;
     /** @type {string[]} */ this.pictureUrls = [];
     this.root = document.createElement("section");
     this.root.className = "validation";
     this.root.dataset.testid = "validation";
   }
 
-  /** A new mission: forget the last validation. @param {string} id */
-  reset(id) {
-    this.missionId = id;
+  /** A new mission: forget the last validation. @param {any} mission */
+  reset(mission) {
+    this.mission = mission;
+    this.missionId = mission.id;
     this.validation = null;
+    /** The last posted track (the correction reuses it). @type {any} */ this.body = null;
+    /** @type {any} */ this.correction = null;
     this.layer.remove();
     this.layer.clearLayers();
     for (const url of this.pictureUrls) URL.revokeObjectURL(url);
@@ -77,11 +84,68 @@ export class ValidationPanel {
           .join("")}</div>`
           : ""
       }
+      ${
+        v
+          ? `<p><button type="button" class="small" id="estimate-correction" data-testid="estimate-correction">Estimate a current correction from this drifter</button></p>`
+          : ""
+      }
+      ${
+        this.correction
+          ? `<p data-testid="correction">Current correction <b>${this.correction.speed.toFixed(2)} m/s towards ${Math.round(this.correction.direction)}°</b> (drifter ${escapeHtml(this.correction.drifter)}, ${escapeHtml(this.correction.from.slice(0, 16))} to ${escapeHtml(this.correction.to.slice(0, 16))} UTC; it was ${km(this.correction.separationKm)} off its own forecast).</p>
+        <p><button type="button" class="small" id="rerun-corrected" data-testid="rerun-corrected">Rerun the mission with this correction</button></p>`
+          : ""
+      }
       <p class="echo" data-testid="validation-message">${escapeHtml(message)}</p>`;
     this.root.querySelector("#validation-track")?.addEventListener("change", async (event) => {
       const file = /** @type {HTMLInputElement} */ (event.target).files?.[0];
       if (file) await this.upload(file);
     });
+    this.root.querySelector("#estimate-correction")?.addEventListener("click", () => void this.estimate());
+    this.root.querySelector("#rerun-corrected")?.addEventListener("click", () => void this.rerun());
+  }
+
+  /** The current bias the drifter shows over its last 6 h (POST …/corrections). */
+  async estimate() {
+    if (!this.missionId || !this.body) return;
+    this.render("Hindcasting the drifter and estimating the current bias …");
+    try {
+      const r = await api(`/api/v1/missions/${this.missionId}/corrections`, {
+        method: "POST",
+        body: this.body,
+      });
+      this.correction = r.data;
+      this.render();
+    } catch (error) {
+      this.render(errorText(error));
+    }
+  }
+
+  /** A new mission as this one (position, time, object, hours, particles, on-scene values) with the correction. */
+  async rerun() {
+    const m = this.mission;
+    if (!m || !this.correction) return;
+    const config = m.config ?? {};
+    /** @type {Record<string, unknown>} */
+    const body = {
+      name: `${m.name ?? "Mission"} (current corrected)`.slice(0, 255),
+      lastKnownLat: m.lastKnownLat,
+      lastKnownLon: m.lastKnownLon,
+      lastKnownTime: m.lastKnownTime,
+      objectType: m.objectCategory?.key ?? m.objectType,
+      forecastHours: m.forecastHours,
+      particleCount: m.particleCount,
+      uncertaintyRadiusM: m.uncertaintyRadiusM,
+      currentCorrection: this.correction.currentCorrection,
+    };
+    if (config.on_scene_wind) body.onSceneWind = config.on_scene_wind;
+    if (config.on_scene_current) body.onSceneCurrent = config.on_scene_current;
+    if (config.time_step_seconds) body.timeStepSeconds = config.time_step_seconds;
+    try {
+      const r = await api("/api/v1/missions", { method: "POST", body });
+      this.render(`Mission "${r.data.name}" queued with the correction: open it from Missions.`);
+    } catch (error) {
+      this.render(errorText(error));
+    }
   }
 
   /** @param {File} file */
@@ -93,6 +157,8 @@ export class ValidationPanel {
       const head = new Uint8Array(buffer.slice(0, 4));
       const binary = (head[0] === 0x43 && head[1] === 0x44 && head[2] === 0x46) || head[1] === 0x48;
       const body = binary ? { trackBase64: base64(buffer) } : { track: new TextDecoder().decode(buffer) };
+      this.body = body;
+      this.correction = null;
       const r = await api(`/api/v1/missions/${this.missionId}/validations`, { method: "POST", body });
       this.validation = r.data;
       for (const url of this.pictureUrls) URL.revokeObjectURL(url);
@@ -105,9 +171,7 @@ export class ValidationPanel {
       this.draw();
       this.render(`Compared with ${r.data.drifters.length} drifter(s).`);
     } catch (error) {
-      const e = /** @type {any} */ (error);
-      const details = (e?.details ?? []).map((/** @type {any} */ d) => `${d.field}: ${d.message}`).join("; ");
-      this.render(`${e?.message ?? e}${details ? ` (${details})` : ""}`);
+      this.render(errorText(error));
     }
   }
 
@@ -128,4 +192,9 @@ export class ValidationPanel {
     }
     this.layer.addTo(this.map);
   }
+}
+
+function errorText(/** @type {any} */ error) {
+  const details = (error?.details ?? []).map((/** @type {any} */ d) => `${d.field}: ${d.message}`).join("; ");
+  return `${error?.message ?? error}${details ? ` (${details})` : ""}`;
 }

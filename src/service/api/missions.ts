@@ -52,6 +52,7 @@ export function jobFor(
   if (m.backtracking) params.backtracking = true;
   if (m.onSceneWind) params.wind = vectorComponents(m.onSceneWind, "wind");
   if (m.onSceneCurrent) params.current = vectorComponents(m.onSceneCurrent, "current");
+  if (m.currentCorrection) params.current_bias = m.currentCorrection;
   if (m.release) {
     const r = m.release;
     if (r.endLat !== undefined && r.endLon !== undefined) {
@@ -155,6 +156,7 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     const config: Record<string, unknown> = { object_type_id: category.id, backtracking: m.backtracking };
     if (m.onSceneWind) config.on_scene_wind = m.onSceneWind;
     if (m.onSceneCurrent) config.on_scene_current = m.onSceneCurrent;
+    if (m.currentCorrection) config.current_bias = m.currentCorrection;
     if (m.release) config.release = m.release;
     if (m.forcingEnsemble) config.forcing = ensembleForcing(m);
     if (m.randomSeed !== undefined) config.random_seed = m.randomSeed;

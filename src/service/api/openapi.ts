@@ -4,7 +4,7 @@ import { z } from "zod";
 import { unitsFileSchema } from "../../planning/units.js";
 import { SearchBody } from "./planning.js";
 import { DOWNLOAD_FORMATS, ListQuery, MissionCreate } from "./schemas.js";
-import { ValidationBody } from "./validation.js";
+import { CorrectionBody, ValidationBody } from "./validation.js";
 
 type Json = Record<string, unknown>;
 
@@ -200,6 +200,7 @@ export function openApiDocument(version: string): Json {
         UnitsFile: inputSchema(unitsFileSchema),
         SearchCreate: inputSchema(SearchBody),
         ValidationCreate: inputSchema(ValidationBody),
+        CorrectionCreate: inputSchema(CorrectionBody),
         Error: {
           type: "object",
           properties: {
@@ -509,6 +510,31 @@ export function openApiDocument(version: string): Json {
           summary: "The mission's validations",
           parameters: [idParam],
           responses: { 200: { description: "`{data: [{id, url}]}`" } },
+        },
+      },
+      "/api/v1/missions/{id}/corrections": {
+        post: {
+          summary:
+            "Estimate a current correction from a drifter's (SLDMB's) track against the mission's forcing",
+          description:
+            "Body: `track` or `trackBase64` as for validations, optionally `hours` (window back from the last fix, " +
+            "default 6, at most 72) and `drifter` (its id in the file). The drifter is hindcast with no windage over " +
+            "the window; the growth of its separation e(t) = b·(t − t0) gives the bias b by least squares. Give " +
+            "`currentCorrection` to POST /api/v1/missions to run a mission with it (a `bias` source after the " +
+            "current sources).",
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("CorrectionCreate") } },
+          },
+          responses: {
+            200: {
+              description:
+                "`{data: {drifter, from, to, x, y, speed, direction, separationKm, samples, method, currentCorrection}}`",
+            },
+            400: errorResponse("Invalid track or hours, or the drifter's hindcast failed"),
+            404: errorResponse("No such mission, or no particles.nc"),
+          },
         },
       },
       "/api/v1/missions/{id}/validations/{vid}": {

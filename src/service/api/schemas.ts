@@ -253,6 +253,16 @@ export const MissionCreate = z
     backtracking: z.boolean().default(false).describe("Drift backwards in time (where did it come from?)"),
     onSceneWind: onSceneVector("wind").optional(),
     onSceneCurrent: onSceneVector("current").optional(),
+    currentCorrection: z
+      .object({
+        x: z.number().min(-3).max(3).describe("m/s east"),
+        y: z.number().min(-3).max(3).describe("m/s north"),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "A current bias estimated from a drifter (POST /missions/{id}/corrections), added to the current sources",
+      ),
     release: ReleaseExtension.optional().describe("Release line and/or time window (extension)"),
     forcingEnsemble: ForcingEnsemble.optional(),
     compatibility: z
