@@ -39,6 +39,14 @@ describe("POST /api/v1/missions with scenarios", () => {
     const id = r.json.data.id;
     const done = await waitForMission(server, id, 120_000);
     expect(done.status).toBe("completed");
+    // The results row carries the scenario table (mission_results.summary), as summary.json does.
+    const results = await call(server, "GET", `/api/v1/missions/${id}/results`);
+    const table = results.json.data.extra.summary.scenarios;
+    expect(table.map((s: { name: string; particleCount: number }) => [s.name, s.particleCount])).toEqual([
+      ["raft", 120],
+      ["person", 80],
+    ]);
+    expect(table[1].searchAreaKm2["90"]).toBeGreaterThan(0);
     const res = await fetch(`${server.url}/api/v1/missions/${id}/results/download?format=search-areas`);
     expect(res.status).toBe(200);
     const geo = await res.json();

@@ -734,6 +734,8 @@ export function resultRecord(
       release_on_land: s.releaseOnLand ?? null,
       // The forcing ensemble's members (name, weight, particles), as summary.json lists them.
       ...(s.members ? { members: s.members } : {}),
+      // The scenarios (weight, object type, particles, shares, each one's own areas), as summary.json lists them.
+      ...(s.scenarios ? { scenarios: s.scenarios } : {}),
     },
     mostLikelyLat: last?.mostLikelyLat ?? null,
     mostLikelyLon: last?.mostLikelyLon ?? null,
