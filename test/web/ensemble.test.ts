@@ -1,6 +1,6 @@
 // The page runs a forcing ensemble (issue 21 item 5), in a real browser against the embedded server: the
 // coordinator ticks two current files of the server as members; the mission runs on both, its result lists
-// the two members and the agreement product is among the downloads.
+// the two members, the agreement product is among the downloads, and the page draws where they agree.
 import { describe, expect, it } from "vitest";
 import { have } from "../helpers/needs.js";
 import { fillMission } from "./fill-form.js";
@@ -41,6 +41,13 @@ describe.runIf(CHROMIUM)("forcing ensemble on the page", () => {
       [100, 0.5],
     ]);
     expect(JSON.stringify(r.downloads ?? r)).toContain("agreement");
+    // The results panel lists the members and the map draws where they agree.
+    await page.waitForSelector("[data-testid=ensemble-members]", { timeout: 60_000 });
+    const rows = await page.$$eval("[data-testid=ensemble-members] tr", (els) => els.length);
+    expect(rows).toBe(3);
+    await expect
+      .poll(() => page.locator('.leaflet-areas-pane path[stroke="#0f766e"]').count())
+      .toBeGreaterThanOrEqual(1);
     expect(pageErrors).toEqual([]);
   }, 240_000);
 });

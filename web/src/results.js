@@ -2,6 +2,7 @@
 // drawn from the particles, 50/90/95 % search areas, most likely position, stranded particles, the release;
 // the side panel with figures at the chosen time and every download.
 
+import { AgreementLayer } from "./agreement.js";
 import { api } from "./api.js";
 import { formatPosition } from "./coords.js";
 import { escapeHtml } from "./html.js";
@@ -181,6 +182,7 @@ export class ResultsView {
       release: true,
       track: true,
       shore: true,
+      agreement: true,
     };
     this.heat = /** @type {ReturnType<typeof densityGrid> | ReturnType<typeof productHeat>} */ (null);
 
@@ -221,6 +223,8 @@ export class ResultsView {
     );
     /** Each scenario on its own, when the mission has scenarios. */
     this.scenarios = new ScenarioLayers(map);
+    /** Where a forcing ensemble's members agree, when the mission had one. */
+    this.agreement = new AgreementLayer(map);
     // Where on the shore to look: stretches of coastline with the share of all particles stranded there.
     this.shoreLayer = L.geoJSON(undefined, {
       pane: "areas",
@@ -264,6 +268,7 @@ export class ResultsView {
     }
     this.areaLayer.clearLayers();
     this.scenarios.clear();
+    this.agreement.clear();
     this.shoreLayer.clearLayers();
     this.shoreStretches = [];
     this.centroidByTime.clear();
@@ -350,6 +355,8 @@ export class ResultsView {
     this.shoreLayer.addData(
       /** @type {any} */ ({ type: "FeatureCollection", features: this.shoreStretches }),
     );
+    await this.agreement.load(mission.id, result);
+    if (this.mission?.id !== mission.id) return;
 
     const times =
       cloud?.times ?? result.timestepContours.map((/** @type {any} */ c) => Date.parse(c.timestamp) / 1000);
@@ -363,6 +370,7 @@ export class ResultsView {
     this.particleLayer.addTo(this.map);
     this.trackLayer.addTo(this.map);
     if (this.show.shore) this.shoreLayer.addTo(this.map);
+    if (this.show.agreement && this.agreement.present) this.agreement.layer.addTo(this.map);
     this.releaseLayer.addTo(this.map);
     this.markers.addTo(this.map);
     this.renderLegend();
@@ -804,9 +812,11 @@ export class ResultsView {
         ${check("stranded", "Stranded particles", "background:#b91c1c")}
         ${check("track", "Centroid track", "background:#334155")}
         ${this.shoreStretches.length ? check("shore", "Shore stretches (stranding)", "background:#9a3412") : ""}
+        ${this.agreement.present ? check("agreement", "Ensemble agreement", "background:#0f766e") : ""}
         ${check("release", "Last known position / release", "background:#1d4ed8")}
       </div>
       ${shoreTable(this.shoreStretches)}
+      ${this.agreement.panelHtml()}
       <h3>Downloads</h3>
       <div class="downloads" data-testid="downloads">${downloads || '<span class="echo">none stored</span>'}</div>
       <p><button type="button" class="small" id="zoom-results">Zoom to results</button>
@@ -865,6 +875,7 @@ export class ResultsView {
     toggle(this.releaseLayer, this.show.release);
     toggle(this.trackLayer, this.show.track);
     toggle(this.shoreLayer, this.show.shore && this.shoreStretches.length > 0);
+    toggle(this.agreement.layer, this.show.agreement && this.agreement.present);
     this.setTime(this.timeIndex);
   }
 }
