@@ -56,4 +56,20 @@ describe("sourcesThatCovered", () => {
       "model.nc",
     ]);
   });
+
+  it("asks every particle: a source that covered one particle out of 20,000 is named", () => {
+    const n = 20_000;
+    const lon = new Float32Array(2 * n).fill(4);
+    lon[n + 12_345] = 7; // one particle, at the second time only, reaches the model's box
+    const many = {
+      n,
+      times: Float64Array.of(0, 3600),
+      lon,
+      lat: new Float32Array(2 * n).fill(60),
+      status: new Uint8Array(2 * n).fill(Status.active),
+    } as unknown as Trajectory;
+    const model = eastOf(6.5, "model.nc");
+    const used = sourcesThatCovered({ wind: [model, constantSource(0, -10)], current: [] }, many);
+    expect([...used].map((s) => s.name)).toContain("model.nc");
+  });
 });
