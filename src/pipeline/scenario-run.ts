@@ -2,6 +2,7 @@
 // exactly those of a one-scenario run of it, whatever the other scenarios and the thread count), and joins
 // them into one trajectory whose particles carry their scenario's index and weight.
 import {
+  DEFAULT_THREAD_THRESHOLD,
   runSimulationThreaded,
   type ThreadedSimulationOptions,
   type ThreadedSimulationResult,
@@ -23,6 +24,9 @@ export async function runScenarioSimulations(
   for (const [k, s] of scenarios.entries()) {
     const n = s.simulation.release.number;
     const result = await runSimulationThreaded(s.simulation, s.category, forcing, {
+      // A mission large enough for step threads uses them in every scenario (the threads are kept between
+      // the runs), not only in scenarios that would be on their own.
+      ...(total >= DEFAULT_THREAD_THRESHOLD ? { threadThreshold: 0 } : {}),
       ...options,
       onProgress: (f) => options.onProgress?.((done + f * n) / total),
     });
