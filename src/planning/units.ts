@@ -33,6 +33,14 @@ const conditionsSchema = z.strictObject({
   fatigue: z.boolean().default(false),
 });
 
+const time = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i,
+    "must be an RFC 3339 time",
+  )
+  .refine(isRealDate, "is not a valid date");
+
 const unitSchema = z.strictObject({
   name: z.string().min(1, "must not be empty"),
   platform: z.enum(["vessel", "helicopter", "fixed-wing"], {
@@ -49,15 +57,9 @@ const unitSchema = z.strictObject({
     })
     .default("parallel"),
   conditions: conditionsSchema.optional(),
+  /** When the unit starts searching, if later than the window's start (RFC 3339). */
+  start: time.optional(),
 });
-
-const time = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i,
-    "must be an RFC 3339 time",
-  )
-  .refine(isRealDate, "is not a valid date");
 
 export const unitsFileSchema = z.strictObject({
   units: z.array(unitSchema).min(1, "at least 1 unit").max(50, "at most 50 units"),
@@ -87,9 +89,9 @@ export interface UnitSetup {
 }
 
 /**
- * Each unit's sweep width and window: from `from` for its on-scene hours, cut at `to`. The default window
- * ends at the run's last output time and is as long as the longest on-scene time (from no earlier than the
- * first output).
+ * Each unit's sweep width and window: from `from` (or its own later `start`) for its on-scene hours, cut at
+ * `to`. The default window ends at the run's last output time and is as long as the longest on-scene time
+ * (from no earlier than the first output).
  */
 export function unitSetups(
   file: UnitsFile,
@@ -112,16 +114,21 @@ export function unitSetups(
       },
     ]);
   }
-  const setups = file.units.map((u) => {
+  const setups = file.units.map((u, j) => {
     const conditions = u.conditions ?? file.conditions;
+    const start = u.start ? Math.max(from, Date.parse(u.start) / 1000) : from;
+    if (start >= to)
+      throw new SpecError([
+        { path: `units.${j}.start`, message: "must be before the end of the search window" },
+      ]);
     const sweep = sweepWidth(u, object, conditions);
     const effort: UnitEffort = {
       name: u.name,
       pattern: u.pattern,
       sweepWidthM: sweep.nm * METRES_PER_NM,
       speedMs: u.speed_kn * KNOT,
-      start: from,
-      end: Math.min(to, from + u.on_scene_hours * 3600),
+      start,
+      end: Math.min(to, start + u.on_scene_hours * 3600),
       afloatOnly: u.platform === "vessel",
     };
     return { unit: u, conditions, sweep, effort };
