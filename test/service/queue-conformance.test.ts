@@ -132,7 +132,7 @@ describe.each(ADAPTERS.filter((a): a is Adapter => a !== false))("JobQueue confo
     expect((await q.claim("w1", 10_000, 0))?.attempt).toBe(1);
   });
 
-  it("returns the jobs of a worker whose lease lapsed; its late renew and ack are LeaseLostErrors", async () => {
+  it("returns the jobs of a worker whose lease lapsed; its late renew, ack, release and dead letter are LeaseLostErrors", async () => {
     const q = await open();
     await q.push("j1");
     await q.push("j2");
@@ -152,6 +152,7 @@ describe.each(ADAPTERS.filter((a): a is Adapter => a !== false))("JobQueue confo
     await expect(q.renew(lost!, 300)).rejects.toBeInstanceOf(LeaseLostError);
     await expect(q.ack(lost!)).rejects.toBeInstanceOf(LeaseLostError);
     await expect(q.release(lost!, 0)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(q.deadLetter(lost!, "late")).rejects.toBeInstanceOf(LeaseLostError);
     expect(await q.stats()).toEqual({ waiting: 0, processing: 2, dead: 0 });
   });
 

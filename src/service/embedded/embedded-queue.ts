@@ -161,6 +161,7 @@ export class EmbeddedQueue implements JobQueue, QueueAdmin {
         [id, attempt, reason],
       );
       if (rowCount > 0) return;
+      throw notHeld(job, "dead-letter");
     }
     await this.db.query(
       "INSERT INTO embedded_jobs (queue, raw, state, dead_reason) VALUES ($1, $2, 'dead', $3)",

@@ -364,7 +364,7 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       at: new Date().toISOString(),
       attempt: claimed ? job.attempt : null,
     };
-    await this.script(
+    const moved = await this.script(
       "deadLetterJob",
       claimed ? this.proc(job.receipt) : this.key("none"),
       this.key("dead"),
@@ -374,6 +374,8 @@ export class RedisJobQueue implements JobQueue, QueueAdmin {
       jobHash(job.raw),
       claimed ? "1" : "0",
     );
+    // Not in our processing list: taken back after a lapsed lease; its next delivery decides again.
+    if (claimed && Number(moved) === 0) throw this.notHeld(job, "dead-letter");
   }
 
   async reclaimExpired(): Promise<number> {
