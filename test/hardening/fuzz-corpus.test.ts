@@ -58,7 +58,7 @@ interface Damaged {
 }
 
 /** Writes the corpus into `dir`: the originals (which must read) and PER_FILE damaged copies of each. */
-export function makeCorpus(dir: string, seed = SEED): { originals: string[]; damaged: Damaged[] } {
+function makeCorpus(dir: string, seed = SEED): { originals: string[]; damaged: Damaged[] } {
   const random = rng(seed);
   const sources = [
     path.join(FORCING, "Arctic20_1to5Feb_2016.nc"), // classic (64-bit offset), current
