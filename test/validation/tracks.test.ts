@@ -1,6 +1,6 @@
 // Observed-track readers (issue 23 item 1): CSV, GPX (a hand-written file after the GPX 1.1 schema, as a Garmin
 // unit writes it), GeoJSON, and CF trajectory NetCDF written by netCDF4-python (committed fixtures, and written
-// afresh when python3-netcdf4 is here) and by Driftline itself (particles.nc).
+// afresh when python3-netcdf4 is here), by OpenDrift (its reference run) and by Driftline itself (particles.nc).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,6 +10,7 @@ import { writeParticlesNetcdf } from "../../src/products/particles-nc.js";
 import { observedAt, TrackError } from "../../src/validation/track.js";
 import { readTracks, TRACK_FORMATS } from "../../src/validation/tracks/index.js";
 import { have } from "../helpers/needs.js";
+import { REFERENCE_DIR } from "../helpers/reference.js";
 import { syntheticContext, syntheticTrajectory } from "../products/synthetic.js";
 import { python } from "../products/tools.js";
 
@@ -17,6 +18,7 @@ const PYTHON = await have(
   "test/validation/tracks.test.ts: netCDF4-python writes the drifter files",
   "python-netcdf4",
 );
+const SHARED = await have("test/validation/tracks.test.ts: OpenDrift's reference run", "shared-dir");
 const FIXTURES = fileURLToPath(new URL("../fixtures/validation/", import.meta.url));
 const T0 = Date.UTC(2016, 1, 3, 6) / 1000;
 const tmp = () => mkdtempSync(path.join(tmpdir(), "driftline-tracks-"));
@@ -151,6 +153,18 @@ describe("observed track readers", () => {
     expectFixtureDrifters(await readTracks(path.join(dir, "drifters-trajan.nc")), ["SVP-300234", "SLDMB-7"]);
     expectFixtureDrifters(await readTracks(path.join(dir, "drifters-ragged.nc")), ["300234", "7"]);
   });
+
+  it.runIf(SHARED)(
+    "OpenDrift's own output (the ROMS Nordic reference run): one track per particle",
+    async () => {
+      const tracks = await readTracks(path.join(REFERENCE_DIR, "roms-nordic-public/opendrift.nc"));
+      expect(tracks).toHaveLength(1000);
+      expect(tracks[0].times[0]).toBe(T0);
+      expect(tracks[0].lon[0]).toBeCloseTo(13.05, 5);
+      expect(tracks[0].lat[0]).toBeCloseTo(67.3, 5);
+      expect(Math.max(...tracks.map((t) => t.times.length))).toBe(25);
+    },
+  );
 
   it("Driftline's own particles.nc: one track per particle, released particles only", async () => {
     const ctx = syntheticContext(syntheticTrajectory({ n: 4 }));
