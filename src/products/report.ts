@@ -3,6 +3,7 @@
 // particle status and caveats. DejaVu Sans is embedded so °, ′, ² and → print everywhere.
 import { deflate } from "node:zlib";
 import PDFDocument from "pdfkit";
+import { agreementOf } from "./agreement.js";
 import type { ProductContext } from "./context.js";
 import { formatPositionDecimal, formatPositionDM } from "./coordinates.js";
 import { heatmapPixels, hoursAt, releaseTimeText, renderHeatmapPng } from "./heatmap.js";
@@ -457,6 +458,7 @@ function pageTwo(doc: Doc, input: ReportInput, k: number, shore: readonly ShoreS
     ) + 12;
 
   y = scenarioTable(doc, ctx, y);
+  y = ensembleTable(doc, input, y);
 
   // The timeline gets the room the status block and caveats leave on this page (at most 14 rows).
   const notes = caveats(input);
@@ -533,6 +535,43 @@ function scenarioTable(doc: Doc, ctx: ProductContext, y: number): number {
   const note =
     (more > 0 ? `${more} more in summary.json. ` : "") +
     "Afloat and stranded: share of the whole mission's probability. Each scenario's own outlines: search_areas.geojson (scenario_search_area), mission.kml (Scenarios).";
+  return y + text(doc, note, LEFT, y, { size: 8, color: MUTED }) + 12;
+}
+
+/** Most member rows in the report (summary.json and agreement.geojson list them all). */
+const REPORT_MAX_MEMBERS = 3;
+
+/** The forcing ensemble's members and where they agree (runs with two or more members); returns the y below. */
+function ensembleTable(doc: Doc, input: ReportInput, y: number): number {
+  const layer = agreementOf(input.ctx, input.grids);
+  if (!layer) return y;
+  y = heading(
+    doc,
+    `Forcing ensemble (${layer.members.length} members; their agreement at ${formatUtc(layer.time)})`,
+    y,
+  );
+  const shown = layer.members.slice(0, REPORT_MAX_MEMBERS);
+  y = table(
+    doc,
+    ["Member", "Weight", "Particles", "Own 90 % area"],
+    shown.map((m) => [
+      m.name,
+      `${(m.weight * 100).toFixed(1)} %`,
+      formatCount(m.particles),
+      `${formatArea(m.areaKm2)} km²`,
+    ]),
+    [285, 60, 80, 90.28],
+    y,
+    8.5,
+  );
+  y += 3;
+  const cellKm2 = (input.grids.cellM * input.grids.cellM) / 1e6;
+  let all = 0;
+  for (const v of layer.share) if (v >= 1) all++;
+  const more = layer.members.length - shown.length;
+  const note =
+    (more > 0 ? `${more} more in summary.json. ` : "") +
+    `All members' own 90 % areas overlap on ${formatArea(all * cellKm2)} km². Where 25, 50, 75 and 100 % of the members' weight agree: agreement.geojson, and 'agreement' in density.nc.`;
   return y + text(doc, note, LEFT, y, { size: 8, color: MUTED }) + 12;
 }
 

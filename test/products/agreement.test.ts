@@ -1,7 +1,8 @@
 // The forcing-ensemble agreement layer (issue 21 item 2): per density cell, the share of the members (by weight)
 // whose own 90 % area covers it; agreement.geojson and density.nc's `agreement`.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +12,16 @@ import { agreementOf, writeAgreementGeoJson } from "../../src/products/agreement
 import type { ProductContext } from "../../src/products/context.js";
 import { computeDensity, writeDensityNetcdf } from "../../src/products/density.js";
 import { PRODUCTS } from "../../src/products/registry.js";
+import { renderReportPdf } from "../../src/products/report.js";
 import { computeSearchAreas } from "../../src/products/search-areas.js";
 import { buildSnapshotSummaries } from "../../src/products/summary.js";
+import { have } from "../helpers/needs.js";
 import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
+
+const POPPLER = await have(
+  "test/products/agreement.test.ts: the members in report.pdf (pdftotext)",
+  "poppler",
+);
 
 let dir = "";
 beforeAll(async () => {
@@ -91,6 +99,26 @@ describe("agreement", () => {
       read.close();
     }
   });
+
+  it.runIf(POPPLER)(
+    "lists the members and their overlap in report.pdf",
+    async () => {
+      const { ctx } = twoMembers();
+      const grids = computeDensity(ctx);
+      ctx.searchAreas = computeSearchAreas(ctx, grids);
+      const pdf = await renderReportPdf({ ctx, grids, areas: ctx.searchAreas, generatedAt: 1.7e9 });
+      const file = path.join(dir, "report.pdf");
+      await writeFile(file, pdf);
+      const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString("utf8");
+      expect(text).toMatch(/Forcing ensemble \(2 members/);
+      expect(text).toContain("current: a.nc");
+      expect(text).toMatch(/75\.0 %/);
+      expect(text).toMatch(/All members' own 90 % areas overlap on/);
+    // Still the two-page briefing.
+    expect(execFileSync("pdfinfo", [file]).toString("utf8")).toMatch(/Pages:\s+2\n/);
+    },
+    60_000,
+  );
 
   it("says there is nothing to compare without an ensemble", async () => {
     const t = syntheticTrajectory({ n: 300, hours: 3 });
