@@ -173,10 +173,14 @@ export async function prepareMembers(
   window: ForcingWindow,
   forcingDir: string | undefined,
   fetchOptions?: Omit<FetchForcingOptions, "forcingDir" | "kinds">,
+  /** Called after each entry of the forcing (one, or each explicit ensemble member) is read. */
+  onEntry?: (done: number, total: number) => void,
 ): Promise<PreparedMember[]> {
   const members: PreparedMember[] = [];
-  for (const entry of explicitMembers(forcing)) {
+  const entries = explicitMembers(forcing);
+  for (const [k, entry] of entries.entries()) {
     const built = await prepareForcing(entry.spec, sim, window, forcingDir, fetchOptions);
+    onEntry?.(k + 1, entries.length);
     const parts = await expandFileMembers(built.set, built.provenance, window);
     for (const part of parts) {
       const names = [entry.label, part.name].filter((t) => t !== "");

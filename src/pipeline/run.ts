@@ -138,20 +138,28 @@ export async function runSimulationSpec(input: unknown, opts: RunOptions): Promi
   // Step threads load while forcing and coastline are read.
   if (threads > 1 && simulation.release.number >= DEFAULT_THREAD_THRESHOLD) prestartThreads(threads - 1);
 
-  progress(0, "prepare", "reading forcing and coastline");
+  progress(0, "prepare", "reading forcing");
   const window = reachableWindow(reach);
   const merged = opts.merged;
   const members = merged
     ? []
-    : await prepareMembers(spec.forcing, simulation, window, opts.forcingDir, opts.fetch);
+    : await prepareMembers(spec.forcing, simulation, window, opts.forcingDir, opts.fetch, (done, total) =>
+        progress(
+          (0.03 * done) / total,
+          "prepare",
+          total > 1 ? `reading forcing: ${done} of ${total} ensemble entries` : "reading forcing",
+        ),
+      );
   const memberCount = merged ? merged.members.length || 1 : members.length;
   // Sets ready now (not those of a file's ensemble members, read just before they run) must cover every scenario.
   if (scenarios) for (const m of members) if (!m.prepare) checkScenariosCovered(scenarios, m.set);
   opts.signal?.throwIfAborted();
   timingMark("forcing prepared");
+  if (simulation.coastline !== "none") progress(0.03, "prepare", "forcing read; reading the coastline");
   const landmask: LandMask | null = simulation.coastline === "none" ? null : await prepareLandmaskFor(reach);
   opts.signal?.throwIfAborted();
   timingMark("land mask prepared");
+  progress(0.05, "simulate", "starting the simulation");
 
   const simStarted = performance.now();
   const simOptions = {
