@@ -1,6 +1,8 @@
 // The page with two weighted scenarios, in a real browser against the embedded server: the coordinator adds a
 // second scenario (a person who left the raft an hour later, elsewhere, 40 %), the results show the combined
 // areas, a table of the scenarios and, ticked, a scenario's own areas in its colour.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeDir, startTestServer } from "../api/helpers.js";
@@ -8,6 +10,7 @@ import { have } from "../helpers/needs.js";
 import { launchChromium, openPage } from "./browser.js";
 
 const CHROMIUM = await have("test/web/scenarios.test.ts: scenarios on the page", "chromium");
+const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -78,6 +81,8 @@ describe.runIf(CHROMIUM)("scenarios on the page", () => {
     expect(await own.count()).toBe(0);
     await page.check("input[data-scenario='1']");
     await expect.poll(() => own.count()).toBeGreaterThanOrEqual(2);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "web-scenarios.png") });
     await page.uncheck("input[data-scenario='1']");
     await expect.poll(() => own.count()).toBe(0);
     expect(pageErrors).toEqual([]);
