@@ -10,7 +10,7 @@ import {
   calibrationCsv,
   renderReliabilityPng,
 } from "./calibration.js";
-import { figureLines, renderValidationPng } from "./picture.js";
+import { renderValidationPng } from "./picture.js";
 import { pictureFile, renderValidationPdf, VALIDATION_FILES, writeValidationTables } from "./report.js";
 import { type ObservedTrack, TrackError } from "./track.js";
 import { readTracks } from "./tracks/index.js";
@@ -48,7 +48,6 @@ export async function runValidation(job: ValidationJob): Promise<ValidationOutpu
   await mkdir(job.outDir, { recursive: true });
   const scratch = await mkdtemp(path.join(os.tmpdir(), "driftline-validate-"));
   const pictures: Uint8Array[] = [];
-  const lines: string[][] = [];
   const files: string[] = [];
   try {
     const run = await validateTracks(job.spec, tracks, scratch, {
@@ -57,7 +56,6 @@ export async function runValidation(job: ValidationJob): Promise<ValidationOutpu
       threads: job.threads,
       onProgress: job.onProgress,
       onCase: async (c) => {
-        lines.push(figureLines(c));
         if (job.tablesOnly) return;
         const png = await renderValidationPng(c);
         const file = path.join(job.outDir, pictureFile(pictures.length));
@@ -70,7 +68,7 @@ export async function runValidation(job: ValidationJob): Promise<ValidationOutpu
     files.unshift(tables.json, tables.csv);
     if (!job.tablesOnly) {
       const pdf = path.join(job.outDir, VALIDATION_FILES.pdf);
-      await writeFile(pdf, await renderValidationPdf(run, pictures, lines));
+      await writeFile(pdf, await renderValidationPdf(run, pictures));
       files.push(pdf);
     }
     return { run, tracks, files };

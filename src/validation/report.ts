@@ -146,7 +146,6 @@ export function totalLines(run: ValidationRun): string[] {
 export async function renderValidationPdf(
   run: ValidationRun,
   pictures: readonly Uint8Array[],
-  lines: readonly string[][],
 ): Promise<Uint8Array> {
   const doc = new PDFDocument({
     size: "A4",
@@ -185,17 +184,12 @@ export async function renderValidationPdf(
         "Hit rate: share of output times whose observed position lies inside the p % search area; a calibrated forecast hits about p %.",
     )
     .fillColor("#000000");
+  // Each drifter's page: its picture, which carries the figures beside the map.
   run.drifters.forEach((d, n) => {
     doc.addPage();
     doc.font("Sans-Bold").fontSize(13).text(`Drifter ${d.id}`);
     const png = pictures[n];
-    if (png) doc.image(Buffer.from(png), 40, 64, { width: 560 });
-    doc.font("Mono").fontSize(8.5);
-    let y = 64;
-    for (const line of lines[n] ?? []) {
-      doc.text(line, 612, y, { width: 190 });
-      y = doc.y + 1;
-    }
+    if (png) doc.image(Buffer.from(png), 61, 70, { width: 720 });
   });
   doc.end();
   await finished;
