@@ -304,4 +304,33 @@ describe("scenario runs", () => {
     expectSameBytes(joined, result.trajectory);
     expect(Array.from(compiled.sliceTrajectory(joined, 2, 4).lon)).toEqual(Array.from(part(2, 4).lon));
   }, 60_000);
+
+  it("run backwards too, each scenario released over its window back in time", async () => {
+    const spec = reference("const");
+    spec.coastline = "none";
+    spec.duration_hours = -6;
+    spec.time_step_seconds = -600;
+    spec.seed = { number: 400 };
+    spec.scenarios = [
+      { name: "found here", release: { lon: 3, lat: 60 } },
+      {
+        name: "or there, earlier",
+        object_type: "LIFE-RAFT-DB-10",
+        release: { lon: 3.1, lat: 60, time: ["2016-02-01T11:00:00Z", "2016-02-01T10:00:00Z"] },
+      },
+    ];
+    const { result } = await runMission(spec);
+    const t = result.trajectory;
+    expect(t.times[t.times.length - 1] - t.times[0]).toBe(-6 * 3600);
+    expect(new Set(t.scenario)).toEqual(new Set([0, 1]));
+    expect(t.releaseTime[t.n - 1]).toBeCloseTo(Date.parse("2016-02-01T10:00:00Z") / 1000, 3);
+    // Forward-ordered windows are refused for a backward run.
+    (spec.scenarios[1].release as Record<string, unknown>).time = [
+      "2016-02-01T10:00:00Z",
+      "2016-02-01T11:00:00Z",
+    ];
+    expect(specIssues(spec)).toEqual([
+      "scenarios.1.release.time: must be in the direction of the run (end after start, or before it when backtracking)",
+    ]);
+  }, 60_000);
 });
