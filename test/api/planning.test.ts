@@ -68,6 +68,9 @@ describe("search planning API", () => {
     const density = await call(server, "GET", `/api/v1/missions/${id}/revisions/1/density`);
     expect(density.status).toBe(200);
     expect(density.json.data.cells.length).toBeGreaterThan(0);
+    const cloud1 = await call(server, "GET", `/api/v1/missions/${id}/revisions/1/particles?max=1000`);
+    expect(cloud1.status).toBe(200);
+    expect(Math.min(...cloud1.json.data.weight)).toBeLessThan(0.5 * Math.max(...cloud1.json.data.weight));
     const summary1 = await call(server, "GET", `/api/v1/missions/${id}/revisions/1/download?format=summary`);
     expect(summary1.json.revision.cumulativePos).toBeCloseTo(s.cumulativePos, 6);
     // The run itself is revision 0, unchanged.

@@ -385,9 +385,14 @@ export class ResultsView {
     const id = this.mission?.id;
     if (!id) return;
     const base = `/api/v1/missions/${id}/revisions/${n}`;
-    this.density = await api(`${base}/density`)
-      .then((r) => r.data)
-      .catch(() => this.density);
+    [this.density, this.cloud] = await Promise.all([
+      api(`${base}/density`)
+        .then((r) => r.data)
+        .catch(() => this.density),
+      api(`${base}/particles?max=2000`)
+        .then((r) => r.data)
+        .catch(() => this.cloud),
+    ]);
     this.areaFeatures = await this.loadAreas(id, this.result, `${base}/download?format=search-areas`);
     this.setTime(this.timeIndex);
   }

@@ -470,6 +470,22 @@ export function openApiDocument(version: string): Json {
           responses: { 200: { description: "The file" }, 404: errorResponse("No such revision or product") },
         },
       },
+      "/api/v1/missions/{id}/revisions/{n}/particles": {
+        get: {
+          summary: "The particle cloud of a revision (as results/particles; weights after the searches)",
+          parameters: [
+            idParam,
+            { name: "n", in: "path", required: true, schema: { type: "integer", minimum: 0 } },
+            {
+              name: "max",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 1, maximum: 20000 },
+            },
+          ],
+          responses: { 200: { description: "As results/particles" }, 404: errorResponse("No such revision") },
+        },
+      },
       "/api/v1/missions/{id}/revisions/{n}/density": {
         get: {
           summary: "The probability grid of a revision (as results/density)",

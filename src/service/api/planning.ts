@@ -4,7 +4,7 @@
 // under the mission's prefix ({id}/plans/{plan id}/…, {id}/revisions/{n}/…), rows to mission_plans and
 // mission_revisions. The computation runs in a thread of its own per request (planning-thread.ts), off the
 // event loop (a plan on 20,000 particles takes about 2 s).
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -26,13 +26,15 @@ import {
 } from "../../products/registry.js";
 import { findPlan, insertPlan, insertRevision, listPlans, listRevisions } from "../db/planning.js";
 import { productKey } from "../storage/keys.js";
+import type { Caller } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { densityGridFromFile } from "./density-grid.js";
 import { ApiError, badRequest, notFound } from "./errors.js";
 import { loadMission } from "./missions.js";
+import { particleCloudFromFile } from "./particle-cloud.js";
 import type { PlanningJob, PlanningReply } from "./planning-thread.js";
 import type { Row } from "./rows.js";
-import { DownloadQuery, fieldErrors } from "./schemas.js";
+import { DownloadQuery, fieldErrors, ParticlesQuery } from "./schemas.js";
 
 const PlanBody = z.looseObject({ revision: z.number().int().min(0).optional() });
 export const SearchBody = z.strictObject({
@@ -352,23 +354,44 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
   );
 
+  /** A revision's file read from a local copy: density.nc for the heat layer, particles.nc for the cloud. */
+  const readRevisionFile = async <T>(
+    request: { caller: Caller; params: { id: string; n: string } },
+    file: string,
+    read: (local: string) => Promise<T>,
+  ): Promise<T> => {
+    const mission = await loadMission(ctx, request.caller, request.params.id);
+    const id = mission.id as string;
+    const n = await checkRevision(ctx, id, revisionNumber(request.params.n));
+    const key = revisionKey(id, n, file);
+    if (!(await ctx.storage.exists(bucket, key))) throw notFound(`revision ${n} has no ${file}`);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "driftline-revision-"));
+    try {
+      const local = path.join(dir, file);
+      await writeFile(local, await ctx.storage.get(bucket, key));
+      return await read(local);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
   app.get<{ Params: { id: string; n: string } }>(
     "/api/v1/missions/:id/revisions/:n/density",
+    async (request) => ({
+      data: await readRevisionFile(request, PRODUCT_FILES.density, densityGridFromFile),
+    }),
+  );
+
+  app.get<{ Params: { id: string; n: string } }>(
+    "/api/v1/missions/:id/revisions/:n/particles",
     async (request) => {
-      const mission = await loadMission(ctx, request.caller, request.params.id);
-      const id = mission.id as string;
-      const n = await checkRevision(ctx, id, revisionNumber(request.params.n));
-      const key = revisionKey(id, n, PRODUCT_FILES.density);
-      if (!(await ctx.storage.exists(bucket, key))) throw notFound(`revision ${n} has no density.nc`);
-      const dir = await mkdtemp(path.join(os.tmpdir(), "driftline-density-"));
-      try {
-        const file = path.join(dir, "density.nc");
-        await mkdir(dir, { recursive: true });
-        await writeFile(file, await ctx.storage.get(bucket, key));
-        return { data: await densityGridFromFile(file) };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const q = ParticlesQuery.safeParse(request.query);
+      if (!q.success) throw badRequest("invalid query", fieldErrors(q.error));
+      return {
+        data: await readRevisionFile(request, PRODUCT_FILES.netcdf, (file) =>
+          particleCloudFromFile(file, q.data.max),
+        ),
+      };
     },
   );
 }
