@@ -59,17 +59,39 @@ export function forcingLabel(specJson: string): string {
     .join("; ");
 }
 
-/** The spec moved to the track's first fix and time, running as long as the track (whole output steps). */
+/**
+ * The spec moved to the track's first fix and time, running as long as the track (whole output steps); with
+ * scenarios, each scenario's release moves there.
+ */
 export function hindcastSpec(spec: Record<string, unknown>, track: ObservedTrack): Record<string, unknown> {
   const outputStep = Number(spec.output_step_seconds ?? 3600);
   const span = track.times[track.times.length - 1] - track.times[0];
   const steps = Math.max(1, Math.ceil(span / outputStep - 1e-9));
   const seed = { ...(spec.seed as Record<string, unknown>) };
   delete seed.time;
-  seed.lon = track.lon[0];
-  seed.lat = track.lat[0];
+  let scenarios = spec.scenarios;
+  if (Array.isArray(scenarios)) {
+    // Each scenario's release moves to the fix (its polygon or line too): the scenarios differ in object only.
+    scenarios = scenarios.map((s: Record<string, unknown>) => {
+      const { polygon: _p, time: _t, ...release } = (s.release ?? {}) as Record<string, unknown>;
+      const radius = Array.isArray(release.radius_m) ? release.radius_m[0] : release.radius_m;
+      return {
+        ...s,
+        release: {
+          ...release,
+          lon: track.lon[0],
+          lat: track.lat[0],
+          ...(radius !== undefined ? { radius_m: radius } : {}),
+        },
+      };
+    });
+  } else {
+    seed.lon = track.lon[0];
+    seed.lat = track.lat[0];
+  }
   return {
     ...spec,
+    ...(scenarios ? { scenarios } : {}),
     name: `${String(spec.name ?? "simulation")} / ${track.id}`,
     start_time: new Date(track.times[0] * 1000).toISOString(),
     duration_hours: (steps * outputStep) / 3600,

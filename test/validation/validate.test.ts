@@ -9,8 +9,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { geodesicDirect } from "../../src/core/geodesy.js";
 import { runSimulationSpec } from "../../src/pipeline/run.js";
+import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { runValidation } from "../../src/validation/index.js";
 import { readTracks } from "../../src/validation/tracks/index.js";
+import { hindcastSpec } from "../../src/validation/validate.js";
 import { driftline } from "../helpers/cli.js";
 import { have } from "../helpers/needs.js";
 import { FORCING_DIR, REFERENCE_DIR } from "../helpers/reference.js";
@@ -32,6 +34,56 @@ async function observe(spec: Record<string, unknown>): Promise<string> {
   await runSimulationSpec(spec, { outDir: dir, forcingDir: FORCING_DIR, products: ["netcdf"], threads: 1 });
   return dir;
 }
+
+describe("hindcast spec", () => {
+  it("moves the release to the first fix and runs as long as the track, scenarios too", () => {
+    const track = {
+      id: "d",
+      times: Float64Array.of(1454479200, 1454479200 + 5.5 * 3600),
+      lon: Float64Array.of(13.1, 13.2),
+      lat: Float64Array.of(67.2, 67.3),
+    };
+    const base = {
+      name: "m",
+      start_time: "2016-02-01T00:00:00Z",
+      duration_hours: 48,
+      seed: { lon: 1, lat: 2, time: "2016-02-01T00:00:00Z", radius_m: 300, number: 100 },
+      forcing: { wind: { constant: { x: 1, y: 0 } }, current: { constant: { x: 0, y: 0 } } },
+    };
+    const plain = hindcastSpec(base, track);
+    expect(plain).toMatchObject({ start_time: "2016-02-03T06:00:00.000Z", duration_hours: 6 });
+    expect(plain.seed).toEqual({ lon: 13.1, lat: 67.2, radius_m: 300, number: 100 });
+    expect(() => parseSimulationSpec(plain)).not.toThrow();
+    const withScenarios = hindcastSpec(
+      {
+        ...base,
+        seed: { number: 100 },
+        scenarios: [
+          { name: "raft", object_type: 26, weight: 0.6, release: { lon: 1, lat: 2, radius_m: 500 } },
+          {
+            name: "PIW",
+            object_type: 1,
+            weight: 0.4,
+            release: {
+              polygon: [
+                [1, 2],
+                [1.1, 2],
+                [1, 2.1],
+              ],
+            },
+          },
+        ],
+      },
+      track,
+    );
+    expect(withScenarios.seed).toEqual({ number: 100 });
+    expect((withScenarios.scenarios as { release: unknown }[]).map((s) => s.release)).toEqual([
+      { lon: 13.1, lat: 67.2, radius_m: 500 },
+      { lon: 13.1, lat: 67.2 },
+    ]);
+    expect(() => parseSimulationSpec(withScenarios)).not.toThrow();
+  });
+});
 
 describe.runIf(SHARED)("driftline validate", () => {
   it(
