@@ -98,6 +98,53 @@ export function gridArea(grid: GridInfo): LonLatBox {
   return box;
 }
 
+/** Points on the outline of a map's drawing of a grid: enough to follow a projected edge's curve. */
+const OUTLINE_POINTS = 240;
+
+/**
+ * The outline of a projected or curvilinear grid in lon/lat: its edge nodes in order around the grid
+ * (south row, east column, north row back, west column back), thinned to about OUTLINE_POINTS, longitudes
+ * kept continuous across ±180, closed. Null for a lon/lat grid (its box is its outline) and for a grid
+ * around a pole (no ring on a map says that).
+ */
+export function gridOutline(grid: GridInfo): [number, number][] | null {
+  if (grid.kind === "lonlat") return null;
+  const { nx, ny } = grid;
+  const node: (i: number, j: number, out: Float64Array) => void =
+    grid.kind === "curvilinear"
+      ? (i, j, out) => {
+          out[0] = grid.lon[j * nx + i];
+          out[1] = grid.lat[j * nx + i];
+        }
+      : (() => {
+          const p = makeProjector(grid.projection);
+          return (i: number, j: number, out: Float64Array) => p.inverse(grid.x[i], grid.y[j], out);
+        })();
+  const edge: [number, number][] = [];
+  for (let i = 0; i < nx - 1; i++) edge.push([i, 0]);
+  for (let j = 0; j < ny - 1; j++) edge.push([nx - 1, j]);
+  for (let i = nx - 1; i > 0; i--) edge.push([i, ny - 1]);
+  for (let j = ny - 1; j > 0; j--) edge.push([0, j]);
+  const step = Math.max(1, Math.ceil(edge.length / OUTLINE_POINTS));
+  const out = new Float64Array(2);
+  const ring: [number, number][] = [];
+  for (let k = 0; k < edge.length; k += step) {
+    node(edge[k][0], edge[k][1], out);
+    if (!Number.isFinite(out[0]) || !Number.isFinite(out[1])) continue;
+    let lon = out[0];
+    if (ring.length > 0) {
+      const prev = ring[ring.length - 1][0];
+      lon -= 360 * Math.round((lon - prev) / 360);
+    }
+    ring.push([Math.round(lon * 1e4) / 1e4, Math.round(out[1] * 1e4) / 1e4]);
+  }
+  if (ring.length < 3) return null;
+  // A ring that winds around a pole does not close in longitude: no outline for it.
+  if (Math.abs(ring[0][0] - ring[ring.length - 1][0]) > 180) return null;
+  ring.push([ring[0][0], ring[0][1]]);
+  return ring;
+}
+
 /** Do two boxes overlap (longitudes compared modulo 360)? */
 export function boxesOverlap(a: LonLatBox, b: LonLatBox): boolean {
   if (a.north < b.south || b.north < a.south) return false;

@@ -33,7 +33,7 @@ export interface Catalog {
   scanned: number;
 }
 
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 
 interface IndexFile {
   version: number;

@@ -42,6 +42,8 @@ export interface VectorDescription {
   projection?: string;
   projectionSource?: string;
   area: LonLatBox;
+  /** The grid's outline in lon/lat (closed ring) when its box is not its shape (projected, curvilinear). */
+  outline?: [number, number][];
   timeStart: number;
   timeEnd: number;
   timeSteps: number;

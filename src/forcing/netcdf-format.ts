@@ -5,7 +5,7 @@
 import type { Compatibility, ForcingSource } from "../core/types.js";
 import { netcdfContainer, openNetcdf } from "../io/netcdf/open.js";
 import { strAttr } from "../io/netcdf/types.js";
-import { gridArea } from "./area.js";
+import { gridArea, gridOutline } from "./area.js";
 import { discoverVector, type GridInfo, lookedFor, type VectorKind, type VectorLayout } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
 import type { ForcingFormat, VectorDescription } from "./format.js";
@@ -114,6 +114,11 @@ export async function openVectorSources(paths: string[], kind: VectorKind): Prom
   return sourcesFromLayouts(entries) as GriddedSource[];
 }
 
+function outlineOf(grid: GridInfo): { outline?: [number, number][] } {
+  const outline = gridOutline(grid);
+  return outline ? { outline } : {};
+}
+
 function resolutionM(grid: GridInfo): number {
   if (grid.kind === "curvilinear") {
     const c = (grid.ny >> 1) * grid.nx + (grid.nx >> 1);
@@ -157,6 +162,7 @@ export function describeLayout(l: VectorLayout): VectorDescription {
       ? { projection: projectionText(g.projection), projectionSource: g.projection.source }
       : {}),
     area: gridArea(g),
+    ...outlineOf(g),
     timeStart: t[0],
     timeEnd: t[t.length - 1],
     timeSteps: t.length,

@@ -266,13 +266,21 @@ function showCoverage(files, overlaps) {
     const colour = f.variables.includes("wind") ? COVERAGE_COLOUR.wind : COVERAGE_COLOUR.current;
     // A box across the whole globe (or a degenerate one) says nothing on a map: skip it, keep the rest.
     if (!(f.north > f.south && f.east > f.west && f.east - f.west < 359)) continue;
-    L.rectangle(
-      [
-        [f.south, f.west],
-        [f.north, f.east],
-      ],
-      { color: colour, weight: 1, dashArray: "4 4", fill: false, interactive: false },
-    ).addTo(layer);
+    const style = { color: colour, weight: 1, dashArray: "4 4", fill: false, interactive: false };
+    // A projected grid (polar stereographic, Lambert …) is drawn as its real outline, not its lon/lat box.
+    if (Array.isArray(f.outline) && f.outline.length > 3)
+      L.polygon(
+        f.outline.map((/** @type {[number, number]} */ p) => /** @type {[number, number]} */ ([p[1], p[0]])),
+        style,
+      ).addTo(layer);
+    else
+      L.rectangle(
+        [
+          [f.south, f.west],
+          [f.north, f.east],
+        ],
+        style,
+      ).addTo(layer);
   }
   const legend = document.createElement("div");
   legend.className = "coverage-legend";

@@ -47,6 +47,7 @@ export function forcingCoverageProvider(dir: string, logger?: Logger) {
           end: iso(v.timeEnd),
           grid: v.grid,
           resolutionM: v.resolutionM,
+          ...(v.outline ? { outline: v.outline } : {}),
         });
       }
     }

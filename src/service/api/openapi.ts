@@ -597,7 +597,11 @@ export function openApiDocument(version: string): Json {
         get: {
           summary: "Areas and times the configured forcing files cover",
           responses: {
-            200: { description: "`{data: [{name, variables, west, east, south, north, start, end}]}`" },
+            200: {
+              description:
+                "`{data: [{name, variables, west, east, south, north, start, end, grid, resolutionM, outline?}], " +
+                "overlaps}`: outline is a projected or curvilinear grid's edge as a closed [lon, lat] ring",
+            },
           },
         },
       },
