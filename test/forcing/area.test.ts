@@ -2,20 +2,10 @@
 // box: a projected grid's edge in lon/lat, closed, inside its box and touching it, not the box itself.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { pointInRing } from "../../src/core/rings.js";
 import { scanCatalog } from "../../src/forcing/index.js";
 
 const FORCING = fileURLToPath(new URL("../../data-bundled/forcing/", import.meta.url));
-
-/** Even-odd rule for a closed ring of [lon, lat]. */
-function inside(ring: [number, number][], lon: number, lat: number): boolean {
-  let hit = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) hit = !hit;
-  }
-  return hit;
-}
 
 describe("gridOutline", () => {
   it("gives projected grids their real outline and lon/lat grids none (their box is their shape)", async () => {
@@ -37,7 +27,7 @@ describe("gridOutline", () => {
       expect(Math.min(...lons)).toBeCloseTo(area.west, 0);
       expect(Math.max(...lons)).toBeCloseTo(area.east, 0);
       // Not the box: the box's centre is inside the grid, and some corner of the box is not.
-      expect(inside(ring, (area.west + area.east) / 2, (area.south + area.north) / 2), file).toBe(true);
+      expect(pointInRing((area.west + area.east) / 2, (area.south + area.north) / 2, ring), file).toBe(true);
       const corners: [number, number][] = [
         [area.west, area.south],
         [area.west, area.north],
@@ -45,7 +35,7 @@ describe("gridOutline", () => {
         [area.east, area.north],
       ];
       expect(
-        corners.some(([lon, lat]) => !inside(ring, lon, lat)),
+        corners.some(([lon, lat]) => !pointInRing(lon, lat, ring)),
         file,
       ).toBe(true);
     }
