@@ -246,6 +246,13 @@ export async function setupForm(hooks) {
   timeInput.value = utcInputValue(now);
   // Until the user types a time, the page may replace "now" with a time the configured forcing covers.
   let timeTouched = false;
+  // Settled once the server has said what its forcing covers (a cold server takes seconds): a Run clicked
+  // before waits for it, so that a first click-and-run uses the covered time rather than "now".
+  /** @type {() => void} */
+  let settleTime = () => {};
+  const timeSettled = new Promise((resolve) => {
+    settleTime = () => resolve(undefined);
+  });
   timeInput.addEventListener("input", () => {
     timeTouched = true;
   });
@@ -332,6 +339,8 @@ export async function setupForm(hooks) {
   const submit = /** @type {HTMLButtonElement} */ (document.getElementById("submit"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!timeTouched)
+      await Promise.race([timeSettled, new Promise((resolve) => setTimeout(resolve, 15_000))]);
     clearErrors();
     const body = collect();
     if (!body) {
@@ -378,6 +387,11 @@ export async function setupForm(hooks) {
     /** A default time the configured forcing covers, unless the user has set one. */
     suggestTime(/** @type {Date} */ d) {
       if (!timeTouched) timeInput.value = utcInputValue(d);
+      settleTime();
+    },
+    /** The server has answered what its forcing covers (a suggested time, if any, came before). */
+    coverageKnown() {
+      settleTime();
     },
   };
 }

@@ -243,6 +243,8 @@ async function loadInfo() {
     showCoverage(coverage.data ?? [], coverage.overlaps ?? []);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) askForKey();
+  } finally {
+    form.coverageKnown();
   }
 }
 
