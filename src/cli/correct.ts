@@ -4,12 +4,17 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { SpecError } from "../pipeline/spec.js";
-import { correctedSpec, estimateCurrentBias, SLDMB_OBJECT_TYPE } from "../validation/correction.js";
+import {
+  correctedSpec,
+  estimateCurrentBias,
+  reweightEnsemble,
+  SLDMB_OBJECT_TYPE,
+} from "../validation/correction.js";
 import { TrackError } from "../validation/track.js";
 import { readTracks } from "../validation/tracks/index.js";
 import { parseOptions, UsageError } from "./args.js";
 
-const USAGE = `usage: driftline correct SPEC.json --drifter TRACK --out CORRECTED.json [--hours H] [--id ID]
+const USAGE = `usage: driftline correct SPEC.json --drifter TRACK --out CORRECTED.json [--hours H] [--id ID] [--reweight]
   SPEC.json           the mission's simulation spec
   --drifter TRACK     the drifter's (SLDMB's) reported track: CSV, GPX, GeoJSON or CF trajectory NetCDF
   -o, --out FILE      the spec with the current bias added after its current sources
@@ -17,6 +22,8 @@ const USAGE = `usage: driftline correct SPEC.json --drifter TRACK --out CORRECTE
   --id ID             which drifter of the file (default: the first)
   --drifter-type T    Leeway object type of the drifter (default ${SLDMB_OBJECT_TYPE}, SLDMB: no windage)
   --forcing-dir DIR   where the spec's forcing files are (default: the spec's folder)
+  --reweight          for a current ensemble: reweight its members by how well each explains the drifter
+                      (Gaussian likelihood of the mean separation) instead of adding a bias
 The correction (bias m/s east and north, window, method) goes to stdout as JSON.
 Exit codes: 0 done, 2 bad spec, track or usage, 1 failed.`;
 
@@ -30,6 +37,7 @@ export async function run(args: string[]): Promise<number> {
     id: { type: "string" },
     "drifter-type": { type: "string" },
     "forcing-dir": { type: "string" },
+    reweight: { type: "boolean" },
   });
   if (positionals.length !== 1 || !values.drifter || !values.out) {
     throw new UsageError("give one SPEC.json, --drifter TRACK and --out FILE");
@@ -48,14 +56,21 @@ export async function run(args: string[]): Promise<number> {
         `no drifter "${values.id}" (has ${tracks.map((t) => t.id).join(", ")})`,
       );
     const type = values["drifter-type"];
-    const correction = await estimateCurrentBias(spec, track, {
+    const options = {
       hours,
       objectType: type === undefined ? undefined : /^\d+$/.test(type) ? Number(type) : type,
       forcingDir: values["forcing-dir"]
         ? path.resolve(values["forcing-dir"])
         : path.dirname(path.resolve(specPath)),
       scratchDir: scratch,
-    });
+    };
+    if (values.reweight) {
+      const { members, spec: reweighted } = await reweightEnsemble(spec, track, options);
+      await writeFile(path.resolve(values.out), `${JSON.stringify(reweighted, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ drifter: track.id, members }, null, 2)}\n`);
+      return 0;
+    }
+    const correction = await estimateCurrentBias(spec, track, options);
     await writeFile(
       path.resolve(values.out),
       `${JSON.stringify(correctedSpec(spec, correction), null, 2)}\n`,

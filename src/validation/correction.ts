@@ -27,6 +27,8 @@ export interface CurrentCorrection {
   y: number;
   /** Separation of the drifter from its uncorrected hindcast at the window's end, km. */
   separationKm: number;
+  /** Mean separation over the window's output times, km. */
+  meanSeparationKm: number;
   /** Output times the fit used. */
   samples: number;
   method: string;
@@ -96,6 +98,7 @@ export async function estimateCurrentBias(
   let stt = 0;
   let samples = 0;
   let last = 0;
+  let sum = 0;
   for (let k = 1; k < t.times.length; k++) {
     const s = afloatStatistics(t, k);
     const obs = observedAt(track, t.times[k]);
@@ -108,6 +111,7 @@ export async function estimateCurrentBias(
     stt += tau * tau;
     samples++;
     last = distM / 1000;
+    sum += last;
   }
   if (samples === 0)
     throw new Error(`drifter ${track.id}: its hindcast stranded or left the forcing at once`);
@@ -118,9 +122,64 @@ export async function estimateCurrentBias(
     x: sxt / stt,
     y: syt / stt,
     separationKm: last,
+    meanSeparationKm: sum / samples,
     samples,
     method: METHOD,
   };
+}
+
+export interface MemberFit {
+  /** Index in forcing.current.ensemble. */
+  member: number;
+  /** Mean separation of the drifter from its hindcast on this member over the window, km. */
+  separationKm: number;
+  prior: number;
+  weight: number;
+}
+
+/**
+ * Reweights a current ensemble by the drifter: its hindcast on each member's current over the window gives a mean
+ * separation d_m; the new weight is the prior times a Gaussian likelihood exp(−½ (d_m / σ)²), with σ the smallest
+ * d_m (at least 0.5 km: the members' own spread sets the scale, and a perfect member does not take all weight
+ * from a nearly perfect one), normalised to sum 1.
+ */
+export async function reweightEnsemble(
+  spec: Record<string, unknown>,
+  track: ObservedTrack,
+  opts: CorrectionOptions,
+): Promise<{ members: MemberFit[]; spec: Record<string, unknown> }> {
+  const forcing = spec.forcing as Record<string, unknown>;
+  const current = forcing.current as { ensemble?: unknown[]; weights?: number[] };
+  if (!current || !Array.isArray(current.ensemble)) {
+    throw new Error("reweighting: forcing.current is not an ensemble ({ensemble: [...], weights})");
+  }
+  const n = current.ensemble.length;
+  const priors = current.weights ?? new Array(n).fill(1);
+  const priorSum = priors.reduce((a, b) => a + b, 0);
+  const wind = forcing.wind as { ensemble?: unknown[] };
+  const separations: number[] = [];
+  for (let m = 0; m < n; m++) {
+    const memberSpec = {
+      ...spec,
+      forcing: {
+        wind: wind && Array.isArray(wind.ensemble) ? wind.ensemble[m] : forcing.wind,
+        current: current.ensemble[m],
+      },
+    };
+    const fit = await estimateCurrentBias(memberSpec, track, opts);
+    separations.push(fit.meanSeparationKm);
+  }
+  const sigma = Math.max(0.5, Math.min(...separations));
+  const raw = separations.map((d, m) => (priors[m] / priorSum) * Math.exp(-0.5 * (d / sigma) ** 2));
+  const total = raw.reduce((a, b) => a + b, 0);
+  const members = separations.map((d, m) => ({
+    member: m,
+    separationKm: d,
+    prior: priors[m] / priorSum,
+    weight: raw[m] / total,
+  }));
+  const weights = members.map((f) => Math.max(1e-6, Math.round(f.weight * 1e6) / 1e6));
+  return { members, spec: { ...spec, forcing: { ...forcing, current: { ...current, weights } } } };
 }
 
 /** The spec with the bias after its current sources. Throws for an ensemble current (correct each member). */

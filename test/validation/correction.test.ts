@@ -10,6 +10,7 @@ import { biasSource } from "../../src/core/bias-source.js";
 import { runSimulationSpec } from "../../src/pipeline/run.js";
 import { parseSimulationSpec } from "../../src/pipeline/spec.js";
 import { parseEnvelope, resolveJob } from "../../src/service/job.js";
+import { reweightEnsemble } from "../../src/validation/correction.js";
 import type { ObservedTrack } from "../../src/validation/track.js";
 import { readTracks } from "../../src/validation/tracks/index.js";
 import { validateTracks } from "../../src/validation/validate.js";
@@ -158,6 +159,45 @@ describe("current correction from a drifter", () => {
         `correction (${correction.x.toFixed(3)}, ${correction.y.toFixed(3)}) m/s from 6 h of drifter: separation at +12 h ${plain.toFixed(2)} km → ${better.toFixed(2)} km`,
       );
       expect(better).toBeLessThan(plain);
+    },
+    300_000,
+  );
+
+  it.runIf(SHARED)(
+    "reweighting a current ensemble by the drifter: the member that made it takes the weight",
+    async () => {
+      const base = JSON.parse(
+        readFileSync(path.join(REFERENCE_DIR, "roms-nordic-public/scenario.json"), "utf8"),
+      );
+      const dir = await tmp("reweight");
+      await runSimulationSpec(
+        { ...base, object_type: 67, duration_hours: 6, seed: { ...base.seed, number: 1 } },
+        { outDir: dir, forcingDir: FORCING_DIR, products: ["netcdf"], threads: 1 },
+      );
+      const [track] = await readTracks(path.join(dir, "particles.nc"));
+      const spec = {
+        ...base,
+        duration_hours: 12,
+        forcing: {
+          ...base.forcing,
+          current: { ensemble: [{ files: ["Arctic20_1to5Feb_2016.nc"] }, { files: ["Nordic_subset.nc"] }] },
+        },
+      };
+      const { members, spec: reweighted } = await reweightEnsemble(spec, track, {
+        hours: 6,
+        forcingDir: FORCING_DIR,
+        scratchDir: dir,
+      });
+      console.log(
+        `reweighting by a ROMS Nordic drifter, 6 h: ${members.map((m) => `member ${m.member} ${m.separationKm.toFixed(2)} km → ${m.weight.toFixed(3)}`).join(", ")}`,
+      );
+      expect(members[1].separationKm).toBeLessThan(0.01); // the member that made the drifter
+      expect(members[0].separationKm).toBeGreaterThan(0.5);
+      expect(members[1].weight).toBeGreaterThan(members[0].weight);
+      expect(members[0].weight + members[1].weight).toBeCloseTo(1, 9);
+      const weights = (reweighted.forcing as { current: { weights: number[] } }).current.weights;
+      expect(weights[1]).toBeGreaterThan(weights[0]);
+      expect(() => parseSimulationSpec(reweighted)).not.toThrow();
     },
     300_000,
   );
