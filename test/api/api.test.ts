@@ -49,6 +49,47 @@ describe("service endpoints", () => {
     expect(page.text).not.toMatch(/https?:\/\/(?!localhost)[a-z]/i); // no CDN
   });
 
+  it("describes the responses of the service routes as they are: every required field there, types right", async () => {
+    const doc = (await call(server, "GET", "/api/v1/openapi.json")).json;
+    // biome-ignore lint/suspicious/noExplicitAny: walks a JSON schema over a JSON value
+    const problems = (schema: any, value: unknown, at: string): string[] => {
+      if (!schema || value === undefined) return [];
+      const types = [schema.type].flat().filter(Boolean);
+      const kind = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+      const ok =
+        types.length === 0 ||
+        types.some((t: string) => t === kind || (t === "integer" && Number.isInteger(value)));
+      if (!ok) return [`${at}: ${kind}, schema says ${types.join("|")}`];
+      if (kind === "array")
+        return (value as unknown[]).slice(0, 5).flatMap((v, i) => problems(schema.items, v, `${at}[${i}]`));
+      if (kind !== "object") return [];
+      const o = value as Record<string, unknown>;
+      const missing = (schema.required ?? [])
+        .filter((k: string) => !(k in o))
+        .map((k: string) => `${at}.${k}: missing`);
+      return [
+        ...missing,
+        ...Object.entries(schema.properties ?? {}).flatMap(([k, s]) => problems(s, o[k], `${at}.${k}`)),
+      ];
+    };
+    for (const route of [
+      "/api/v1/object-types",
+      "/api/v1/forcing/coverage",
+      "/api/v1/coastline?bbox=5,60,5.5,60.5&zoom=10",
+      "/api/v1/coastline/land?lat=69.25&lon=16",
+      "/api/v1/health",
+      "/health",
+    ]) {
+      const path = route.split("?")[0];
+      const response = doc.paths[path].get.responses["200"];
+      const schema = Object.values(response.content ?? {})[0] as { schema: unknown } | undefined;
+      expect(schema, `${path}: 200 has a schema`).toBeDefined();
+      const r = await call(server, "GET", route);
+      expect(r.status).toBe(200);
+      expect(problems(schema!.schema, r.json, path)).toEqual([]);
+    }
+  });
+
   it("lists the 85 object types grouped, with common names", async () => {
     const r = await call(server, "GET", "/api/v1/object-types");
     expect(r.status).toBe(200);

@@ -27,6 +27,18 @@ const idParam = {
   schema: { type: "string", format: "uuid" },
 };
 
+const numbers = (description: string): Json => ({ type: "array", items: { type: "number" }, description });
+const HEALTH_SCHEMA: Json = {
+  type: "object",
+  properties: {
+    status: { type: "string", enum: ["healthy", "unhealthy"] },
+    version: { type: "string" },
+    mode: { type: ["string", "null"] },
+    queue: { type: "object", description: "waiting, processing and dead jobs" },
+    error: { type: "string" },
+  },
+  required: ["status"],
+};
 const statusTally = (what: string): Json => ({
   type: "array",
   description: `${what}, per output time`,
@@ -360,11 +372,33 @@ export function openApiDocument(version: string): Json {
           summary: "The probability grid (density.nc) per output time, for a map's heat layer",
           parameters: [idParam],
           responses: {
-            200: {
-              description:
-                "`{data: {times, nx, ny, cornerLon, cornerLat, cells: [{index, probability}]}}`: cell corners " +
-                "(ny+1)×(nx+1), and per time the cells with afloat probability (row-major indices)",
-            },
+            200: json(
+              dataOf({
+                type: "object",
+                properties: {
+                  times: {
+                    type: "array",
+                    items: { type: "number" },
+                    description: "output times, Unix seconds",
+                  },
+                  nx: { type: "integer" },
+                  ny: { type: "integer" },
+                  cornerLon: numbers("cell corners' longitudes, (ny+1)×(nx+1) row-major"),
+                  cornerLat: numbers("cell corners' latitudes, (ny+1)×(nx+1) row-major"),
+                  cells: {
+                    type: "array",
+                    description: "per time: the cells with afloat probability (row-major indices) and it",
+                    items: {
+                      type: "object",
+                      properties: { index: numbers("cell indices"), probability: numbers("probabilities") },
+                      required: ["index", "probability"],
+                    },
+                  },
+                },
+                required: ["times", "nx", "ny", "cornerLon", "cornerLat", "cells"],
+              }),
+              "The probability grid per output time",
+            ),
             400: errorResponse("Mission not completed"),
             404: errorResponse("No such mission, or no density.nc"),
           },
@@ -590,18 +624,92 @@ export function openApiDocument(version: string): Json {
         get: {
           summary: "The 85 Leeway object categories, grouped, with the common names that map to them",
           security: [],
-          responses: { 200: { description: "`{data: [{group, categories: [...]}], commonNames}`" } },
+          responses: {
+            200: json(
+              {
+                type: "object",
+                properties: {
+                  data: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      properties: {
+                        group: { type: "string" },
+                        categories: {
+                          type: "array",
+                          items: {
+                            type: "object",
+                            properties: {
+                              id: { type: "integer", minimum: 1, maximum: 85 },
+                              key: { type: "string" },
+                              description: { type: "string" },
+                              commonNames: { type: "array", items: { type: "string" } },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                  commonNames: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      properties: { name: { type: "string" }, id: { type: "integer" } },
+                    },
+                  },
+                  total: { type: "integer" },
+                },
+                required: ["data", "commonNames"],
+              },
+              "The categories by group, and every common name with the category it means",
+            ),
+          },
         },
       },
       "/api/v1/forcing/coverage": {
         get: {
           summary: "Areas and times the configured forcing files cover",
           responses: {
-            200: {
-              description:
-                "`{data: [{name, variables, west, east, south, north, start, end, grid, resolutionM, outline?}], " +
-                "overlaps}`: outline is a projected or curvilinear grid's edge as a closed [lon, lat] ring",
-            },
+            200: json(
+              {
+                type: "object",
+                properties: {
+                  data: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      properties: {
+                        name: { type: "string" },
+                        variables: { type: "array", items: { type: "string", enum: ["wind", "current"] } },
+                        west: { type: "number" },
+                        east: { type: "number" },
+                        south: { type: "number" },
+                        north: { type: "number" },
+                        start: { type: "string", format: "date-time" },
+                        end: { type: "string", format: "date-time" },
+                        grid: { type: "string" },
+                        resolutionM: { type: "number" },
+                        outline: {
+                          type: "array",
+                          description: "a projected or curvilinear grid's edge as a closed [lon, lat] ring",
+                          items: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 },
+                        },
+                      },
+                      required: ["name", "variables", "west", "east", "south", "north", "start", "end"],
+                    },
+                  },
+                  overlaps: {
+                    type: "array",
+                    description:
+                      "where wind and current files overlap in space and time, with a sea point to start",
+                    items: { type: "object" },
+                  },
+                  forcingDir: { type: ["string", "null"] },
+                },
+                required: ["data", "overlaps"],
+              },
+              "What each forcing file covers",
+            ),
           },
         },
       },
@@ -619,7 +727,23 @@ export function openApiDocument(version: string): Json {
             },
           ],
           responses: {
-            200: { description: "GeoJSON FeatureCollection of land polygons" },
+            200: {
+              description:
+                "GeoJSON FeatureCollection of land polygons (a note instead when zoomed out too far)",
+              content: {
+                "application/geo+json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      type: { const: "FeatureCollection" },
+                      features: { type: "array", items: { type: "object" } },
+                      note: { type: "string" },
+                    },
+                    required: ["type", "features"],
+                  },
+                },
+              },
+            },
             400: errorResponse("Bad bbox"),
           },
         },
@@ -673,14 +797,23 @@ export function openApiDocument(version: string): Json {
         get: {
           summary: "Health",
           security: [],
-          responses: { 200: { description: '`{"status": "healthy"}`' }, 503: { description: "unhealthy" } },
+          responses: {
+            200: json(
+              HEALTH_SCHEMA,
+              "Healthy; version, mode and queue depth only for callers who may use the API",
+            ),
+            503: json(HEALTH_SCHEMA, "The database or the queue does not answer"),
+          },
         },
       },
       "/health": {
         get: {
           summary: "Health (contract path)",
           security: [],
-          responses: { 200: { description: "healthy" } },
+          responses: {
+            200: json(HEALTH_SCHEMA, "Healthy"),
+            503: json(HEALTH_SCHEMA, "The database or the queue does not answer"),
+          },
         },
       },
     },
