@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/service/log.js";
 import { RedisJobQueue } from "../../src/service/queue/redis-queue.js";
 import { createWorker } from "../../src/service/worker/worker.js";
+import { have } from "../helpers/needs.js";
 import {
   deleteQueueKeys,
   type FakeRun,
@@ -16,9 +17,15 @@ import {
   waitFor,
 } from "../service/helpers.js";
 
+const SERVICES = await have(
+  "test/hardening/deleted-mission.test.ts: a mission deleted while it runs (PostgreSQL, Redis)",
+  "postgres",
+  "redis",
+);
+
 const services = useWorkerServices();
 
-describe("a mission deleted while it runs", () => {
+describe.runIf(SERVICES)("a mission deleted while it runs", () => {
   it("stops its simulation within seconds and settles the job", async () => {
     const name = `dl_gone_${token()}`;
     const queue = new RedisJobQueue({ url: REDIS_URL, queueName: name });
