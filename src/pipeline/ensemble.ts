@@ -10,7 +10,9 @@
 //   - sub-runs do not depend on the thread count, so neither does the joined run.
 // A spec without an ensemble is one member of weight 1: the run is the plain run, unchanged.
 import type { ObjectCategory } from "../core/objects.js";
+import { memberThreadsRefusal, runSimulationsOnThreads } from "../core/parallel/member-pool.js";
 import {
+  DEFAULT_THREAD_THRESHOLD,
   runSimulationThreaded,
   type ThreadedSimulationOptions,
   type ThreadedSimulationResult,
@@ -265,6 +267,42 @@ export type MemberRunner = (
 ) => Promise<ThreadedSimulationResult>;
 
 /**
+ * Members [from, to) run at once on worker threads (member-pool.ts) when the run has threads to spare and
+ * every member is too small for step threads of its own; null to run them one after the other. The same
+ * results either way.
+ */
+async function membersOnThreads(
+  sim: Simulation,
+  category: ObjectCategory,
+  members: PreparedMember[],
+  options: ThreadedSimulationOptions,
+  from: number,
+  to: number,
+): Promise<SimulationResult[] | null> {
+  const count = members.length;
+  const threads = options.threads ?? 1;
+  const threshold = options.threadThreshold ?? DEFAULT_THREAD_THRESHOLD;
+  if (to - from < 2 || threads < 2 || process.env.DRIFTLINE_MEMBER_THREADS === "0") return null;
+  const jobs = [];
+  for (let k = from; k < to; k++) {
+    const memberSim = memberSimulation(sim, count, k);
+    if (memberSim.release.number >= threshold) return null;
+    await members[k].prepare?.();
+    jobs.push({ sim: memberSim, category, forcing: members[k].set });
+  }
+  const landmask = sim.coastline === "none" ? null : (options.landmask ?? null);
+  if (memberThreadsRefusal(jobs, landmask, options.landmaskRecipe) !== null) return null;
+  let done = 0;
+  return await runSimulationsOnThreads(jobs, {
+    threads,
+    landmask,
+    landmaskRecipe: options.landmaskRecipe,
+    recordForcing: options.recordForcing ?? true,
+    onDone: () => options.onProgress?.(++done / jobs.length),
+  });
+}
+
+/**
  * Runs every member's particles on its forcing and joins them (member 0's particles first). One member of
  * weight 1 is the plain run. `runMember` runs a member's simulation (default: the simulation with the
  * member's share of the particles and seed, memberSimulation).
@@ -301,6 +339,7 @@ export async function runMembers(
   };
   const records = new Map<string, { record: ForcingProvenance; members: number[] }>();
   let plainForcing: ForcingProvenance[] = [];
+  const onThreads = runMember ? null : await membersOnThreads(sim, category, members, options, from, to);
   for (let k = from; k < to; k++) {
     const member = members[k];
     await member.prepare?.();
@@ -308,9 +347,11 @@ export async function runMembers(
       ...options,
       onProgress: (f: number) => options.onProgress?.((k - from + f) / (to - from)),
     };
-    const result = runMember
-      ? await runMember(k, member.set, memberOptions)
-      : await runSimulationThreaded(memberSimulation(sim, count, k), category, member.set, memberOptions);
+    const result: SimulationResult & { singleThreadReason?: string } =
+      onThreads?.[k - from] ??
+      (runMember
+        ? await runMember(k, member.set, memberOptions)
+        : await runSimulationThreaded(memberSimulation(sim, count, k), category, member.set, memberOptions));
     parts.push(result.trajectory);
     out.particleSteps += result.particleSteps;
     out.releaseOnLand.moved += result.releaseOnLand.moved;

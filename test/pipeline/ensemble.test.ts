@@ -6,14 +6,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { idleMemberThreads } from "../../src/core/parallel/member-pool.js";
 import { runSimulationThreaded } from "../../src/core/parallel/pool.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { buildForcing, type GriddedSource, openNetcdf, openVectorSources } from "../../src/forcing/index.js";
 import { memberParticles, memberScenarios, prepareMembers, runMembers } from "../../src/pipeline/ensemble.js";
-import { runSimulationSpec } from "../../src/pipeline/run.js";
+import { landMaskRecipe, runSimulationSpec } from "../../src/pipeline/run.js";
 import { coveringSimulation, runScenarioSimulations } from "../../src/pipeline/scenario-run.js";
 import { parseSimulationSpec, SpecError } from "../../src/pipeline/spec.js";
-import { reachableWindow } from "../../src/pipeline/window.js";
+import { prepareLandmaskFor, reachableWindow } from "../../src/pipeline/window.js";
 import { writeEnsembleCopy } from "../helpers/ensemble-netcdf.js";
 import { FORCING_DIR, SCENARIO_DIR } from "../helpers/reference.js";
 import { expectSameBytes } from "../helpers/trajectory-bytes.js";
@@ -51,10 +52,16 @@ function arcticSpec(change: (spec: Spec) => void = () => {}): Spec {
   return spec;
 }
 
-async function runOf(spec: unknown, threads = 1, threadThreshold?: number) {
+async function runOf(spec: unknown, threads = 1, threadThreshold?: number, withLand = false) {
   const { spec: s, simulation, category } = parseSimulationSpec(spec);
   const members = await prepareMembers(s.forcing, simulation, reachableWindow(simulation), FORCING_DIR);
-  const result = await runMembers(simulation, category, members, { threads, threadThreshold });
+  const landmask = withLand ? await prepareLandmaskFor(simulation) : null;
+  const result = await runMembers(simulation, category, members, {
+    threads,
+    threadThreshold,
+    landmask,
+    landmaskRecipe: landmask ? landMaskRecipe(landmask) : undefined,
+  });
   return { members, result, simulation };
 }
 
@@ -178,11 +185,17 @@ describe("forcing ensembles", () => {
       s.seed.number = 6000;
       s.forcing.current = { ensemble: [{ files: [ARCTIC] }, { files: [ens3] }] };
     });
-    const one = await runOf(spec, 1);
-    const two = await runOf(spec, 2, 0);
-    const three = await runOf(spec, 3, 0);
-    expect(two.result.singleThreadReason).toBeUndefined();
-    for (const other of [two, three]) {
+    // One thread; members at once on two member threads (member-pool.ts); each member on three step threads.
+    const one = await runOf(spec, 1, undefined, true);
+    expect(idleMemberThreads()).toBe(0);
+    const memberThreads = await runOf(spec, 2, undefined, true);
+    expect(idleMemberThreads()).toBe(2); // the members ran on two member threads, kept for the next run
+    const stepThreads = await runOf(spec, 3, 0, true);
+    expect(stepThreads.result.singleThreadReason).toBeUndefined();
+    let stranded = 0;
+    for (const s of one.result.trajectory.status) if (s === 1) stranded++;
+    expect(stranded).toBeGreaterThan(0); // the land mask is in play
+    for (const other of [memberThreads, stepThreads]) {
       expectSameBytes(one.result.trajectory, other.result.trajectory);
       expect(Buffer.from(other.result.trajectory.weight.buffer)).toEqual(
         Buffer.from(one.result.trajectory.weight.buffer),

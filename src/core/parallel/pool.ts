@@ -11,7 +11,7 @@
 // (where this step's draws start), a thread needs this step's draws made; so ranges may run a step apart.
 // With capsizing every range's capsize draws come first, so the main thread waits for this step's counts.
 import { availableParallelism } from "node:os";
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { ObjectCategory } from "../objects.js";
 import { allocateParticles, type Particles } from "../particles.js";
 import type { LegacyRandom } from "../rng.js";
@@ -26,6 +26,7 @@ import { allocateTrajectory, ParticleRange, simulationClock } from "../step.js";
 import type { Trajectory } from "../trajectory.js";
 import type { ForcingSet, ForcingSource, LandMask, Simulation } from "../types.js";
 import { DrawStream } from "./draw-stream.js";
+import { KeptThreads } from "./kept-threads.js";
 import {
   type CrewMessage,
   controlSlots,
@@ -37,7 +38,6 @@ import {
   Slot,
   STEP_SLOTS,
   spinUntil,
-  type ThreadData,
   type ThreadReport,
   type ThreadSetup,
 } from "./protocol.js";
@@ -225,71 +225,28 @@ interface Crew {
   stop(completed: boolean): Promise<void>;
 }
 
-/** Under vitest/tsx the sources are .ts, which a thread loads through tsx (ts-bootstrap.mjs). */
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-
 /**
- * Step threads between runs. Starting a thread (loading the core and the adapters' modules) costs about a
- * third of a second, as much as a 20,000-particle day on one thread: kept threads start the next run at
- * once. Idle threads do not keep the process alive.
+ * Step threads between runs. Starting a thread costs about a third of a second, as much as a 20,000-particle
+ * day on one thread: kept threads start the next run at once.
  */
-const idleThreads: Worker[] = [];
-
-function acquireThread(): Worker {
-  const reused = idleThreads.pop();
-  if (reused) {
-    reused.ref();
-    return reused;
-  }
-  return spawnThread();
-}
-
-function spawnThread(): Worker {
-  const entry = new URL(FROM_SOURCE ? "./step-thread.ts" : "./step-thread.js", import.meta.url);
-  const start = FROM_SOURCE ? new URL("./ts-bootstrap.mjs", import.meta.url) : entry;
-  const worker = new Worker(start, {
-    workerData: { tsEntry: entry.href } satisfies ThreadData,
-    execArgv: [],
-  });
-  worker.on("exit", () => {
-    const k = idleThreads.indexOf(worker);
-    if (k >= 0) idleThreads.splice(k, 1);
-  });
-  // Errors of a run are handled by its crew; an idle thread's error only drops the thread (exit above).
-  worker.on("error", () => undefined);
-  return worker;
-}
+const stepThreads = new KeptThreads("step-thread");
 
 /**
  * Starts step threads ahead of a run (up to `count` idle ones), so that they load while the caller reads
  * forcing and coastline: a run that then uses threads finds them ready.
  */
 export function prestartThreads(count: number): void {
-  const wanted = Math.min(count, availableParallelism());
-  while (idleThreads.length < wanted) {
-    const worker = spawnThread();
-    worker.unref();
-    idleThreads.push(worker);
-  }
-}
-
-function releaseThread(worker: Worker): void {
-  if (idleThreads.length >= availableParallelism()) {
-    void worker.terminate();
-    return;
-  }
-  worker.unref();
-  idleThreads.push(worker);
+  stepThreads.prestart(count);
 }
 
 /** Step threads waiting for the next run. */
 export function idleThreadCount(): number {
-  return idleThreads.length;
+  return stepThreads.idleCount;
 }
 
 /** Ends the idle step threads (tests, shutdown); new runs start new ones. */
 export async function closeIdleThreads(): Promise<void> {
-  await Promise.all(idleThreads.splice(0).map((w) => w.terminate()));
+  await stepThreads.closeIdle();
 }
 
 function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecipes>, string>): Crew {
@@ -336,7 +293,7 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
       firsts: run.firsts,
       draws: run.draws.buffer,
     };
-    const worker = acquireThread();
+    const worker = stepThreads.acquire();
     ports.push(port1);
     // The thread's sources ask for more forcing: answered whenever this thread awaits.
     port1.on("message", ({ id, request }: MainThreadRequest) => {
@@ -411,7 +368,7 @@ function startCrew(run: SharedRun, recipes: Exclude<ReturnType<typeof shareRecip
             ]));
           clearTimeout(timer);
           detach();
-          if (reusable) releaseThread(worker);
+          if (reusable) stepThreads.release(worker);
           else await worker.terminate();
         }),
       );
