@@ -119,10 +119,11 @@ export async function writeAgreementGeoJson(
     for (const level of AGREEMENT_LEVELS) {
       const flags = new Uint8Array(layer.share.length);
       for (let c = 0; c < flags.length; c++) flags[c] = layer.share[c] >= level - 1e-6 ? 1 : 0;
-      const geometry = cellsToGeometry(flags, grids);
-      if (!geometry) continue;
       let cellsIn = 0;
       for (const f of flags) cellsIn += f;
+      // A level no cell reaches (the members never overlap so much) has no outline.
+      const geometry = cellsIn > 0 ? cellsToGeometry(flags, grids) : null;
+      if (!geometry) continue;
       features.push({
         type: "Feature",
         geometry,

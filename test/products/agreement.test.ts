@@ -114,11 +114,30 @@ describe("agreement", () => {
       expect(text).toContain("current: a.nc");
       expect(text).toMatch(/75\.0 %/);
       expect(text).toMatch(/All members' own 90 % areas overlap on/);
-    // Still the two-page briefing.
-    expect(execFileSync("pdfinfo", [file]).toString("utf8")).toMatch(/Pages:\s+2\n/);
+      // Still the two-page briefing.
+      expect(execFileSync("pdfinfo", [file]).toString("utf8")).toMatch(/Pages:\s+2\n/);
     },
     60_000,
   );
+
+  it("draws no outline for a level no cell reaches (members that never overlap)", async () => {
+    const a = syntheticTrajectory({ n: 1000, hours: 3, seed: 1 });
+    const b = syntheticTrajectory({ n: 1000, hours: 3, seed: 2, lon0: 5.5 });
+    b.member.fill(1);
+    a.weight.fill(1.5);
+    b.weight.fill(0.5);
+    const ctx = syntheticContext(concatTrajectories([a, b]));
+    ctx.members = [
+      { index: 0, name: "a", weight: 0.75, particles: 1000 },
+      { index: 1, name: "b", weight: 0.25, particles: 1000 },
+    ];
+    const file = path.join(dir, "apart.geojson");
+    await writeAgreementGeoJson(ctx, computeDensity(ctx), file);
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    expect(json.features.map((f: { properties: { min_share: number } }) => f.properties.min_share)).toEqual([
+      0.25, 0.5, 0.75,
+    ]);
+  });
 
   it("says there is nothing to compare without an ensemble", async () => {
     const t = syntheticTrajectory({ n: 300, hours: 3 });
