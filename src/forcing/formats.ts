@@ -8,10 +8,20 @@ import { isoMinute } from "./cf.js";
 import type { VectorKind } from "./discover.js";
 import { ForcingFileError } from "./errors.js";
 import { type FileDescription, FORMAT_HEAD_BYTES, type ForcingFormat } from "./format.js";
-import { GRIB2_FORMAT } from "./grib-source.js";
 import { NETCDF_FORMAT } from "./netcdf-format.js";
 
-export const FORCING_FORMATS: readonly ForcingFormat[] = [NETCDF_FORMAT, GRIB2_FORMAT];
+/** GRIB2 (its decoders are 14 modules) loads on the first GRIB2 file; the signature is told here. */
+const grib2 = async () => (await import("./grib-source.js")).GRIB2_FORMAT;
+export const GRIB2_LAZY: ForcingFormat = {
+  label: "GRIB2 file",
+  sniff: (head) =>
+    head.length >= 4 && head[0] === 0x47 && head[1] === 0x52 && head[2] === 0x49 && head[3] === 0x42,
+  describe: async (path, size) => (await grib2()).describe(path, size),
+  open: async (paths, kind, skipBad, compatibility) =>
+    (await grib2()).open(paths, kind, skipBad, compatibility),
+};
+
+export const FORCING_FORMATS: readonly ForcingFormat[] = [NETCDF_FORMAT, GRIB2_LAZY];
 
 /** The format of a file from its leading bytes, or null when none knows it (README, scripts …). */
 export function formatOf(path: string): ForcingFormat | null {

@@ -277,10 +277,7 @@ function inBox(b: LonLatBox, lon: number, lat: number): boolean {
 }
 
 /** GRIB2 files (10 m wind only): all the files of one call are read as one stream. */
-export const GRIB2_FORMAT: ForcingFormat = {
-  label: "GRIB2 file",
-  sniff: (head) =>
-    head.length >= 4 && head[0] === 0x47 && head[1] === 0x52 && head[2] === 0x49 && head[3] === 0x42,
+export const GRIB2_FORMAT: Omit<ForcingFormat, "label" | "sniff"> = {
   async describe(path, size) {
     const wind = describeGribWind(path);
     return {

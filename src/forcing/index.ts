@@ -46,7 +46,6 @@ export { ForcingCoverageError, ForcingFileError } from "./errors.js";
 export { type GriddedField, sampleGriddedField } from "./field.js";
 export type { FileDescription, ForcingFormat, VectorDescription } from "./format.js";
 export { describeFile, FORCING_FORMATS, formatOf, sourcesForPaths } from "./formats.js";
-export { describeGribWind, Grib2WindSource } from "./grib-source.js";
 export { filePool, GriddedSource } from "./gridded-source.js";
 export { layoutOf, openVectorSources } from "./netcdf-format.js";
 export { makeProjector, type ProjectionSpec } from "./projection.js";

@@ -9,7 +9,7 @@ import {
   ForcingCoverageError,
   type ForcingSpec as LocalForcingSpec,
 } from "../forcing/index.js";
-import { type FetchForcingOptions, fetchForcingFor } from "../forcing/providers/fetch.js";
+import type { FetchForcingOptions } from "../forcing/providers/fetch.js";
 import { provenanceRecord } from "../forcing/providers/types.js";
 import type { ChainForcingSpec, VariableSourceSpec } from "./spec.js";
 
@@ -46,6 +46,8 @@ export async function prepareForcing(
   }
 
   // Local sources fall short: fetch the forecasts for the variables that allow it, behind the local ones.
+  // The providers (HTTP, GRIB2, Zarr) load only for a run that fetches.
+  const { fetchForcingFor } = await import("../forcing/providers/fetch.js");
   const fetched = await fetchForcingFor(window, { ...fetchOptions, forcingDir, kinds: wantsFetch });
   const withFetched: Record<Kind, VariableSourceSpec[]> = { ...local };
   for (const kind of wantsFetch) {
