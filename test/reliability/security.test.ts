@@ -60,6 +60,8 @@ const REVIEWED_FRAGMENTS: Record<string, string> = {
   "src/service/db/missions.ts: NOW_UTC": "constant expression",
   "src/service/db/missions.ts: seen": "constant condition on $4/$5 placeholders, or empty",
   "src/service/retention.ts: NOW_UTC": "constant expression",
+  "src/service/db/mission-parts.ts: NOW_UTC": "constant expression",
+  "src/service/db/planning.ts: NOW_UTC": "constant expression (a column default in the migration text)",
   "src/service/db/missions.ts: ISO": "constant to_char format",
   'src/service/db/missions.ts: RESULT_COLUMNS.join(", ")': "column names from a constant list",
   "src/service/db/missions.ts: updates": "`col = EXCLUDED.col` for the constant column list",
@@ -168,7 +170,24 @@ describe("object keys come only from validated UUIDs", () => {
     const REVIEWED: Record<string, string> = {
       "src/service/worker/mission-job.ts: put":
         "key = productKey(id, name) with id from parseEnvelope (UUID-checked)",
-      "src/service/worker/mission-job.ts: delete": "keys of the URIs the same job built with productKey",
+      "src/service/worker/mission-job.ts: delete":
+        "keys of the URIs the same job built with productKey, or partKey(id, index) of a split mission's parts",
+      "src/service/worker/mission-job.ts: get":
+        "partKey(id, index): id from parseEnvelope (UUID-checked), index an integer of the split (split-merge.ts)",
+      "src/service/api/planning.ts: exists":
+        "revisionKey(id, n, file): id of a loaded mission, n an integer revision, file from PRODUCT_FILES/REVISION_FILE",
+      "src/service/api/planning.ts: get":
+        "revisionKey as above, or <id>/plans/<planId>/<file>: planId UUID-checked and found in mission_plans for id, file from PLAN_FILES (z.enum)",
+      "src/service/api/planning.ts: put":
+        "<id>/plans/<new plan row id>/<PLAN_FILES value>, or revisionKey(id, n, name of a file our own writer made)",
+      "src/service/api/planning.ts: list": "prefix <id>/, id from a row loaded by a UUID-checked id",
+      "src/service/api/validation.ts: exists":
+        "productKey(id, netcdf), or <id>/validations/<vid>/<file>: vid UUID-checked, file matching FILE (validation.json|csv|pdf|-N.png)",
+      "src/service/api/validation.ts: get": "the same keys as exists",
+      "src/service/api/validation.ts: put":
+        "<id>/validations/<randomUUID()>/<basename of a file our own validate wrote>",
+      "src/service/api/validation.ts: list":
+        "prefix <id>/validations/[<vid>/], id of a loaded mission, vid UUID-checked",
       "src/service/api/missions.ts: list": "prefix <id>/, id from a row loaded by a UUID-checked id",
       "src/service/api/missions.ts: delete": "keys returned by that listing",
       "src/service/api/results.ts: list": "prefix <id>/, id from a row loaded by a UUID-checked id",
@@ -365,14 +384,27 @@ describe.runIf(SERVICES)("each user sees only their own missions", () => {
     expect(perMission.length).toBeGreaterThanOrEqual(7);
     for (const [method, route] of perMission) {
       if (method === "DELETE") continue; // below, after the reads
-      const url = route.replace(":id", id) + (route.endsWith("/download") ? "?format=pdf" : "");
+      // Sub-resources (plans, revisions, validations) get ids that exist nowhere: A learns "no such plan",
+      // B must still learn nothing but "mission not found".
+      const url =
+        route
+          .replace(":id", id)
+          .replace(/:(planId|vid)\b/, "00000000-0000-4000-8000-000000000000")
+          .replace(/:n\b/, "0") + (route.endsWith("/download") ? "?format=pdf" : "");
+      const subResource = /\/(plans|searches|revisions|validations|corrections)\b/.test(route);
       // A's mission stores only report.pdf: the routes that read particles.nc or density.nc find nothing
       // for A either (404), and /events streams; B must still get 404 on all of them.
       if (!route.endsWith("/events") && !route.endsWith("/particles") && !route.endsWith("/density")) {
-        const own = await send(method, url, a);
-        expect(own.statusCode, `A: ${method} ${url}`).toBe(200);
+        const own = await send(method, url, a, subResource && method === "POST" ? {} : undefined);
+        if (subResource) {
+          // A reaches the route (its own mission is found); the empty body or unknown sub-id is refused.
+          expect(own.statusCode, `A: ${method} ${url}`).toBeLessThan(500);
+          expect(own.body, `A: ${method} ${url}`).not.toContain(`mission ${id} not found`);
+        } else {
+          expect(own.statusCode, `A: ${method} ${url}`).toBe(200);
+        }
       }
-      const other = await send(method, url, b);
+      const other = await send(method, url, b, subResource && method === "POST" ? {} : undefined);
       expect(other.statusCode, `B: ${method} ${url}`).toBe(404);
       expect(other.json().error).toBe(`mission ${id} not found`);
     }

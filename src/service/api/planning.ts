@@ -143,9 +143,10 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
   const bucket = ctx.config.bucket;
 
   app.post<{ Params: { id: string } }>("/api/v1/missions/:id/plans", async (request, reply) => {
+    // The mission first: another user's mission is "not found" whatever the body says.
+    const mission = await loadMission(ctx, request.caller, request.params.id);
     const parsed = PlanBody.safeParse(request.body);
     if (!parsed.success) throw badRequest("invalid plan request", fieldErrors(parsed.error));
-    const mission = await loadMission(ctx, request.caller, request.params.id);
     requireCompleted(mission);
     const id = mission.id as string;
     const revision = await checkRevision(ctx, id, parsed.data.revision);
@@ -203,10 +204,11 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
   app.get<{ Params: { id: string; planId: string } }>(
     "/api/v1/missions/:id/plans/:planId/download",
     async (request, reply) => {
-      const q = PlanFileQuery.safeParse(request.query);
-      if (!q.success) throw badRequest("invalid download request", fieldErrors(q.error));
+      // The mission first: another user's mission is "not found" whatever the query says.
       const mission = await loadMission(ctx, request.caller, request.params.id);
       const id = mission.id as string;
+      const q = PlanFileQuery.safeParse(request.query);
+      if (!q.success) throw badRequest("invalid download request", fieldErrors(q.error));
       const row = await planRow(ctx, id, request.params.planId);
       const body = await ctx.storage.get(bucket, `${id}/plans/${row.id}/${q.data.file}`);
       reply
@@ -217,6 +219,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
   );
 
   app.post<{ Params: { id: string } }>("/api/v1/missions/:id/searches", async (request, reply) => {
+    const mission = await loadMission(ctx, request.caller, request.params.id);
     const parsed = SearchBody.safeParse(request.body);
     if (!parsed.success) throw badRequest("invalid search", fieldErrors(parsed.error));
     const body = parsed.data;
@@ -224,7 +227,6 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
       throw badRequest("invalid search", [
         { field: "gpx", message: "give either gpx (the searched tracks) or planId" },
       ]);
-    const mission = await loadMission(ctx, request.caller, request.params.id);
     requireCompleted(mission);
     const id = mission.id as string;
     const revision = await checkRevision(ctx, id, body.revision);
@@ -337,10 +339,10 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
   app.get<{ Params: { id: string; n: string } }>(
     "/api/v1/missions/:id/revisions/:n/download",
     async (request, reply) => {
-      const q = DownloadQuery.safeParse(request.query);
-      if (!q.success) throw badRequest("invalid download request", fieldErrors(q.error));
       const mission = await loadMission(ctx, request.caller, request.params.id);
       const id = mission.id as string;
+      const q = DownloadQuery.safeParse(request.query);
+      if (!q.success) throw badRequest("invalid download request", fieldErrors(q.error));
       const n = await checkRevision(ctx, id, revisionNumber(request.params.n));
       const product = productForDownload(q.data.format);
       if (!product) throw notFound(`no product ${q.data.format}`);

@@ -92,6 +92,8 @@ export function registerValidationRoutes(app: FastifyInstance, ctx: ApiContext):
   };
 
   app.post<{ Params: { id: string } }>("/api/v1/missions/:id/validations", async (request, reply) => {
+    // The mission first: another user's mission is "not found" whatever the body says.
+    await loadMission(ctx, request.caller as Parameters<typeof loadMission>[1], request.params.id);
     const parsed = ValidationBody.safeParse(request.body);
     if (!parsed.success) throw badRequest("invalid validation request", fieldErrors(parsed.error));
     const { id, dir, runDir, trackFile, trackError } = await materialise(request, parsed.data);
@@ -127,6 +129,8 @@ export function registerValidationRoutes(app: FastifyInstance, ctx: ApiContext):
   });
 
   app.post<{ Params: { id: string } }>("/api/v1/missions/:id/corrections", async (request) => {
+    // The mission first: another user's mission is "not found" whatever the body says.
+    await loadMission(ctx, request.caller as Parameters<typeof loadMission>[1], request.params.id);
     const parsed = CorrectionBody.safeParse(request.body);
     if (!parsed.success) throw badRequest("invalid correction request", fieldErrors(parsed.error));
     const { dir, runDir, trackFile, trackError } = await materialise(request, parsed.data);
@@ -206,6 +210,9 @@ export function registerValidationRoutes(app: FastifyInstance, ctx: ApiContext):
   app.get<{ Params: { id: string; vid: string }; Querystring: { file?: string } }>(
     "/api/v1/missions/:id/validations/:vid/download",
     async (request, reply) => {
+      // The mission first: another user's mission is "not found" whatever the query says.
+      const mission = await loadMission(ctx, request.caller, request.params.id);
+      const id = mission.id as string;
       const file = request.query.file ?? "";
       if (!FILE.test(file)) {
         throw badRequest("invalid download request", [
@@ -215,8 +222,6 @@ export function registerValidationRoutes(app: FastifyInstance, ctx: ApiContext):
           },
         ]);
       }
-      const mission = await loadMission(ctx, request.caller, request.params.id);
-      const id = mission.id as string;
       const vid = request.params.vid;
       if (!UUID.test(vid))
         throw badRequest("invalid validation id", [{ field: "vid", message: "must be a UUID" }]);
