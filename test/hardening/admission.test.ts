@@ -104,3 +104,31 @@ describe("admission", () => {
     });
   }, 120_000);
 });
+
+describe("admission of a release on land", () => {
+  it("charges particles released on land, so a release inland is refused naming particleCount while the same release at sea is admitted", async () => {
+    const s = await server({ MAX_PARTICLE_STEPS: "100000000" });
+    const a = await keyOf(s.services.db, "land@example.org");
+    // Off Andøya (open sea) and inland on Andøya (api.test's coastline/land points), 1000 particles × 36 steps.
+    const sea = await post(s, a, { lastKnownLat: 69.3, lastKnownLon: 15.9, ensembleSize: 1000 });
+    expect(sea.status).toBe(201);
+    const land = await post(s, a, { lastKnownLat: 69.25, lastKnownLon: 16.0, ensembleSize: 1000 });
+    expect(land.status).toBe(400);
+    expect(land.json.details[0]).toMatchObject({
+      field: "particleCount",
+      message: expect.stringMatching(
+        /1000 particles × 36 steps \+ land is .* \(\d+ of them released on land/,
+      ),
+    });
+    // The same on land with few particles is admitted: the surcharge is per particle on land.
+    expect((await post(s, a, { lastKnownLat: 69.25, lastKnownLon: 16.0, ensembleSize: 100 })).status).toBe(
+      201,
+    );
+    // A scenario on land costs as much as the same release given directly.
+    const scenario = await post(s, a, {
+      ensembleSize: 1000,
+      scenarios: [{ lastKnownLat: 69.25, lastKnownLon: 16.0, weight: 1 }],
+    });
+    expect(scenario.status).toBe(400);
+  }, 120_000);
+});

@@ -2,8 +2,8 @@
 // key has waiting, so that one key cannot fill the queue for everyone.
 //
 //   cost          particles × steps (+ a surcharge per particle released on land, which costs the run
-//                 ~8.5 ms each against ~30 ns a step at sea; the API does not find those yet, so it passes
-//                 none); above MAX_PARTICLE_STEPS → 400
+//                 ~8.5 ms each against ~30 ns a step at sea; release-sample.ts estimates them from ≤ 64
+//                 seeded particles on the coastline thread); above MAX_PARTICLE_STEPS → 400
 //   rate          missions one key creates per minute (token bucket, burst = the rate)  → 429 Retry-After
 //   quota         missions and particle-steps one key has created, queued or running      → 429 Retry-After
 //   queue depth   jobs waiting in the queue, all keys together                           → 429 Retry-After
@@ -65,10 +65,15 @@ export function missionCost(m: MissionCost): number {
 export function checkCost(m: MissionCost, limits: AdmissionLimits): number {
   const cost = missionCost(m);
   if (cost <= limits.maxParticleSteps) return cost;
+  const land = m.particlesOnLand ?? 0;
+  const onLand =
+    land > 0
+      ? ` (${land} of them released on land, ${LAND_PARTICLE_STEPS.toLocaleString("en")} each: move the release to sea)`
+      : "";
   const details: FieldError[] = [
     {
       field: "particleCount",
-      message: `${m.particles} particles × ${Math.ceil((m.forecastHours * 3600) / m.timeStepSeconds)} steps is ${cost.toLocaleString("en")} particle-steps; at most ${limits.maxParticleSteps.toLocaleString("en")} per mission: fewer particles, fewer hours or a longer timeStepSeconds`,
+      message: `${m.particles} particles × ${Math.ceil((m.forecastHours * 3600) / m.timeStepSeconds)} steps${land > 0 ? " + land" : ""} is ${cost.toLocaleString("en")} particle-steps${onLand}; at most ${limits.maxParticleSteps.toLocaleString("en")} per mission: fewer particles, fewer hours or a longer timeStepSeconds`,
     },
   ];
   throw new ApiError(400, "mission too large", details);

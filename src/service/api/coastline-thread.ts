@@ -10,7 +10,8 @@ export const NEAREST_SEA_SEARCH_M = 20_000;
 
 export type CoastlineRequest =
   | { id: number; kind: "polygons"; area: GeoArea; simplifyM: number; gshhgFile?: string }
-  | { id: number; kind: "land"; lat: number; lon: number; gshhgFile?: string };
+  | { id: number; kind: "land"; lat: number; lon: number; gshhgFile?: string }
+  | { id: number; kind: "onLand"; points: [number, number][]; gshhgFile?: string };
 
 /** Whether a point is on land, and where a run would move a particle released there. */
 export interface LandAnswer {
@@ -22,6 +23,7 @@ export interface LandAnswer {
 export type CoastlineReply =
   | { id: number; polygons: [number, number][][][] }
   | { id: number; answer: LandAnswer }
+  | { id: number; onLand: boolean[] }
   | { id: number; error: string; missing: boolean };
 
 async function landAnswer(lat: number, lon: number, gshhgFile?: string): Promise<LandAnswer> {
@@ -40,11 +42,34 @@ async function landAnswer(lat: number, lon: number, gshhgFile?: string): Promise
   return { land: mask.isLand(lon, lat), nearestSea: sea };
 }
 
+/** Which of a few [lon, lat] points (a release sample, admission.ts) are on land, by one mask around them all. */
+async function onLand(points: [number, number][], gshhgFile?: string): Promise<boolean[]> {
+  if (points.length === 0) return [];
+  const pad = 0.05;
+  const lons = points.map((q) => q[0]);
+  const lats = points.map((q) => q[1]);
+  const mask = await prepareLandMask(
+    {
+      west: Math.min(...lons) - pad,
+      east: Math.max(...lons) + pad,
+      south: Math.max(-90, Math.min(...lats) - pad),
+      north: Math.min(90, Math.max(...lats) + pad),
+    },
+    { gshhgFile },
+  );
+  return points.map(([lon, lat]) => mask.isLand(lon, lat));
+}
+
 parentPort?.on("message", async (request: CoastlineRequest) => {
   try {
     if (request.kind === "land") {
       const answer = await landAnswer(request.lat, request.lon, request.gshhgFile);
       parentPort?.postMessage({ id: request.id, answer } satisfies CoastlineReply);
+      return;
+    }
+    if (request.kind === "onLand") {
+      const flags = await onLand(request.points, request.gshhgFile);
+      parentPort?.postMessage({ id: request.id, onLand: flags } satisfies CoastlineReply);
       return;
     }
     const polygons = await coastlinePolygons(request.area, {

@@ -30,6 +30,8 @@ export interface CoastlineTiles {
   (bbox: BBox, zoom: number): Promise<{ type: "FeatureCollection"; features: unknown[]; note?: string }>;
   /** Whether a point is on land by the full-resolution land mask a run uses; null without a shoreline. */
   land(lat: number, lon: number): Promise<LandAnswer | null>;
+  /** Which [lon, lat] points are on land by that mask (one mask around them all); null without a shoreline. */
+  onLand(points: [number, number][]): Promise<boolean[] | null>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ function polygonThread(gshhgFile?: string) {
       if (!waiter) return;
       if ("polygons" in reply) waiter.resolve(reply.polygons);
       else if ("answer" in reply) waiter.resolve(reply.answer);
+      else if ("onLand" in reply) waiter.resolve(reply.onLand);
       else waiter.reject(reply.missing ? new MissingShoreline(reply.error) : new Error(reply.error));
     });
     const failAll = (error: Error) => {
@@ -81,6 +84,9 @@ function polygonThread(gshhgFile?: string) {
     },
     land(lat: number, lon: number): Promise<LandAnswer> {
       return ask({ id: nextId++, kind: "land", lat, lon, gshhgFile });
+    },
+    onLand(points: [number, number][]): Promise<boolean[]> {
+      return ask({ id: nextId++, kind: "onLand", points, gshhgFile });
     },
     async close() {
       const w = worker;
@@ -164,15 +170,18 @@ export function coastlineTiles(gshhgFile?: string): CoastlineTiles {
     }
     return { type: "FeatureCollection" as const, features, ...(missing ? { note: missing } : {}) };
   };
-  const land = async (lat: number, lon: number): Promise<LandAnswer | null> => {
+  /** A land-mask answer, or null once the shoreline is known to be missing. */
+  const orNull = async <T>(ask: () => Promise<T>): Promise<T | null> => {
     if (missing) return null;
     try {
-      return await thread.land(lat, lon);
+      return await ask();
     } catch (error) {
       if (!(error instanceof MissingShoreline)) throw error;
       missing = error.message;
       return null;
     }
   };
-  return Object.assign(tiles, { land, close: () => thread.close() });
+  const land = (lat: number, lon: number) => orNull(() => thread.land(lat, lon));
+  const onLand = (points: [number, number][]) => orNull(() => thread.onLand(points));
+  return Object.assign(tiles, { land, onLand, close: () => thread.close() });
 }

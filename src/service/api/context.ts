@@ -55,6 +55,8 @@ export interface ApiDeps {
   coastline?: ((bbox: BBox, zoom: number) => Promise<unknown>) & {
     /** Whether a point is on land by the land mask a run uses, and where it would move; null when unknown. */
     land?(lat: number, lon: number): Promise<LandAnswer | null>;
+    /** Which [lon, lat] points are on land by that mask (the admission's release sample); null when unknown. */
+    onLand?(points: [number, number][]): Promise<boolean[] | null>;
   };
   /** What the configured forcing covers, and where wind and current overlap; empty when absent. */
   forcingCoverage?: { files(): Promise<ForcingCoverage[]>; overlaps(): Promise<unknown[]> };

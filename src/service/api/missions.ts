@@ -10,6 +10,7 @@ import type { Caller } from "./auth.js";
 import type { ApiContext } from "./context.js";
 import { ApiError, badRequest, missionId, notFound } from "./errors.js";
 import { forcingGap } from "./forcing-coverage.js";
+import { particlesOnLand } from "./release-sample.js";
 import { missionJson, type Row, statusJson } from "./rows.js";
 import {
   fieldErrors,
@@ -166,7 +167,12 @@ export function registerMissionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     if (m.allowPartial) config.allow_partial = true;
     else await refuseUncoveredRun(ctx, m);
     const cost = checkCost(
-      { particles: m.particleCount, forecastHours: m.forecastHours, timeStepSeconds: m.timeStepSeconds },
+      {
+        particles: m.particleCount,
+        forecastHours: m.forecastHours,
+        timeStepSeconds: m.timeStepSeconds,
+        particlesOnLand: await particlesOnLand(ctx, m),
+      },
       ctx.admission.limits,
     );
     const id = await ctx.admission.admit(request.caller.userId, cost, (priority) =>
