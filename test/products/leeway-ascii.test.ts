@@ -63,35 +63,38 @@ function scenarioContext(opts: {
   return ctx;
 }
 
+/** The run of the const reference file: 1000 particles released at once at 60° N 3° E, 2016-02-01 12:00. */
+const constContext = () => {
+  const start = Date.UTC(2016, 1, 1, 12) / 1000;
+  return scenarioContext({ n: 1000, start, objectType: 1, lon: [3, 3], lat: [60, 60], releaseEnd: start });
+};
+
+/** The run of the cone-fishing reference file: 100 particles released along a line over 6 h from 2015-01-01. */
+const coneContext = () => {
+  const start = Date.UTC(2015, 0, 1) / 1000;
+  return scenarioContext({
+    n: 100,
+    start,
+    objectType: 50,
+    lon: [4.5, 4.7],
+    lat: [60.1, 60.0],
+    releaseEnd: start + 6 * 3600,
+  });
+};
+
 /** The shape of a line: numbers replaced by kinds (F5 = five decimals, I = integer). */
 const shape = (line: string) => line.replace(/-?\d+\.\d{5}/g, "F5").replace(/\d+/g, "I");
 
 describe("Leeway ASCII", () => {
   it.runIf(SHARED)("writes the header of the const reference file line for line", () => {
     const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
-    const start = Date.UTC(2016, 1, 1, 12) / 1000;
-    const ctx = scenarioContext({
-      n: 1000,
-      start,
-      objectType: 1,
-      lon: [3, 3],
-      lat: [60, 60],
-      releaseEnd: start,
-    });
+    const ctx = constContext();
     expect(leewayAsciiHeader(ctx)).toEqual(ref.slice(0, 30));
   });
 
   it.runIf(SHARED)("writes the header of the cone-fishing reference file line for line", () => {
     const ref = readReference("leewayrun_cone_fishing_ascii.txt");
-    const start = Date.UTC(2015, 0, 1) / 1000;
-    const ctx = scenarioContext({
-      n: 100,
-      start,
-      objectType: 50,
-      lon: [4.5, 4.7],
-      lat: [60.1, 60.0],
-      releaseEnd: start + 6 * 3600,
-    });
+    const ctx = coneContext();
     expect(leewayAsciiHeader(ctx)).toEqual(ref.slice(0, 30));
   });
 
@@ -99,15 +102,7 @@ describe("Leeway ASCII", () => {
     "has the block structure of the reference file, line for line, and its counts",
     async () => {
       const ref = readReference("const_N1000_24h_dt10min_leeway_ascii.txt");
-      const start = Date.UTC(2016, 1, 1, 12) / 1000;
-      const ctx = scenarioContext({
-        n: 1000,
-        start,
-        objectType: 1,
-        lon: [3, 3],
-        lat: [60, 60],
-        releaseEnd: start,
-      });
+      const ctx = constContext();
       const file = path.join(tempDir(), "leeway_ascii.txt");
       await writeLeewayAscii(ctx, file);
       const mine = readFileSync(file, "utf8").split("\n");
@@ -127,15 +122,7 @@ describe("Leeway ASCII", () => {
   );
 
   it("counts newly seeded particles, gives ages since release and marks stranded ones 41", async () => {
-    const start = Date.UTC(2015, 0, 1) / 1000;
-    const ctx = scenarioContext({
-      n: 100,
-      start,
-      objectType: 50,
-      lon: [4.5, 4.7],
-      lat: [60.1, 60.0],
-      releaseEnd: start + 6 * 3600,
-    });
+    const ctx = coneContext();
     // Strand particle 7 (index 6) from hour 10 on.
     const t = ctx.trajectory;
     for (let k = 10; k < t.times.length; k++) t.status[k * t.n + 6] = Status.stranded;
