@@ -1,30 +1,13 @@
 // animation.gif: one frame per output time (or maxFrames), looping; and it weighs its particles (scenarios and ensembles weigh them): a particle of weight 2 draws as
 // two particles of weight 1 at the same place, and only relative weights matter.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { renderAnimationGif } from "../../src/products/animation.js";
 import type { MapInput } from "../../src/products/map-input.js";
+import { decodeImage, saveArtifact } from "./pictures.js";
 import { makeFixture } from "./pictures-fixture.js";
 import { duplicated } from "./synthetic.js";
-
-const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url);
-function save(name: string, bytes: Uint8Array): void {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(new URL(name, ARTIFACTS), bytes);
-}
-
-async function decode(
-  bytes: Uint8Array,
-): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  const img = await loadImage(Buffer.from(bytes));
-  const c = createCanvas(img.width, img.height);
-  const g = c.getContext("2d");
-  g.drawImage(img, 0, 0);
-  return { width: img.width, height: img.height, data: g.getImageData(0, 0, img.width, img.height).data };
-}
 
 /** Minimal GIF reader: screen size, frame count, loop extension and frame delays (centiseconds). */
 function readGif(bytes: Uint8Array): {
@@ -118,7 +101,7 @@ describe("animation.gif", () => {
   it("has one 800×600 frame per output time, loops, 0.4 s per frame", async () => {
     const input = makeFixture();
     const gif = await renderAnimationGif(input);
-    save("animation.gif", gif);
+    saveArtifact("animation.gif", gif);
     const info = readGif(gif);
     expect(info.width).toBe(800);
     expect(info.height).toBe(600);
@@ -126,7 +109,7 @@ describe("animation.gif", () => {
     expect(info.loops).toBe(true);
     expect(info.delays[0]).toBe(40);
     expect(info.delays[info.delays.length - 1]).toBe(200);
-    const first = await decode(gif);
+    const first = await decodeImage(gif);
     expect([first.width, first.height]).toEqual([800, 600]);
   });
 

@@ -1,6 +1,4 @@
 // heatmap.png: it decodes, has the promised size, shows the density where it is, and keeps its markers clear.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Status } from "../../src/core/types.js";
 import {
@@ -11,23 +9,8 @@ import {
   renderHeatmapPng,
 } from "../../src/products/heatmap.js";
 import type { MapInput } from "../../src/products/map-input.js";
+import { decodeImage, saveArtifact } from "./pictures.js";
 import { makeFixture } from "./pictures-fixture.js";
-
-const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url);
-function save(name: string, bytes: Uint8Array): void {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(new URL(name, ARTIFACTS), bytes);
-}
-
-async function decode(
-  bytes: Uint8Array,
-): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  const img = await loadImage(Buffer.from(bytes));
-  const c = createCanvas(img.width, img.height);
-  const g = c.getContext("2d");
-  g.drawImage(img, 0, 0);
-  return { width: img.width, height: img.height, data: g.getImageData(0, 0, img.width, img.height).data };
-}
 
 /** Ramp colours: warm (yellow → dark red), clearly not the blue sea, beige land or grey/black lines. */
 function isHeat(r: number, g: number, b: number): boolean {
@@ -42,8 +25,8 @@ describe("heatmap.png", () => {
 
   it("is a 1200×900 PNG with heat colours where the density is", async () => {
     const png = await renderHeatmapPng(input);
-    save("heatmap.png", png);
-    const img = await decode(png);
+    saveArtifact("heatmap.png", png);
+    const img = await decodeImage(png);
     expect([img.width, img.height]).toEqual([HEATMAP_WIDTH, HEATMAP_HEIGHT]);
 
     // Where the heat pixels are must match where the non-zero density cells project to.
@@ -112,8 +95,8 @@ describe("heatmap.png", () => {
 
   it("renders a chosen time, and refuses one outside the run", async () => {
     const png = await renderHeatmapPng(input, 6);
-    save("heatmap-t6.png", png);
-    const img = await decode(png);
+    saveArtifact("heatmap-t6.png", png);
+    const img = await decodeImage(png);
     expect(img.width).toBe(HEATMAP_WIDTH);
     await expect(renderHeatmapPng(input, 25)).rejects.toThrow(
       /timeIndex 25 is outside the output times 0\.\.24/,
@@ -135,7 +118,7 @@ describe("heatmap.png", () => {
     snap.mostLikelyLon = snap.mostLikelyLat = snap.centroidLon = snap.centroidLat = null;
     base.ctx.summaries[k].centroidLon = base.ctx.summaries[k].centroidLat = null;
     const png = await renderHeatmapPng(base);
-    save("heatmap-all-stranded.png", png);
-    expect((await decode(png)).height).toBe(HEATMAP_HEIGHT);
+    saveArtifact("heatmap-all-stranded.png", png);
+    expect((await decodeImage(png)).height).toBe(HEATMAP_HEIGHT);
   });
 });
