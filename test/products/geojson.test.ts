@@ -3,7 +3,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { computeDensity } from "../../src/products/density.js";
 import {
   searchAreasGeoJson,
   trajectoriesGeoJson,
@@ -11,20 +10,11 @@ import {
   writeTrajectoriesGeoJson,
 } from "../../src/products/geojson.js";
 import type { Feature, FeatureCollection, LineString, Polygon } from "../../src/products/geojson-types.js";
-import { computeSearchAreas } from "../../src/products/search-areas.js";
 import { geometryProblems } from "./geometry-check.js";
-import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
+import { coastalRun, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { tempDir } from "./tools.js";
 
-const traj = syntheticTrajectory({
-  n: 600,
-  hours: 8,
-  releaseEverySeconds: 30,
-  coastLon: 4.58,
-  missingEvery: 23,
-});
-const ctx = syntheticContext(traj);
-const snaps = computeSearchAreas(ctx, computeDensity(ctx));
+const { traj, ctx, snaps } = coastalRun();
 
 function checkPosition(p: unknown): void {
   expect(Array.isArray(p)).toBe(true);

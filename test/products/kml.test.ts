@@ -6,18 +6,10 @@ import { describe, expect, it } from "vitest";
 import { computeDensity } from "../../src/products/density.js";
 import { missionKml, writeMissionKml, writeMissionKmz, xmlEscape } from "../../src/products/kml.js";
 import { computeSearchAreas } from "../../src/products/search-areas.js";
-import { syntheticContext, syntheticTrajectory } from "./synthetic.js";
+import { coastalRun, syntheticContext, syntheticTrajectory } from "./synthetic.js";
 import { pythonJson, tempDir } from "./tools.js";
 
-const traj = syntheticTrajectory({
-  n: 600,
-  hours: 8,
-  releaseEverySeconds: 30,
-  coastLon: 4.58,
-  missingEvery: 23,
-});
-const ctx = syntheticContext(traj);
-const snaps = computeSearchAreas(ctx, computeDensity(ctx));
+const { traj, ctx, snaps } = coastalRun();
 
 describe("mission.kml / mission.kmz", () => {
   it("is well-formed KML that parses, with time stamps for the slider", async () => {

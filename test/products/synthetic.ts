@@ -4,6 +4,8 @@ import { objectCategoryById } from "../../src/core/objects.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { type LandMask, type Simulation, Status } from "../../src/core/types.js";
 import type { ProductContext } from "../../src/products/context.js";
+import { computeDensity } from "../../src/products/density.js";
+import { computeSearchAreas } from "../../src/products/search-areas.js";
 import { buildSnapshotSummaries } from "../../src/products/summary.js";
 
 export const T0 = Date.UTC(2016, 1, 1, 12, 0, 0) / 1000;
@@ -172,6 +174,22 @@ export function syntheticContext(trajectory: Trajectory, opts: { landmask?: Land
     softwareVersion: "0.1.0-test",
   };
   return ctx;
+}
+
+/**
+ * The run the GeoJSON and KML tests write: 600 particles over 8 h, one released every 30 s, land east of 4.58° E,
+ * every 23rd particle losing forcing; its context and search areas.
+ */
+export function coastalRun() {
+  const traj = syntheticTrajectory({
+    n: 600,
+    hours: 8,
+    releaseEverySeconds: 30,
+    coastLon: 4.58,
+    missingEvery: 23,
+  });
+  const ctx = syntheticContext(traj);
+  return { traj, ctx, snaps: computeSearchAreas(ctx, computeDensity(ctx)) };
 }
 
 /** t with every particle i for which `twice(i)` appended again (time-major arrays), all of weight 1. */
