@@ -26,6 +26,15 @@ const idParam = {
   description: "Mission id",
   schema: { type: "string", format: "uuid" },
 };
+/** The `file` query parameter of a download: which of the resource's files. */
+const fileParam = (schema: Json) => ({ name: "file", in: "query", required: true, schema });
+/** A path parameter naming a sub-resource by its uuid (planId, vid). */
+const uuidParam = (name: string) => ({
+  name,
+  in: "path",
+  required: true,
+  schema: { type: "string", format: "uuid" },
+});
 
 const numbers = (description: string): Json => ({ type: "array", items: { type: "number" }, description });
 const HEALTH_SCHEMA: Json = {
@@ -431,10 +440,7 @@ export function openApiDocument(version: string): Json {
       "/api/v1/missions/{id}/plans/{planId}": {
         get: {
           summary: "One plan (the plan document)",
-          parameters: [
-            idParam,
-            { name: "planId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
-          ],
+          parameters: [idParam, uuidParam("planId")],
           responses: {
             200: { description: "`{data: {id, revision, …plan.json, downloads}}`" },
             404: errorResponse("No such plan"),
@@ -446,16 +452,11 @@ export function openApiDocument(version: string): Json {
           summary: "A plan file: plan.json, plan.gpx, plan.kml, plan_waypoints.csv or tasking.pdf",
           parameters: [
             idParam,
-            { name: "planId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
-            {
-              name: "file",
-              in: "query",
-              required: true,
-              schema: {
-                type: "string",
-                enum: ["plan.json", "plan.gpx", "plan.kml", "plan_waypoints.csv", "tasking.pdf"],
-              },
-            },
+            uuidParam("planId"),
+            fileParam({
+              type: "string",
+              enum: ["plan.json", "plan.gpx", "plan.kml", "plan_waypoints.csv", "tasking.pdf"],
+            }),
           ],
           responses: { 200: { description: "The file" }, 404: errorResponse("No such plan") },
         },
@@ -590,10 +591,7 @@ export function openApiDocument(version: string): Json {
       "/api/v1/missions/{id}/validations/{vid}": {
         get: {
           summary: "One validation (validation.json with downloads)",
-          parameters: [
-            idParam,
-            { name: "vid", in: "path", required: true, schema: { type: "string", format: "uuid" } },
-          ],
+          parameters: [idParam, uuidParam("vid")],
           responses: {
             200: { description: "As the POST's answer" },
             404: errorResponse("No such validation"),
@@ -606,16 +604,11 @@ export function openApiDocument(version: string): Json {
             "A validation file: validation.json, validation.csv, validation.pdf or validation-N.png (per drifter)",
           parameters: [
             idParam,
-            { name: "vid", in: "path", required: true, schema: { type: "string", format: "uuid" } },
-            {
-              name: "file",
-              in: "query",
-              required: true,
-              schema: {
-                type: "string",
-                pattern: "^(validation\\.(json|csv|pdf)|validation-[1-9][0-9]{0,3}\\.png)$",
-              },
-            },
+            uuidParam("vid"),
+            fileParam({
+              type: "string",
+              pattern: "^(validation\\.(json|csv|pdf)|validation-[1-9][0-9]{0,3}\\.png)$",
+            }),
           ],
           responses: { 200: { description: "The file" }, 404: errorResponse("No such validation or file") },
         },
