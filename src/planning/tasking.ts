@@ -1,9 +1,8 @@
 // tasking.pdf: the plan as a coordinator hands it to the units. Page 1: window, object, conditions, joint
 // POS and a table of the units with a sketch of their areas and routes; then one page per unit: its area's
 // corners, track spacing, coverage, POD and the waypoints with times in degrees and decimal minutes.
-import PDFDocument from "pdfkit";
 import { formatPositionDM } from "../products/coordinates.js";
-import { SANS_BOLD_TTF, SANS_TTF } from "../products/map-fonts.js";
+import { pdfInMemory } from "../products/pdf-document.js";
 import type { PlanDocument } from "./plan-document.js";
 
 const LEFT = 40;
@@ -77,18 +76,10 @@ function sketch(doc: Doc, plan: PlanDocument, x0: number, y0: number, w: number,
 }
 
 export async function renderTaskingPdf(plan: PlanDocument): Promise<Uint8Array> {
-  const doc = new PDFDocument({
+  const { doc, finish } = pdfInMemory({
     size: "A4",
     margins: { top: 36, bottom: 40, left: LEFT, right: LEFT },
     info: { Title: `Search plan — ${plan.mission}`, Author: `Driftline ${plan.software}` },
-  });
-  doc.registerFont("Sans", SANS_TTF);
-  doc.registerFont("Sans-Bold", SANS_BOLD_TTF);
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on("end", () => resolve());
-    doc.on("error", reject);
   });
 
   doc.font("Sans-Bold").fontSize(16).fillColor(INK).text(`Search plan — ${plan.mission}`);
@@ -200,7 +191,5 @@ export async function renderTaskingPdf(plan: PlanDocument): Promise<Uint8Array> 
     if (u.waypoints.length > MAX_WAYPOINT_LINES)
       doc.text(`  … ${u.waypoints.length - MAX_WAYPOINT_LINES} more in plan_waypoints.csv`);
   }
-  doc.end();
-  await finished;
-  return new Uint8Array(Buffer.concat(chunks));
+  return finish();
 }

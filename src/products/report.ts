@@ -2,13 +2,11 @@
 // search areas) and the map; the mission inputs. Page 2: forcing, search-area corners, position over time,
 // particle status and caveats. DejaVu Sans is embedded so °, ′, ² and → print everywhere.
 import { deflate } from "node:zlib";
-import PDFDocument from "pdfkit";
 import { agreementOf } from "./agreement.js";
 import type { ProductContext } from "./context.js";
 import { formatPositionDecimal, formatPositionDM } from "./coordinates.js";
 import { heatmapPixels, hoursAt, releaseTimeText, renderHeatmapPng } from "./heatmap.js";
 import { AREA_KEYS } from "./map-colours.js";
-import { SANS_BOLD_TTF, SANS_TTF } from "./map-fonts.js";
 import {
   centroidAt,
   footerText,
@@ -21,6 +19,7 @@ import {
 } from "./map-input.js";
 import { Bounds } from "./map-view.js";
 import { formatArea, formatCount } from "./number-format.js";
+import { pdfInMemory } from "./pdf-document.js";
 import { type ShoreStretch, shoreRings, shoreStretches } from "./shore.js";
 import { statusCounts } from "./summary.js";
 import { formatHours, formatUtc } from "./time-format.js";
@@ -52,7 +51,7 @@ export async function renderReportPdf(input: ReportInput): Promise<Uint8Array> {
   const png = input.heatmapPng ?? (await renderHeatmapPng(input, k));
   const generatedAt = input.generatedAt ?? Math.floor(Date.now() / 60_000) * 60;
   const { ctx } = input;
-  const doc = new PDFDocument({
+  const { doc, finish } = pdfInMemory({
     size: "A4",
     margins: { top: TOP, bottom: 50, left: LEFT, right: LEFT },
     bufferPages: true,
@@ -63,14 +62,6 @@ export async function renderReportPdf(input: ReportInput): Promise<Uint8Array> {
       CreationDate: new Date(generatedAt * 1000),
     },
   });
-  doc.registerFont("Sans", SANS_TTF);
-  doc.registerFont("Sans-Bold", SANS_BOLD_TTF);
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on("end", () => resolve());
-    doc.on("error", reject);
-  });
 
   const map = mapImage(png);
   pageOne(doc, input, k, map, generatedAt);
@@ -78,10 +69,7 @@ export async function renderReportPdf(input: ReportInput): Promise<Uint8Array> {
   pageTwo(doc, input, k, shoreStretches(ctx, await shoreRings(ctx)).slice(0, 3));
   footers(doc, ctx, generatedAt);
   if (map instanceof RgbImage) await map.finish();
-
-  doc.end();
-  await finished;
-  return new Uint8Array(Buffer.concat(chunks));
+  return finish();
 }
 
 // ---------------------------------------------------------------- the map image

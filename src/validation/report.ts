@@ -3,8 +3,7 @@
 // page of totals, then each drifter's picture and figures). The JSON is the source; the others show its numbers.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import PDFDocument from "pdfkit";
-import { SANS_BOLD_TTF, SANS_TTF } from "../products/map-fonts.js";
+import { pdfInMemory } from "../products/pdf-document.js";
 import { isoUtc } from "../products/time-format.js";
 import { AREA_PERCENTS, type DrifterValidation, LEAD_HOURS, type ValidationTotal } from "./metrics.js";
 import { MONO_TTF } from "./picture.js";
@@ -147,21 +146,13 @@ export async function renderValidationPdf(
   run: ValidationRun,
   pictures: readonly Uint8Array[],
 ): Promise<Uint8Array> {
-  const doc = new PDFDocument({
+  const { doc, finish } = pdfInMemory({
     size: "A4",
     layout: "landscape",
     margins: { top: 40, bottom: 40, left: 40, right: 40 },
     info: { Title: `Validation — ${run.forecast.name}`, Author: "Driftline" },
   });
-  doc.registerFont("Sans", SANS_TTF);
-  doc.registerFont("Sans-Bold", SANS_BOLD_TTF);
   doc.registerFont("Mono", MONO_TTF);
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on("end", () => resolve());
-    doc.on("error", reject);
-  });
   doc.font("Sans-Bold").fontSize(18).text(`Validation against observed drift: ${run.forecast.name}`);
   doc.moveDown(0.3);
   doc
@@ -191,9 +182,7 @@ export async function renderValidationPdf(
     const png = pictures[n];
     if (png) doc.image(Buffer.from(png), 61, 70, { width: 720 });
   });
-  doc.end();
-  await finished;
-  return new Uint8Array(Buffer.concat(chunks));
+  return finish();
 }
 
 /** Writes validation.json and validation.csv; returns their paths. */
