@@ -1,10 +1,9 @@
 // `driftline plan RESULT_DIR --units UNITS.json [--from T --to T] --out DIR`: see USAGE.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { SpecError } from "../pipeline/spec.js";
-import { PlanningInputError } from "../planning/errors.js";
 import { planFromResult } from "../planning/plan-run.js";
 import { parseOptions, UsageError } from "./args.js";
+import { planningFailure } from "./planning-failure.js";
 
 const USAGE = `usage: driftline plan RESULT_DIR --units UNITS.json [--from T --to T] --out DIR
   RESULT_DIR        a result directory of driftline simulate (or of driftline searched)
@@ -64,17 +63,6 @@ export async function run(args: string[]): Promise<number> {
     for (const f of Object.values(files)) process.stdout.write(`  ${f}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof PlanningInputError) {
-      process.stderr.write(`driftline plan: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof SpecError) {
-      process.stderr.write(
-        `driftline plan: ${values.units}: ${error.message.replace("invalid simulation spec", "invalid units file")}\n`,
-      );
-      return 2;
-    }
-    process.stderr.write(`driftline plan: ${(error as Error).message}\n`);
-    return 1;
+    return planningFailure("plan", values.units, error);
   }
 }

@@ -1,12 +1,11 @@
 // `driftline searched RESULT_DIR --tracks FILE.gpx --units UNITS.json --out DIR`: see USAGE.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { SpecError } from "../pipeline/spec.js";
-import { PlanningInputError } from "../planning/errors.js";
 import { applySearch } from "../planning/searched.js";
 import { formatPositionDM } from "../products/coordinates.js";
 import { isoUtc } from "../products/time-format.js";
 import { parseOptions, UsageError } from "./args.js";
+import { planningFailure } from "./planning-failure.js";
 
 const USAGE = `usage: driftline searched RESULT_DIR --tracks FILE.gpx --units UNITS.json --out DIR
   RESULT_DIR        a result directory of driftline simulate, or an earlier revision
@@ -51,17 +50,6 @@ export async function run(args: string[]): Promise<number> {
     for (const f of Object.values(r.files)) process.stdout.write(`  ${f}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof PlanningInputError) {
-      process.stderr.write(`driftline searched: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof SpecError) {
-      process.stderr.write(
-        `driftline searched: ${values.units}: ${error.message.replace("invalid simulation spec", "invalid units file")}\n`,
-      );
-      return 2;
-    }
-    process.stderr.write(`driftline searched: ${(error as Error).message}\n`);
-    return 1;
+    return planningFailure("searched", values.units, error);
   }
 }
