@@ -8,19 +8,35 @@ import { font } from "./map-fonts.js";
 import type { MapView } from "./map-view.js";
 import type { SearchAreaSnapshot } from "./types.js";
 
-export function drawLkpSymbol(g: Ctx, x: number, y: number, r = 8): void {
+/** A closed polygon through `corners` (pixels), filled and outlined in white. */
+function drawOutlinedPolygon(
+  g: Ctx,
+  corners: readonly (readonly [number, number])[],
+  fill: string,
+  lineWidth: number,
+): void {
   g.save();
   g.beginPath();
-  g.moveTo(x, y - r);
-  g.lineTo(x + r * 0.95, y + r * 0.7);
-  g.lineTo(x - r * 0.95, y + r * 0.7);
+  corners.forEach(([cx, cy], i) => {
+    if (i === 0) g.moveTo(cx, cy);
+    else g.lineTo(cx, cy);
+  });
   g.closePath();
-  g.fillStyle = COLORS.lkp;
+  g.fillStyle = fill;
   g.fill();
-  g.lineWidth = 2;
+  g.lineWidth = lineWidth;
   g.strokeStyle = "#fff";
   g.stroke();
   g.restore();
+}
+
+export function drawLkpSymbol(g: Ctx, x: number, y: number, r = 8): void {
+  const corners = [
+    [x, y - r],
+    [x + r * 0.95, y + r * 0.7],
+    [x - r * 0.95, y + r * 0.7],
+  ] as const;
+  drawOutlinedPolygon(g, corners, COLORS.lkp, 2);
 }
 
 export function drawCentroidSymbol(g: Ctx, x: number, y: number, r = 7): void {
@@ -40,19 +56,13 @@ export function drawCentroidSymbol(g: Ctx, x: number, y: number, r = 7): void {
 }
 
 export function drawMostLikelySymbol(g: Ctx, x: number, y: number, r = 7): void {
-  g.save();
-  g.beginPath();
-  g.moveTo(x, y - r);
-  g.lineTo(x + r, y);
-  g.lineTo(x, y + r);
-  g.lineTo(x - r, y);
-  g.closePath();
-  g.fillStyle = COLORS.mostLikely;
-  g.fill();
-  g.lineWidth = 1.8;
-  g.strokeStyle = "#fff";
-  g.stroke();
-  g.restore();
+  const corners = [
+    [x, y - r],
+    [x + r, y],
+    [x, y + r],
+    [x - r, y],
+  ] as const;
+  drawOutlinedPolygon(g, corners, COLORS.mostLikely, 1.8);
 }
 
 export function drawStrandedSymbol(g: Ctx, x: number, y: number, r = 3): void {
