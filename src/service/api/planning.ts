@@ -100,6 +100,17 @@ function specDetails(error: SpecError, prefix = "") {
   return error.issues.map((i) => ({ field: `${prefix}${i.path || "(body)"}`, message: i.message }));
 }
 
+/** inThread, with a refused units file or planning input as the caller's 400 (the fields under `unitsPrefix`). */
+async function planInThread<T>(job: PlanningJob, unitsPrefix = ""): Promise<T> {
+  try {
+    return await inThread<T>(job);
+  } catch (error) {
+    if (error instanceof SpecError) throw badRequest("invalid units", specDetails(error, unitsPrefix));
+    if (error instanceof PlanningInputError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
 /** Object key of a revision's file: revision 0 is the run (the contract's keys), n under revisions/n/. */
 function revisionKey(id: string, revision: number, file: string): string {
   if (revision === 0) {
@@ -154,14 +165,7 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
     const base = await materialise(ctx, id, revision);
     try {
       const out = path.join(base, "plan");
-      let planned: PlanDocument;
-      try {
-        planned = await inThread<PlanDocument>({ op: "plan", base, units, out });
-      } catch (error) {
-        if (error instanceof SpecError) throw badRequest("invalid units", specDetails(error));
-        if (error instanceof PlanningInputError) throw badRequest(error.message);
-        throw error;
-      }
+      const planned = await planInThread<PlanDocument>({ op: "plan", base, units, out });
       const document = { ...planned, run: `mission ${id} revision ${revision}` };
       const planId = await insertPlan(ctx.db, id, revision, document.joint_pos, document);
       await writeFile(path.join(out, PLAN_FILES.json), `${JSON.stringify(document, null, 2)}\n`);
@@ -258,9 +262,8 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
       );
       const products = PRODUCT_NAMES.filter((p) => present.has(PRODUCT_FILES[p]));
       const out = path.join(base, "revision");
-      let result: SearchedResult;
-      try {
-        result = await inThread<SearchedResult>({
+      const result = await planInThread<SearchedResult>(
+        {
           op: "search",
           base,
           gpx,
@@ -268,12 +271,9 @@ export function registerPlanningRoutes(app: FastifyInstance, ctx: ApiContext): v
           out,
           products,
           parentLabel: `mission ${id} revision ${revision}`,
-        });
-      } catch (error) {
-        if (error instanceof SpecError) throw badRequest("invalid units", specDetails(error, "units."));
-        if (error instanceof PlanningInputError) throw badRequest(error.message);
-        throw error;
-      }
+        },
+        "units.",
+      );
       const r = result.revision;
       const inserted = await insertRevision(ctx.db, id, {
         revision: r.revision,
