@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { migrate } from "../../src/service/db/migrations.js";
 import { insertMission } from "../../src/service/db/missions.js";
 import { PgDatabase } from "../../src/service/db/pg-database.js";
@@ -597,3 +598,44 @@ export async function startFileServices(): Promise<FileServices> {
 export async function stopFileServices(s: Partial<FileServices>): Promise<void> {
   await Promise.all([s.database?.drop(), s.s3?.close()]);
 }
+
+/** What a file that runs worker processes shares: its file services, a Redis client and its queues. */
+export interface WorkerProcessServices extends FileServices {
+  redis: Redis;
+  /** A unique queue name (queueName) whose keys are deleted after the file. */
+  queue(what: string): string;
+}
+
+/**
+ * Registers the hooks of a file that runs worker processes: a private migrated database and a restartable S3
+ * server for the file, a Redis client, every worker process killed after each test, and after the file the
+ * queues it named deleted. The fields are set once beforeAll has run.
+ */
+export function useWorkerProcessServices(): WorkerProcessServices {
+  const queues: string[] = [];
+  const services = {
+    queue(what: string): string {
+      const name = queueName(what);
+      queues.push(name);
+      return name;
+    },
+  } as WorkerProcessServices;
+  beforeAll(async () => {
+    Object.assign(services, await startFileServices());
+    services.redis = new Redis(REDIS_URL);
+  });
+  afterEach(killAllWorkers);
+  afterAll(async () => {
+    await killAllWorkers();
+    for (const q of queues) await deleteQueueKeys(q);
+    await services.redis?.quit();
+    await stopFileServices(services);
+  });
+  return services;
+}
+
+/** For waitFor: the mission row once it is completed or failed, else null. */
+export const settledMission = (db: Database, id: string) => async () => {
+  const m = await missionRow(db, id);
+  return m.status === "completed" || m.status === "failed" ? m : null;
+};

@@ -3,27 +3,19 @@
 // middle of a part, the second reclaims that part when its lease lapses, runs the rest and merges. The mission
 // is completed once, with one result row and every product; the parts' objects are gone.
 // SLOW: 50,000 particles at 1-minute steps for 48 h in four parts, on a busy 2-core machine.
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describe, expect, it, onTestFailed } from "vitest";
 import { have } from "../helpers/needs.js";
 import {
   addMission,
   BUCKET,
   checkStoredProducts,
-  deleteQueueKeys,
   jobJson,
-  killAllWorkers,
-  missionRow,
   outcomesByMission,
-  queueName,
-  REDIS_URL,
-  type RestartableS3,
   resultRows,
+  settledMission,
   smallParams,
-  startFileServices,
   startWorkerProcess,
-  stopFileServices,
-  type TestDatabase,
+  useWorkerProcessServices,
   waitFor,
   workerEnv,
 } from "./helpers.js";
@@ -34,27 +26,12 @@ const SERVICES = await have(
   "redis",
 );
 
-let database: TestDatabase;
-let s3: RestartableS3;
-let redis: Redis;
-const queues: string[] = [];
-
-beforeAll(async () => {
-  ({ database, s3 } = await startFileServices());
-  redis = new Redis(REDIS_URL);
-});
-afterEach(killAllWorkers);
-afterAll(async () => {
-  await killAllWorkers();
-  for (const q of queues) await deleteQueueKeys(q);
-  await redis?.quit();
-  await stopFileServices({ database, s3 });
-});
+const services = useWorkerProcessServices();
 
 describe.runIf(SERVICES)("split and merge of an ensemble mission on the queue", () => {
   it("completes once after a worker dies mid-part: one result row, every product, no parts left", async () => {
-    const queue = queueName("split");
-    queues.push(queue);
+    const { database, s3, redis } = services;
+    const queue = services.queue("split");
     const env = workerEnv({
       databaseUrl: database.url,
       s3Endpoint: s3.endpoint,
@@ -93,10 +70,7 @@ describe.runIf(SERVICES)("split and merge of an ensemble mission on the queue", 
     onTestFailed(() => console.log(`second worker:\n${second.output().slice(-4000)}`));
     await second.id();
     const done = await waitFor(
-      async () => {
-        const m = await missionRow(database.db, id);
-        return m.status === "completed" || m.status === "failed" ? m : null;
-      },
+      settledMission(database.db, id),
       "mission completed by the second worker",
       240_000,
       250,

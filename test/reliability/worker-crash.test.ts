@@ -2,27 +2,20 @@
 // the dead worker's lease expires and completes it: one mission_results row, every product in the bucket.
 // SLOW (25–70 s on a busy 2-core machine): two worker processes and two runs of a real several-second
 // simulation.
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describe, expect, it, onTestFailed } from "vitest";
 import { have } from "../helpers/needs.js";
 import {
   addMission,
   BUCKET,
   CONTRACT_PRODUCTS,
   checkStoredProducts,
-  deleteQueueKeys,
   jobJson,
-  killAllWorkers,
   missionRow,
-  queueName,
-  REDIS_URL,
-  type RestartableS3,
   resultRows,
+  settledMission,
   smallParams,
-  startFileServices,
   startWorkerProcess,
-  stopFileServices,
-  type TestDatabase,
+  useWorkerProcessServices,
   waitFor,
   workerEnv,
 } from "./helpers.js";
@@ -33,27 +26,12 @@ const SERVICES = await have(
   "redis",
 );
 
-let database: TestDatabase;
-let s3: RestartableS3;
-let redis: Redis;
-const queues: string[] = [];
-
-beforeAll(async () => {
-  ({ database, s3 } = await startFileServices());
-  redis = new Redis(REDIS_URL);
-});
-afterEach(killAllWorkers);
-afterAll(async () => {
-  await killAllWorkers();
-  for (const q of queues) await deleteQueueKeys(q);
-  await redis?.quit();
-  await stopFileServices({ database, s3 });
-});
+const services = useWorkerProcessServices();
 
 describe.runIf(SERVICES)("kill -9 of a worker process mid-job", () => {
   it("another worker completes the job after the lease expires: one result row, every product stored", async () => {
-    const queue = queueName("kill");
-    queues.push(queue);
+    const { database, s3, redis } = services;
+    const queue = services.queue("kill");
     const env = workerEnv({
       databaseUrl: database.url,
       s3Endpoint: s3.endpoint,
@@ -90,10 +68,7 @@ describe.runIf(SERVICES)("kill -9 of a worker process mid-job", () => {
     onTestFailed(() => console.log(`second worker:\n${second.output().slice(-4000)}`));
     const secondId = await second.id();
     const done = await waitFor(
-      async () => {
-        const m = await missionRow(database.db, id);
-        return m.status === "completed" || m.status === "failed" ? m : null;
-      },
+      settledMission(database.db, id),
       "mission completed by the second worker",
       50_000,
       200,

@@ -2,26 +2,19 @@
 // process exits 0; past it, the job goes back to the queue (mission `queued` again) and the process exits 0,
 // and the next worker completes the job. SLOW (35–95 s on a busy 2-core machine): real several-second
 // simulations in worker processes.
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { describe, expect, it, onTestFailed } from "vitest";
 import { have } from "../helpers/needs.js";
 import {
   addMission,
   CONTRACT_PRODUCTS,
   checkStoredProducts,
-  deleteQueueKeys,
   jobJson,
-  killAllWorkers,
   missionRow,
-  queueName,
-  REDIS_URL,
-  type RestartableS3,
   resultRows,
+  settledMission,
   smallParams,
-  startFileServices,
   startWorkerProcess,
-  stopFileServices,
-  type TestDatabase,
+  useWorkerProcessServices,
   type WorkerProcess,
   waitFor,
   workerEnv,
@@ -33,28 +26,13 @@ const SERVICES = await have(
   "redis",
 );
 
-let database: TestDatabase;
-let s3: RestartableS3;
-let redis: Redis;
-const queues: string[] = [];
-
-beforeAll(async () => {
-  ({ database, s3 } = await startFileServices());
-  redis = new Redis(REDIS_URL);
-});
-afterEach(killAllWorkers);
-afterAll(async () => {
-  await killAllWorkers();
-  for (const q of queues) await deleteQueueKeys(q);
-  await redis?.quit();
-  await stopFileServices({ database, s3 });
-});
+const services = useWorkerProcessServices();
 
 function start(queue: string, graceSeconds: number): WorkerProcess {
   const w = startWorkerProcess(
     workerEnv({
-      databaseUrl: database.url,
-      s3Endpoint: s3.endpoint,
+      databaseUrl: services.database.url,
+      s3Endpoint: services.s3.endpoint,
       queueName: queue,
       extra: { SHUTDOWN_GRACE_SECONDS: String(graceSeconds), LEASE_SECONDS: "5", MAX_CONCURRENT_JOBS: "1" },
     }),
@@ -67,7 +45,7 @@ function start(queue: string, graceSeconds: number): WorkerProcess {
 async function midRun(id: string): Promise<void> {
   await waitFor(
     async () => {
-      const m = await missionRow(database.db, id);
+      const m = await missionRow(services.database.db, id);
       return m.status === "processing" && /simulating/.test(String(m.progress_message));
     },
     "mission in the middle of its simulation",
@@ -80,8 +58,8 @@ const messages = (w: WorkerProcess) => w.logs().map((l) => String(l.msg));
 
 describe.runIf(SERVICES)("SIGTERM during a job", () => {
   it("within the grace period: the job finishes, then the process exits 0", async () => {
-    const queue = queueName("term_finish");
-    queues.push(queue);
+    const { database, s3, redis } = services;
+    const queue = services.queue("term_finish");
     const id = await addMission(database.db, "sigterm finishes");
     await redis.rpush(queue, jobJson(id, smallParams({}, true)));
     const worker = start(queue, 60);
@@ -112,8 +90,8 @@ describe.runIf(SERVICES)("SIGTERM during a job", () => {
   }, 120_000);
 
   it("past the grace period: the job goes back to the queue, the process exits 0, the next worker completes it", async () => {
-    const queue = queueName("term_requeue");
-    queues.push(queue);
+    const { database, redis } = services;
+    const queue = services.queue("term_requeue");
     const id = await addMission(database.db, "sigterm requeues");
     const raw = jobJson(id, smallParams({}, true));
     await redis.rpush(queue, raw);
@@ -143,10 +121,7 @@ describe.runIf(SERVICES)("SIGTERM during a job", () => {
     const second = start(queue, 60);
     const secondId = await second.id();
     const done = await waitFor(
-      async () => {
-        const row = await missionRow(database.db, id);
-        return row.status === "completed" || row.status === "failed" ? row : null;
-      },
+      settledMission(database.db, id),
       "mission completed by the next worker",
       50_000,
       200,
