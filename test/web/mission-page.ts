@@ -12,14 +12,14 @@ export interface MissionPage {
   pageErrors: string[];
 }
 
-/** Starts the server and the page before the tests (when `enabled`), stops them after. */
-export function useMissionPage(enabled: boolean): MissionPage {
+/** Starts the server and the page (of the given size) before the tests (when `enabled`), stops them after. */
+export function useMissionPage(enabled: boolean, viewport = { width: 1400, height: 900 }): MissionPage {
   const ctx = { pageErrors: [] as string[] } as unknown as MissionPage;
   beforeAll(async () => {
     if (!enabled) return;
     ctx.server = await startTestServer();
     ctx.browser = await launchChromium();
-    ctx.page = await openPage(ctx.browser, ctx.server.url, ctx.pageErrors, { width: 1400, height: 900 });
+    ctx.page = await openPage(ctx.browser, ctx.server.url, ctx.pageErrors, viewport);
   }, 120_000);
   afterAll(async () => {
     await ctx.browser?.close();

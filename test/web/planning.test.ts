@@ -3,47 +3,28 @@
 // uploaded and the map of the new revision shown.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, removeDir, startTestServer } from "../api/helpers.js";
+import { describe, expect, it } from "vitest";
+import { call } from "../api/helpers.js";
 import { have } from "../helpers/needs.js";
-import { launchChromium, openPage } from "./browser.js";
+import { runMissionFromForm, useMissionPage } from "./mission-page.js";
 
 const CHROMIUM = await have("test/web/planning.test.ts: search planning on the page", "chromium");
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  server = await startTestServer();
-  browser = await launchChromium();
-  page = await openPage(browser, server.url, pageErrors, { width: 1400, height: 900 });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (server) removeDir(server.dataDir);
-});
+const at = useMissionPage(CHROMIUM);
 
 describe("search planning on the page", () => {
   it.runIf(CHROMIUM)(
     "adds a unit, plans, shows each unit's POD and the joint POS, then a searched track updates the map",
     async () => {
+      const { page, server, pageErrors } = at;
       try {
-        await page.click("#tab-new");
-        await page.fill("#f-name", "Planning page test");
-        await page.fill("#f-lat", "69.3");
-        await page.fill("#f-lon", "15.9");
-        await page.fill("#f-hours", "12");
-        await page.fill("#f-particles", "1000");
-        await page.click("#submit");
-        await page.waitForSelector('[data-testid=results]:has-text("Planning page test")', {
-          timeout: 400_000,
+        await runMissionFromForm(page, {
+          name: "Planning page test",
+          lat: "69.3",
+          lon: "15.9",
+          hours: "12",
+          particles: "1000",
         });
         await page.waitForSelector("[data-testid=planning]");
         await page.click("#add-unit");

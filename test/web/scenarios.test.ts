@@ -3,35 +3,18 @@
 // areas, a table of the scenarios and, ticked, a scenario's own areas in its colour.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeDir, startTestServer } from "../api/helpers.js";
+import { describe, expect, it } from "vitest";
 import { have } from "../helpers/needs.js";
-import { launchChromium, openPage } from "./browser.js";
+import { useMissionPage } from "./mission-page.js";
 
 const CHROMIUM = await have("test/web/scenarios.test.ts: scenarios on the page", "chromium");
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  if (!CHROMIUM) return;
-  server = await startTestServer();
-  browser = await launchChromium();
-  page = await openPage(browser, server.url, pageErrors);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (server) removeDir(server.dataDir);
-});
+const at = useMissionPage(CHROMIUM, { width: 1400, height: 860 });
 
 describe.runIf(CHROMIUM)("scenarios on the page", () => {
   it("names a bad second-scenario field next to it", async () => {
+    const { page } = at;
     await page.fill("#f-name", "Browser test: raft or person");
     await page.fill("#f-lat", "59°18.0'N");
     await page.fill("#f-lon", "004°36.0'E");
@@ -47,6 +30,7 @@ describe.runIf(CHROMIUM)("scenarios on the page", () => {
   });
 
   it("runs a mission of two scenarios and shows each on its own", async () => {
+    const { page, pageErrors } = at;
     await page.fill("#f-object-search", "life raft");
     await page.selectOption("#f-object", "7");
     await page.fill("#f-particles", "300");

@@ -5,31 +5,15 @@
 // there is no forcing; a release on land says what was moved and how far).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, removeDir, startTestServer } from "../api/helpers.js";
+import { describe, expect, it } from "vitest";
+import { call } from "../api/helpers.js";
 import { have } from "../helpers/needs.js";
-import { launchChromium, openPage } from "./browser.js";
+import { useMissionPage } from "./mission-page.js";
 
 const CHROMIUM = await have("test/web/truth.test.ts: the page tells the whole truth", "chromium");
 const ARTIFACTS = path.resolve(import.meta.dirname, "../../test-artifacts");
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  page = await openPage(browser, server.url, pageErrors, { width: 1400, height: 900 });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (server) removeDir(server.dataDir);
-});
+const at = useMissionPage(CHROMIUM);
 
 interface MissionForm {
   name: string;
@@ -42,6 +26,7 @@ interface MissionForm {
 }
 
 async function fillMission(m: MissionForm) {
+  const { page } = at;
   await page.click("#tab-new");
   await page.fill("#f-name", m.name);
   await page.fill("#f-lat", m.lat);
@@ -54,6 +39,7 @@ async function fillMission(m: MissionForm) {
 
 /** Submits the form and waits for the mission's results (or its failure) in the results panel. */
 async function runMission(m: MissionForm, outcome: "completed" | "failed" = "completed") {
+  const { page, server, pageErrors } = at;
   await fillMission(m);
   await page.click("#submit");
   try {
@@ -76,6 +62,7 @@ async function runMission(m: MissionForm, outcome: "completed" | "failed" = "com
 }
 
 async function setSlider(k: number) {
+  const { page } = at;
   await page.$eval(
     "#time-slider",
     (el, value) => {
@@ -88,11 +75,13 @@ async function setSlider(k: number) {
 
 describe.runIf(CHROMIUM)("the page tells the whole truth", () => {
   it("defaults the time to one the forcing covers and explains the coverage boxes", async () => {
+    const { page } = at;
     await expect.poll(() => page.inputValue("#f-time"), { timeout: 60_000 }).toBe("2016-02-01 12:00");
     expect(await page.textContent("[data-testid=coverage-legend]")).toMatch(/wind data.*current data/);
   });
 
   it("finds objects by the API's names, exact common names first, and shows the choice", async () => {
+    const { page } = at;
     await page.fill("#f-object-search", "debris");
     expect(await page.inputValue("#f-object")).toBe("66");
     expect(await page.textContent("#object-echo")).toMatch(/^Selected: .*FV-DEBRIS/);
@@ -108,6 +97,7 @@ describe.runIf(CHROMIUM)("the page tells the whole truth", () => {
   it("warns as soon as the position is on land, and moves the map to a typed position", {
     timeout: 180_000,
   }, async () => {
+    const { page } = at;
     await page.fill("#f-lat", "69.28");
     await page.fill("#f-lon", "16.05");
     // The first answer of the full-resolution coastline thread can take seconds on a busy machine.
@@ -139,6 +129,7 @@ describe.runIf(CHROMIUM)("the page tells the whole truth", () => {
   it("refuses a run past the end of the forcing, naming the field and the covered window", {
     timeout: 180_000,
   }, async () => {
+    const { page } = at;
     await fillMission({
       name: "past the data",
       lat: "69.3",
@@ -154,6 +145,7 @@ describe.runIf(CHROMIUM)("the page tells the whole truth", () => {
   });
 
   it("follows a failed mission, then three good ones, each to its end without a reload", async () => {
+    const { page, server, pageErrors } = at;
     // Outside every forcing file, no on-scene values, partial runs allowed: the worker fails it.
     await runMission(
       {
