@@ -2,7 +2,7 @@
 // files, the real pipeline): a plan on the run, the helicopter's planned route marked flown, revision 1 with
 // its own products, the original untouched.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, removeDir, startTestServer, waitForMission } from "./helpers.js";
+import { call, removeDir, serverWithCompletedMission, type startTestServer } from "./helpers.js";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let id: string;
@@ -16,8 +16,7 @@ const UNITS = {
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  const created = await call(server, "POST", "/api/v1/missions", {
+  ({ server, id } = await serverWithCompletedMission({
     name: "API test: raft off Andøya",
     lastKnownLat: 69.3,
     lastKnownLon: 15.9,
@@ -26,10 +25,7 @@ beforeAll(async () => {
     forecastHours: 12,
     particleCount: 1000,
     uncertaintyRadiusM: 3000,
-  });
-  expect(created.status).toBe(201);
-  id = created.json.data.id;
-  expect((await waitForMission(server, id, 220_000)).status).toBe("completed");
+  }));
 }, 300_000);
 
 afterAll(async () => {
