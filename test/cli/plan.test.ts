@@ -99,31 +99,15 @@ describe("driftline plan", () => {
     expect(doc2.cumulative_pos_before).toBeCloseTo(revision.cumulativePos, 4);
     // The same track again, on revision 1: revision 2, a larger cumulative POS; an existing directory is refused.
     const rev2 = path.join(dir, "rev2");
-    const again = await driftline([
-      "searched",
-      rev1,
-      "--tracks",
-      tracks,
-      "--units",
-      unitsPath,
-      "--out",
-      rev2,
-    ]);
+    const searchedIntoRev2 = () =>
+      driftline(["searched", rev1, "--tracks", tracks, "--units", unitsPath, "--out", rev2]);
+    const again = await searchedIntoRev2();
     expect(again.code).toBe(0);
     const revision2 = JSON.parse(readFileSync(path.join(rev2, "revision.json"), "utf8"));
     expect(revision2.revision).toBe(2);
     expect(revision2.searches).toHaveLength(2);
     expect(revision2.cumulativePos).toBeGreaterThan(revision.cumulativePos);
-    const refused = await driftline([
-      "searched",
-      rev1,
-      "--tracks",
-      tracks,
-      "--units",
-      unitsPath,
-      "--out",
-      rev2,
-    ]);
+    const refused = await searchedIntoRev2();
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/revisions are never overwritten/);
   }, 300_000);
