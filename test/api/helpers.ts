@@ -193,3 +193,23 @@ export async function serverWithCompletedMission(
   if (done.status !== "completed") throw new Error(`mission ${id} ${done.status}`);
   return { server, id };
 }
+
+/**
+ * Registers beforeAll/afterAll hooks: a test server with the mission created and run to completion for the
+ * file (serverWithCompletedMission), closed with its data directory afterwards. The fields are set once
+ * beforeAll has run.
+ */
+export function useServerWithCompletedMission(mission: Record<string, unknown>): {
+  server: Awaited<ReturnType<typeof startTestServer>>;
+  id: string;
+} {
+  const at = {} as { server: Awaited<ReturnType<typeof startTestServer>>; id: string };
+  beforeAll(async () => {
+    Object.assign(at, await serverWithCompletedMission(mission));
+  }, 300_000);
+  afterAll(async () => {
+    await at.server?.close();
+    if (at.server) removeDir(at.server.dataDir);
+  });
+  return at;
+}

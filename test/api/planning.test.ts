@@ -1,11 +1,8 @@
 // Plans and searches as sub-resources of a mission (issue 22 item 5), in the embedded server (PGlite, local
 // files, the real pipeline): a plan on the run, the helicopter's planned route marked flown, revision 1 with
 // its own products, the original untouched.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, removeDir, serverWithCompletedMission, type startTestServer } from "./helpers.js";
-
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let id: string;
+import { describe, expect, it } from "vitest";
+import { call, useServerWithCompletedMission } from "./helpers.js";
 
 const UNITS = {
   conditions: { visibility_nm: 10, wind_kn: 10, sea_ft: 2 },
@@ -15,26 +12,20 @@ const UNITS = {
   ],
 };
 
-beforeAll(async () => {
-  ({ server, id } = await serverWithCompletedMission({
-    name: "API test: raft off Andøya",
-    lastKnownLat: 69.3,
-    lastKnownLon: 15.9,
-    lastKnownTime: "2016-02-01T12:00:00Z",
-    objectType: "LIFE-RAFT-DB-11",
-    forecastHours: 12,
-    particleCount: 1000,
-    uncertaintyRadiusM: 3000,
-  }));
-}, 300_000);
-
-afterAll(async () => {
-  await server?.close();
-  if (server) removeDir(server.dataDir);
+const at = useServerWithCompletedMission({
+  name: "API test: raft off Andøya",
+  lastKnownLat: 69.3,
+  lastKnownLon: 15.9,
+  lastKnownTime: "2016-02-01T12:00:00Z",
+  objectType: "LIFE-RAFT-DB-11",
+  forecastHours: 12,
+  particleCount: 1000,
+  uncertaintyRadiusM: 3000,
 });
 
 describe("search planning API", () => {
   it("plans, marks the helicopter's route flown, and keeps every revision", async () => {
+    const { server, id } = at;
     const plan = await call(server, "POST", `/api/v1/missions/${id}/plans`, UNITS);
     expect(plan.status).toBe(201);
     const p = plan.json.data;
@@ -80,6 +71,7 @@ describe("search planning API", () => {
   }, 300_000);
 
   it("names the bad field", async () => {
+    const { server, id } = at;
     const bad = await call(server, "POST", `/api/v1/missions/${id}/plans`, {
       ...UNITS,
       units: [{ ...UNITS.units[0], platform: "submarine" }],

@@ -4,20 +4,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { geodesicDirect } from "../../src/core/geodesy.js";
 import { openApiDocument } from "../../src/service/api/openapi.js";
 import { specOfResult } from "../../src/validation/result.js";
-import {
-  call,
-  removeDir,
-  serverWithCompletedMission,
-  type startTestServer,
-  waitForMission,
-} from "./helpers.js";
+import { call, useServerWithCompletedMission, waitForMission } from "./helpers.js";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let id: string;
 const T0 = Date.UTC(2016, 1, 1, 12) / 1000;
 
 /** A drifter from the last known position, 0.5 m/s towards 060°, a fix every 30 min for 12 h. */
@@ -32,26 +24,20 @@ function trackCsv(): string {
   return `${rows.join("\n")}\n`;
 }
 
-beforeAll(async () => {
-  ({ server, id } = await serverWithCompletedMission({
-    name: "API test: validation off Andøya",
-    lastKnownLat: 69.3,
-    lastKnownLon: 15.9,
-    lastKnownTime: "2016-02-01T12:00:00Z",
-    objectType: "LIFE-RAFT-DB-11",
-    forecastHours: 12,
-    particleCount: 1000,
-    uncertaintyRadiusM: 1000,
-  }));
-}, 300_000);
-
-afterAll(async () => {
-  await server?.close();
-  if (server) removeDir(server.dataDir);
+const at = useServerWithCompletedMission({
+  name: "API test: validation off Andøya",
+  lastKnownLat: 69.3,
+  lastKnownLon: 15.9,
+  lastKnownTime: "2016-02-01T12:00:00Z",
+  objectType: "LIFE-RAFT-DB-11",
+  forecastHours: 12,
+  particleCount: 1000,
+  uncertaintyRadiusM: 1000,
 });
 
 describe("validation API", () => {
   it("compares a posted track with the run, stores the files and lists the validation", async () => {
+    const { server, id } = at;
     const r = await call(server, "POST", `/api/v1/missions/${id}/validations`, { track: trackCsv() });
     expect(r.status, r.text).toBe(201);
     const v = r.json.data;
@@ -88,6 +74,7 @@ describe("validation API", () => {
   }, 120_000);
 
   it("names the bad field and line; a track outside the forecast cannot be compared", async () => {
+    const { server, id } = at;
     const bad = await call(server, "POST", `/api/v1/missions/${id}/validations`, {
       track: "time,lon,lat\n2016-02-01T12:00:00Z,15.9,69.3\nlater,15.9,69.3\n",
     });
@@ -112,6 +99,7 @@ describe("validation API", () => {
   }, 120_000);
 
   it("estimates a current correction from the drifter, and a mission takes it", async () => {
+    const { server, id } = at;
     const r = await call(server, "POST", `/api/v1/missions/${id}/corrections`, {
       track: trackCsv(),
       hours: 6,
