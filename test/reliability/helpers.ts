@@ -604,6 +604,8 @@ export interface WorkerProcessServices extends FileServices {
   redis: Redis;
   /** A unique queue name (queueName) whose keys are deleted after the file. */
   queue(what: string): string;
+  /** The environment of a worker process on this file's database and S3 server and the given queue. */
+  workerEnv(queue: string, extra: Record<string, string>): Record<string, string>;
 }
 
 /**
@@ -618,6 +620,14 @@ export function useWorkerProcessServices(): WorkerProcessServices {
       const name = queueName(what);
       queues.push(name);
       return name;
+    },
+    workerEnv(queue: string, extra: Record<string, string>): Record<string, string> {
+      return workerEnv({
+        databaseUrl: services.database.url,
+        s3Endpoint: services.s3.endpoint,
+        queueName: queue,
+        extra,
+      });
     },
   } as WorkerProcessServices;
   beforeAll(async () => {

@@ -17,7 +17,6 @@ import {
   startWorkerProcess,
   useWorkerProcessServices,
   waitFor,
-  workerEnv,
 } from "./helpers.js";
 
 const SERVICES = await have(
@@ -32,11 +31,10 @@ describe.runIf(SERVICES)("split and merge of an ensemble mission on the queue", 
   it("completes once after a worker dies mid-part: one result row, every product, no parts left", async () => {
     const { database, s3, redis } = services;
     const queue = services.queue("split");
-    const env = workerEnv({
-      databaseUrl: database.url,
-      s3Endpoint: s3.endpoint,
-      queueName: queue,
-      extra: { LEASE_SECONDS: "2", MAX_CONCURRENT_JOBS: "1", SPLIT_PARTICLES: "15000" },
+    const env = services.workerEnv(queue, {
+      LEASE_SECONDS: "2",
+      MAX_CONCURRENT_JOBS: "1",
+      SPLIT_PARTICLES: "15000",
     });
     const id = await addMission(database.db, "split ensemble");
     const current = {

@@ -17,7 +17,6 @@ import {
   startWorkerProcess,
   useWorkerProcessServices,
   waitFor,
-  workerEnv,
 } from "./helpers.js";
 
 const SERVICES = await have(
@@ -32,11 +31,10 @@ describe.runIf(SERVICES)("kill -9 of a worker process mid-job", () => {
   it("another worker completes the job after the lease expires: one result row, every product stored", async () => {
     const { database, s3, redis } = services;
     const queue = services.queue("kill");
-    const env = workerEnv({
-      databaseUrl: database.url,
-      s3Endpoint: s3.endpoint,
-      queueName: queue,
-      extra: { LEASE_SECONDS: "2", MAX_CONCURRENT_JOBS: "1", SHUTDOWN_GRACE_SECONDS: "20" },
+    const env = services.workerEnv(queue, {
+      LEASE_SECONDS: "2",
+      MAX_CONCURRENT_JOBS: "1",
+      SHUTDOWN_GRACE_SECONDS: "20",
     });
     const id = await addMission(database.db, "kill -9");
     const raw = jobJson(id, smallParams({}, true));

@@ -17,7 +17,6 @@ import {
   useWorkerProcessServices,
   type WorkerProcess,
   waitFor,
-  workerEnv,
 } from "./helpers.js";
 
 const SERVICES = await have(
@@ -30,11 +29,10 @@ const services = useWorkerProcessServices();
 
 function start(queue: string, graceSeconds: number): WorkerProcess {
   const w = startWorkerProcess(
-    workerEnv({
-      databaseUrl: services.database.url,
-      s3Endpoint: services.s3.endpoint,
-      queueName: queue,
-      extra: { SHUTDOWN_GRACE_SECONDS: String(graceSeconds), LEASE_SECONDS: "5", MAX_CONCURRENT_JOBS: "1" },
+    services.workerEnv(queue, {
+      SHUTDOWN_GRACE_SECONDS: String(graceSeconds),
+      LEASE_SECONDS: "5",
+      MAX_CONCURRENT_JOBS: "1",
     }),
   );
   onTestFailed(() => console.log(`worker output:\n${w.output().slice(-4000)}`));
